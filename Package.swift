@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// One executable, four libraries and one C target; see README "Project layout".
+let package = Package(
+    name: "tollgate",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tollgate", targets: ["tollgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The only C: libbpf and libseccomp glue, fork/exec with pre-exec hooks, ptrace.
+        // `include/tollgate_record.h` is the one record layout shared with the BPF programs.
+        .target(
+            name: "CTollgate",
+            exclude: ["bpf"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("seccomp")]
+        ),
+        // Compiles Sources/CTollgate/bpf/*.bpf.c and embeds the objects as Swift sources.
+        .plugin(name: "EmbedBPF", capability: .buildTool()),
+        .target(
+            name: "TollgateCapture",
+            dependencies: ["CTollgate"],
+            plugins: ["EmbedBPF"]
+        ),
+        .executableTarget(
+            name: "tollgate",
+            dependencies: [
+                "TollgateCapture",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
+        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
+    ]
+)

@@ -1,0 +1,9 @@
+/* Umbrella header of the CTollgate module: the only C in tollgate. */
+#ifndef CTOLLGATE_H
+#define CTOLLGATE_H
+
+#include "tollgate_record.h"
+#include "tollgate_bpf.h"
+#include "tollgate_probe.h"
+
+#endif

@@ -1,0 +1,27 @@
+/* Probes of what this process may do, each tried for real in a short-lived child. */
+#ifndef TOLLGATE_PROBE_H
+#define TOLLGATE_PROBE_H
+
+#include <stddef.h>
+
+/* The outcome of one probe: errno 0 when it worked, else why not, with a description. */
+struct tg_probe_result {
+    int error;           /* 0 on success, an errno otherwise */
+    int extra;           /* probe-specific fact (see each probe) */
+    char message[256];   /* what failed, in words */
+};
+
+/* A child installs a seccomp filter that fails getppid() with a chosen errno and checks it. */
+void tg_probe_seccomp_filter(struct tg_probe_result *result);
+
+/* A child installs a user-notification filter on getppid(), passes the listener to this
+ * process over a unix socket, and this process answers the notification with CONTINUE.
+ * `extra` is 1 when SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6+) is accepted too. */
+void tg_probe_seccomp_notify(struct tg_probe_result *result);
+
+/* A child asks to be traced, installs a SECCOMP_RET_TRACE filter on getppid() and calls it;
+ * this process must see the seccomp stop, the fork options must be accepted, and the child
+ * must exit cleanly. */
+void tg_probe_ptrace(struct tg_probe_result *result);
+
+#endif

@@ -1,0 +1,63 @@
+/* The one record layout every capture backend produces.
+ *
+ * Included by the BPF programs (bpf/\*.bpf.c) and, through the CTollgate module, by Swift.
+ * A record is a fixed header followed by `payload_count` payloads, each a
+ * `struct tg_payload` and `length` bytes, padded to 8 bytes. `size` covers it all.
+ */
+#ifndef TOLLGATE_RECORD_H
+#define TOLLGATE_RECORD_H
+
+#include <linux/types.h>
+
+/* What a record describes. */
+enum tg_record_kind {
+    TG_KIND_SYSCALL = 1,  /* a completed syscall: entry arguments and return value */
+    TG_KIND_FORK = 2,     /* a tracked task created a process or thread */
+    TG_KIND_EXEC = 3,     /* a tracked process replaced its image */
+    TG_KIND_EXIT = 4,     /* a tracked task exited */
+};
+
+/* Record flags. */
+enum tg_record_flag {
+    TG_FLAG_PAYLOAD_TRUNCATED = 1 << 0, /* a payload was longer than the backend copies */
+    TG_FLAG_RETURN_UNKNOWN = 1 << 1,    /* the backend cannot see the return value */
+    TG_FLAG_PAYLOAD_FAILED = 1 << 2,    /* user memory could not be read */
+};
+
+/* What a payload holds: the memory argument N points to, or a process fact. */
+enum tg_payload_slot {
+    TG_SLOT_ARG0 = 0, /* ... TG_SLOT_ARG0 + 5 */
+    TG_SLOT_EXE_PATH = 16,
+    TG_SLOT_ARGV = 17,     /* NUL-separated */
+    TG_SLOT_ENV = 18,      /* NUL-separated */
+    TG_SLOT_CWD = 19,
+    TG_SLOT_RESOLVED_PATH = 20,
+};
+
+/* The fixed part of every record (64 bytes + 48 bytes of arguments). */
+struct tg_record {
+    __u32 size;           /* whole record in bytes, multiple of 8 */
+    __u8 kind;            /* enum tg_record_kind */
+    __u8 payload_count;
+    __u16 flags;          /* enum tg_record_flag */
+    __s32 syscall;        /* native syscall number, -1 for non-syscall kinds */
+    __u32 reserved;
+    __u64 timestamp_ns;   /* CLOCK_BOOTTIME-like nanoseconds */
+    __s32 pid;            /* thread group id */
+    __s32 tid;
+    __s32 ppid;           /* parent's thread group id */
+    __u32 uid;            /* effective */
+    __u32 gid;            /* effective */
+    __u32 reserved2;
+    __s64 ret;            /* return value, child tid (fork) or wait status (exit) */
+    __u64 args[6];
+};
+
+/* Header of one payload; `length` bytes follow, then padding to 8 bytes. */
+struct tg_payload {
+    __u16 slot;           /* enum tg_payload_slot */
+    __u16 length;
+    __u32 reserved;
+};
+
+#endif

@@ -1,0 +1,49 @@
+/// What `tollgate doctor` found out about this machine and process, every capture-relevant
+/// fact tried for real rather than inferred from versions.
+public struct MachineReport: Codable, Equatable, Sendable {
+    public var kernelRelease: String
+    public var architecture: String
+    public var userID: UInt32
+    /// `/sys/kernel/btf/vmlinux` is present (BTF-typed tracepoints and CO-RE).
+    public var btf: ProbeCheck
+    /// The capture program loaded, passed the verifier and attached to its tracepoints.
+    public var bpf: ProbeCheck
+    /// A record travelled from the attached program through a BPF ring buffer.
+    public var ringBuffer: ProbeCheck
+    /// A child installed a seccomp filter and it acted.
+    public var seccompFilter: ProbeCheck
+    /// A child's notified syscall was answered with CONTINUE by this process.
+    public var seccompNotify: ProbeCheck
+    /// `SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP` was accepted (Linux 6.6+; cuts notification latency).
+    public var seccompSyncWakeUp: Bool
+    /// A child was traced through a seccomp stop with the fork and exec options set.
+    public var ptrace: ProbeCheck
+    /// Effective capabilities, by kernel name.
+    public var capabilities: [String]
+    public var cgroups: CgroupLayout
+    public var backends: [BackendStatus]
+    /// What `--backend auto` would choose; nil when nothing can run.
+    public var automaticBackend: BackendKind?
+
+    public init(
+        kernelRelease: String, architecture: String, userID: UInt32, btf: ProbeCheck, bpf: ProbeCheck,
+        ringBuffer: ProbeCheck, seccompFilter: ProbeCheck, seccompNotify: ProbeCheck,
+        seccompSyncWakeUp: Bool, ptrace: ProbeCheck, capabilities: [String], cgroups: CgroupLayout
+    ) {
+        self.kernelRelease = kernelRelease
+        self.architecture = architecture
+        self.userID = userID
+        self.btf = btf
+        self.bpf = bpf
+        self.ringBuffer = ringBuffer
+        self.seccompFilter = seccompFilter
+        self.seccompNotify = seccompNotify
+        self.seccompSyncWakeUp = seccompSyncWakeUp
+        self.ptrace = ptrace
+        self.capabilities = capabilities
+        self.cgroups = cgroups
+        self.backends = BackendSelection.statuses(
+            bpf: bpf, ringBuffer: ringBuffer, ptrace: ptrace, seccompNotify: seccompNotify)
+        self.automaticBackend = BackendSelection.automatic(backends)
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import TollgateCapture
+
+/// `tollgate doctor`: probes what this machine lets tollgate do, and which backend `auto` picks.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Probe the machine: kernel, BTF, BPF, seccomp, ptrace, capabilities, cgroups.",
+        discussion: "Exits 0 when at least one capture backend works here, 69 when none does."
+    )
+
+    @Flag(name: .long, help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let report = MachineProbe.run()
+        print(json ? try DoctorReportFormat.json(report) : DoctorReportFormat.table(report))
+        if report.automaticBackend == nil { throw ExitStatus.noBackend }
+    }
+}
+
+/// Renders a `MachineReport` for people (an aligned table) and for programs (JSON).
+enum DoctorReportFormat {
+    static func json(_ report: MachineReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    static func table(_ report: MachineReport) -> String {
+        func mark(_ check: ProbeCheck) -> String { (check.ok ? "yes  " : "no   ") + check.detail }
+        let rows: [(String, String)] = [
+            ("kernel", "\(report.kernelRelease) (\(report.architecture))"),
+            ("user", "uid \(report.userID)"),
+            ("BTF", mark(report.btf)),
+            ("BPF load + attach", mark(report.bpf)),
+            ("BPF ring buffer", mark(report.ringBuffer)),
+            ("seccomp filter", mark(report.seccompFilter)),
+            ("seccomp notify", mark(report.seccompNotify)),
+            ("notify sync wake-up", report.seccompSyncWakeUp ? "yes" : "no"),
+            ("ptrace + seccomp", mark(report.ptrace)),
+            ("capabilities", report.capabilities.isEmpty ? "none" : report.capabilities.joined(separator: " ")),
+            ("cgroups", report.cgroups.rawValue),
+        ] + report.backends.map { ("backend \($0.backend.rawValue)", ($0.available ? "available: " : "unavailable: ") + $0.reason) }
+            + [("auto chooses", report.automaticBackend?.rawValue ?? "nothing: no backend works here")]
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+            .joined(separator: "\n")
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// The one table of tollgate's exit statuses (also in the README). A failing job is a result,
+/// not an error: without blocking findings the gate exits with the job's own status.
+enum ExitStatus {
+    /// The job succeeded and nothing blocking was found.
+    static let success = ExitCode(0)
+    /// A finding at or above `--fail-on` exists, whatever the job did.
+    static let blockingFinding = ExitCode(3)
+    /// The command line was wrong.
+    static let usage = ExitCode(64)
+    /// A rules file did not load.
+    static let invalidRules = ExitCode(65)
+    /// No capture backend could start (or the one asked for could not).
+    static let noBackend = ExitCode(69)
+    /// tollgate itself failed.
+    static let internalError = ExitCode(70)
+    /// A report could not be written.
+    static let cannotWriteReport = ExitCode(74)
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `tollgate`: a CI/CD security gate that watches a job's syscalls against Falco rules.
+@main
+struct Tollgate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tollgate",
+        abstract: "Run a CI job under syscall capture and fail it when a security rule fires.",
+        version: TollgateVersion.current,
+        subcommands: [DoctorCommand.self]
+    )
+}
+
+/// The version tollgate reports in `--version`, reports and capture files.
+enum TollgateVersion {
+    static let current = "0.1.0"
+}

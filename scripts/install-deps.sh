@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the system packages tollgate needs to build and test, if they are missing.
+#   libbpf-dev, libelf-dev, zlib1g-dev: libbpf loads the embedded eBPF capture program
+#   libseccomp-dev: seccomp filters for the seccomp and ptrace backends
+#   libyaml-dev: YAML for rule files (Yams)
+#   util-linux: setpriv, which the tests use to run tollgate as an unprivileged user
+# Run as root or with sudo available; it does nothing when everything is present.
+set -euo pipefail
+
+packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev libyaml-dev util-linux)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

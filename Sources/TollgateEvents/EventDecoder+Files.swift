@@ -1,0 +1,47 @@
+/// open/openat/openat2/creat: the new fd with its resolved and raw names.
+extension EventDecoder {
+    func applyOpen(
+        _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, pathArgument: Int, dirfdArgument: Int?,
+        _ change: inout StateChange
+    ) {
+        let known = !raw.flags.contains(.returnValueUnknown)
+        let nameRaw = raw.payload(.arg(pathArgument)) ?? raw.payload(.resolvedPath) ?? .empty
+        let name: ByteString
+        if let resolved = raw.payload(.resolvedPath) {
+            name = resolved
+        } else {
+            let base: ByteString?
+            if let dirfdArgument {
+                let dirfd = Self.fdValue(raw.args[dirfdArgument])
+                if dirfd == -100 {
+                    base = process.cwd
+                } else if let dir = process.fds[dirfd], dir.type == .directory || dir.type == .file {
+                    base = dir.path
+                } else {
+                    base = nil
+                }
+            } else {
+                base = process.cwd
+            }
+            name = PathNormalization.resolve(nameRaw, against: base)
+        }
+        let flags = openFlags(info, raw)
+        let directoryBit: UInt64 = arch == .arm64 ? 0o40000 : 0o200000
+        let isDirectory = flags & directoryBit != 0 && flags & 0o20000000 == 0
+        let opened = FdInfo(number: known ? raw.returnValue : -1, type: isDirectory ? .directory : .file,
+                            path: name, nameRaw: nameRaw, openFlags: flags)
+        opened.closeOnExec = flags & 0o2000000 != 0
+        if known { process.fds.set(raw.returnValue, opened) }
+        change.fd = opened
+    }
+
+    private func openFlags(_ info: SyscallInfo, _ raw: RawEvent) -> UInt64 {
+        guard case .open(_, _, let flagsArgument) = info.effect else { return 0 }
+        if let flagsArgument { return raw.args[flagsArgument] & 0xFFFF_FFFF }
+        if info.name == "creat" { return 0o1101 }
+        guard let how = raw.payload(.arg(2)), how.count >= 8 else { return 0 }
+        var value: UInt64 = 0
+        for i in 0..<8 { value |= UInt64(how[offset: i]) << UInt64(8 * i) }
+        return value
+    }
+}

@@ -1,0 +1,70 @@
+/// fork/clone and exec: the process tree and what children inherit.
+extension EventDecoder {
+    static let cloneThread: UInt64 = 0x10000
+    static let cloneFiles: UInt64 = 0x400
+    static let cloneParent: UInt64 = 0x8000
+
+    func applyFork(_ info: SyscallInfo, _ raw: RawEvent, _ parentThread: ThreadInfo) {
+        guard !raw.flags.contains(.returnValueUnknown), raw.returnValue > 0 else { return }
+        let childTid = Int32(truncatingIfNeeded: raw.returnValue)
+        if let existing = processes.thread(childTid), !existing.exited { return }  // already announced
+        let flags: UInt64
+        if raw.kind == .processFork {
+            flags = raw.args[0]
+        } else if info.name == "clone" {
+            flags = raw.args[0]
+        } else {
+            flags = 0  // fork/vfork/clone3 syscall records: flags unknown, assume a new process
+        }
+        let parent = parentThread.process
+        if flags & Self.cloneThread != 0 {
+            processes.register(ThreadInfo(tid: childTid, process: parent))
+            return
+        }
+        let childPid = raw.kind == .processFork && raw.args[1] != 0
+            ? Int32(truncatingIfNeeded: raw.args[1]) : childTid
+        let realParent = flags & Self.cloneParent != 0 ? parent.parent : parent
+        let child = ProcessInfo(
+            pid: childPid, ppid: realParent?.pid ?? (flags & Self.cloneParent != 0 ? parent.ppid : parent.pid),
+            parent: realParent, isKnown: parent.isKnown,
+            fds: flags & Self.cloneFiles != 0 ? parent.fds : parent.fds.copy())
+        child.exe = parent.exe
+        child.exePath = parent.exePath
+        child.name = parent.name
+        child.args = parent.args
+        child.env = parent.env
+        child.cwd = parent.cwd
+        child.uid = parent.uid ?? raw.uid
+        child.gid = parent.gid ?? raw.gid
+        child.loginUID = parent.loginUID
+        child.tty = parent.tty
+        child.sid = parent.sid
+        child.pgid = parent.pgid
+        child.execFlags = parent.execFlags
+        child.startTime = raw.timestamp
+        processes.register(ThreadInfo(tid: childTid, process: child))
+    }
+
+    func applyExec(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo) {
+        // A syscall-kind execve only updates state when it carries the new image's argv.
+        guard raw.kind == .processExec || raw.payload(.argv) != nil else { return }
+        let filenameArgument = info.name == "execveat" ? 1 : 0
+        let filename = raw.kind == .syscall ? raw.payload(.arg(filenameArgument)) : raw.payload(.arg(filenameArgument))
+        let exePath = raw.payload(.exePath) ?? filename.map { PathNormalization.resolve($0, against: process.cwd) }
+        if let argv = raw.payload(.argv) {
+            let parts = argv.split(separator: 0)
+            process.exe = parts.first ?? exePath
+            process.args = Array(parts.dropFirst())
+        } else {
+            process.exe = exePath
+            process.args = []
+        }
+        process.exePath = exePath
+        if let commSource = filename ?? exePath { process.name = commName(of: commSource) }
+        if let env = raw.payload(.env) { process.env = env.split(separator: 0) }
+        if let cwd = raw.payload(.cwd) { process.cwd = directoryWithSlash(cwd) }
+        process.execFlags = raw.kind == .processExec ? RawEvent.ExecFlags(rawValue: raw.args[0]) : []
+        process.invalidateCaches()
+        for fd in process.fds.all where fd.closeOnExec { process.fds.remove(fd.number) }
+    }
+}

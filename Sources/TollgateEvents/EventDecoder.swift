@@ -1,0 +1,105 @@
+/// Turns `RawEvent`s into `Event`s and keeps the process and fd state they need.
+///
+/// One decoder per capture; not thread-safe (decode and evaluate on one task).
+public final class EventDecoder {
+    /// Architecture whose syscall numbers the records use.
+    public let arch: Architecture
+    /// Threads, processes and their fd tables.
+    public let processes: ProcessTable
+    /// Passwd/group lookups for `user.*` and `group.*`.
+    public let users: UserDatabase
+    /// Nanoseconds to add to record timestamps for wall-clock time (from the capture header).
+    public var bootTimeOffset: UInt64
+    /// Events produced so far (the last `evt.num`).
+    public private(set) var eventCount: UInt64 = 0
+    /// Syscall records skipped because the table does not know their number.
+    public private(set) var unknownSyscallCount: UInt64 = 0
+
+    public init(
+        arch: Architecture = .native, users: UserDatabase = UserDatabase(), bootTimeOffset: UInt64 = 0,
+        processes: ProcessTable = ProcessTable()
+    ) {
+        self.arch = arch
+        self.users = users
+        self.bootTimeOffset = bootTimeOffset
+        self.processes = processes
+    }
+
+    /// Registers the job's first process (see `ProcessTable.seed`).
+    @discardableResult
+    public func seed(
+        pid: Int32, ppid: Int32 = 0, exePath: ByteString, argv: [ByteString], env: [ByteString]?,
+        cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64
+    ) -> ProcessInfo {
+        processes.seed(
+            pid: pid, ppid: ppid, exePath: exePath, argv: argv, env: env, cwd: cwd, uid: uid, gid: gid,
+            startTime: startTime)
+    }
+
+    /// Decodes one record: updates state, returns the typed event (nil for an unknown syscall).
+    public func decode(_ raw: RawEvent) -> Event? {
+        guard let type = eventType(of: raw) else {
+            unknownSyscallCount += 1
+            return nil
+        }
+        let info = SyscallTable.all[Int(type.rawValue)]
+        let thread = processes.threadCreatingIfNeeded(for: raw)
+        let process = thread.process
+        process.uid = raw.uid
+        process.gid = raw.gid
+        if process.ppid == 0 && raw.ppid != 0 {
+            process.ppid = raw.ppid
+            if process.parent == nil { process.parent = processes.process(raw.ppid) }
+        }
+
+        var fdNumber: Int64?
+        var fd: FdInfo?
+        if case .argument(let i)? = info.fdSource {
+            fdNumber = Int64(Int32(truncatingIfNeeded: raw.args[i]))
+            fd = fdNumber.flatMap { process.fds[$0] }
+        }
+        var change = StateChange()
+        apply(info, raw, thread, &change)
+        if let created = change.fd {
+            fd = created
+            fdNumber = created.number >= 0 ? created.number : nil
+        } else if info.fdSource == .returnValue, !raw.flags.contains(.returnValueUnknown), raw.returnValue >= 0 {
+            fdNumber = raw.returnValue
+            fd = process.fds[raw.returnValue]
+        }
+        eventCount += 1
+        return Event(
+            number: eventCount, raw: raw, type: type, thread: change.thread ?? thread, fd: fd,
+            fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
+            users: users)
+    }
+
+    /// The event type of a record: its syscall, or the lifecycle event it stands for.
+    func eventType(of raw: RawEvent) -> EventType? {
+        switch raw.kind {
+        case .syscall:
+            return SyscallTable.eventType(arch: arch, number: raw.syscall)
+        case .processFork:
+            if let t = SyscallTable.eventType(arch: arch, number: raw.syscall), t.info.effect == .fork { return t }
+            return Self.clone
+        case .processExec:
+            if let t = SyscallTable.eventType(arch: arch, number: raw.syscall), t.info.effect == .execve { return t }
+            return Self.execve
+        case .processExit:
+            return SyscallTable.procexit
+        }
+    }
+
+    private static let clone = EventType(named: "clone")!
+    private static let execve = EventType(named: "execve")!
+}
+
+/// What applying one event to the state produced, beyond the state itself.
+struct StateChange {
+    /// An fd created or renamed by the event (the event's `fd`).
+    var fd: FdInfo?
+    /// The event changed its fd's name.
+    var nameChanged = false
+    /// The thread the event should be attributed to, when it differs (none so far).
+    var thread: ThreadInfo?
+}

@@ -1,0 +1,145 @@
+/// One process (thread group) as the state knows it: what `proc.*`, `user.*` and `group.*`
+/// fields read. Optional properties are nil when unknown (rendered `<NA>`), e.g. for processes
+/// that existed before the capture started.
+public final class ProcessInfo {
+    /// Thread group id (`proc.pid`).
+    public let pid: Int32
+    /// Parent tgid when this process appeared (`proc.ppid`); 0 when unknown.
+    public internal(set) var ppid: Int32
+    /// The parent process, as it was at fork time (kept even after it exits, so the ancestor
+    /// chain of a daemonised child stays meaningful).
+    public internal(set) var parent: ProcessInfo?
+    /// False for processes first seen mid-life (existed before the capture, not seeded).
+    public internal(set) var isKnown: Bool
+    /// `proc.exe`: argv[0].
+    public internal(set) var exe: ByteString?
+    /// `proc.exepath`: the real executable path.
+    public internal(set) var exePath: ByteString?
+    /// `proc.name`: the kernel's comm (basename of the exec'd file, at most 15 bytes).
+    public internal(set) var name: ByteString?
+    /// `proc.args`: argv without argv[0].
+    public internal(set) var args: [ByteString]?
+    /// `proc.env`: the environment, `NAME=value` entries.
+    public internal(set) var env: [ByteString]?
+    /// `proc.cwd`: absolute working directory, with a trailing `/` like Falco's.
+    public internal(set) var cwd: ByteString?
+    /// Effective uid/gid (`user.uid`, `group.gid`).
+    public internal(set) var uid: UInt32?
+    public internal(set) var gid: UInt32?
+    /// `user.loginuid` (audit uid); nil when unknown, `UInt32.max` when unset.
+    public internal(set) var loginUID: UInt32?
+    /// Boot-time ns when the process started (for `proc.duration`); nil when unknown.
+    public internal(set) var startTime: UInt64?
+    /// Controlling terminal device number, 0 for none (`proc.tty`).
+    public internal(set) var tty: UInt32?
+    /// Session id and process group id (`proc.sid`, `proc.vpgid`).
+    public internal(set) var sid: Int32?
+    public internal(set) var pgid: Int32?
+    /// Flags from the last exec (memfd, overlay layers, writability).
+    public internal(set) var execFlags: RawEvent.ExecFlags?
+    /// The fd table (shared with threads, and with processes forked with CLONE_FILES).
+    public internal(set) var fds: FdTable
+    /// Live threads known in this process.
+    public internal(set) var threadCount: Int = 0
+    /// Set when the last thread exited.
+    public internal(set) var exited = false
+    /// Exit status in wait(2) form, once exited.
+    public internal(set) var exitStatus: Int64?
+
+    private var cachedCmdline: ByteString?
+
+    init(pid: Int32, ppid: Int32, parent: ProcessInfo?, isKnown: Bool, fds: FdTable = FdTable()) {
+        self.pid = pid
+        self.ppid = ppid
+        self.parent = parent
+        self.isKnown = isKnown
+        self.fds = fds
+    }
+
+    /// `container.id`: always `host` (tollgate does not run jobs in containers itself).
+    public var containerID: String { "host" }
+
+    /// `proc.cmdline`: `name` followed by the args, space-separated. Nil when the name is unknown.
+    public var cmdline: ByteString? {
+        if let cachedCmdline { return cachedCmdline }
+        guard let name else { return nil }
+        let line = ByteString.joined([name] + (args ?? []), separator: UInt8(ascii: " "))
+        cachedCmdline = line
+        return line
+    }
+
+    /// `proc.exeline`: `exe` followed by the args.
+    public var exeline: ByteString? {
+        guard let exe else { return nil }
+        return ByteString.joined([exe] + (args ?? []), separator: UInt8(ascii: " "))
+    }
+
+    /// The value of one environment variable (`proc.env[NAME]`).
+    public func environmentValue(_ variable: ByteString) -> ByteString? {
+        guard let env else { return nil }
+        for entry in env where entry.count > variable.count && entry.hasPrefix(variable)
+            && entry[offset: variable.count] == UInt8(ascii: "=")
+        {
+            return entry.slice((variable.count + 1)..<entry.count)
+        }
+        return nil
+    }
+
+    /// `proc.is_exe_from_memfd`.
+    public var isExeFromMemfd: Bool? { execFlags.map { $0.contains(.exeFromMemfd) } }
+    /// `proc.is_exe_upper_layer` (false on a host without overlayfs).
+    public var isExeUpperLayer: Bool? { execFlags.map { $0.contains(.exeUpperLayer) } }
+    /// `proc.is_exe_lower_layer`.
+    public var isExeLowerLayer: Bool? { execFlags.map { $0.contains(.exeLowerLayer) } }
+    /// `proc.is_exe_writable`: nil unless the backend checked.
+    public var isExeWritable: Bool? {
+        guard let flags = execFlags, flags.contains(.exeWritableKnown) else { return nil }
+        return flags.contains(.exeWritable)
+    }
+
+    /// `proc.duration` at time `now` (boot-time ns), nil when the start is unknown.
+    public func duration(at now: UInt64) -> UInt64? {
+        startTime.map { now >= $0 ? now - $0 : 0 }
+    }
+
+    /// The n-th ancestor: 0 is this process, 1 the parent (`proc.aname[n]`, `proc.apid[n]`).
+    /// Bounded by `maxAncestorDepth`, so a corrupt cycle cannot loop.
+    public func ancestor(_ n: Int) -> ProcessInfo? {
+        guard n >= 0, n <= Self.maxAncestorDepth else { return nil }
+        var current: ProcessInfo? = self
+        for _ in 0..<n { current = current?.parent }
+        return current
+    }
+
+    /// All ancestors, parent first (`proc.aname` without an index matches any of them).
+    public var ancestors: [ProcessInfo] {
+        var result: [ProcessInfo] = []
+        var current = parent
+        while let p = current, result.count < Self.maxAncestorDepth {
+            result.append(p)
+            current = p.parent
+        }
+        return result
+    }
+
+    public static let maxAncestorDepth = 256
+
+    func invalidateCaches() { cachedCmdline = nil }
+}
+
+/// One thread: the unit events belong to. Process-wide facts are on `process`.
+public final class ThreadInfo {
+    /// `thread.tid`.
+    public let tid: Int32
+    /// The thread group (`proc.*` fields).
+    public internal(set) var process: ProcessInfo
+    /// `thread.ismain`.
+    public var isMainThread: Bool { tid == process.pid }
+    /// Set when this thread exited.
+    public internal(set) var exited = false
+
+    init(tid: Int32, process: ProcessInfo) {
+        self.tid = tid
+        self.process = process
+    }
+}

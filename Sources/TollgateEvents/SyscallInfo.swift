@@ -1,0 +1,59 @@
+/// A dense identifier of a Falco event type (a syscall name such as `openat`, or `procexit`).
+/// Index into `SyscallTable.all`; cheap to compare and to use as an array index.
+public struct EventType: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static func < (a: EventType, b: EventType) -> Bool { a.rawValue < b.rawValue }
+
+    /// The table entry for this type.
+    public var info: SyscallInfo { SyscallTable.all[Int(rawValue)] }
+    /// Falco's event name (`evt.type`).
+    public var name: String { info.name }
+    public var description: String { info.name }
+
+    /// Looks a type up by its Falco name.
+    public init?(named name: String) {
+        guard let info = SyscallTable.info(named: name) else { return nil }
+        self = info.type
+    }
+}
+
+/// One syscall (or process-lifecycle event) as both the capture side and the decoder see it.
+public struct SyscallInfo: Sendable {
+    /// Dense id (index into `SyscallTable.all`).
+    public let type: EventType
+    /// Falco's event name, which for syscalls is the syscall name.
+    public let name: String
+    /// Native numbers; nil where the syscall does not exist on that architecture.
+    public let x86_64: Int32?
+    public let arm64: Int32?
+    /// The kernel arguments, in register order.
+    public let arguments: [SyscallArgument]
+    /// Falco's parameters for this event's exit form (`evt.arg.<name>`, `evt.arg[i]`).
+    public let parameters: [EventParameter]
+    /// The fd that `fd.*` fields refer to, if any.
+    public let fdSource: FdSource?
+    public let effect: StateEffect
+    public let category: SyscallCategory
+
+    /// The syscall number on `arch`, nil if it does not exist there (or is not a syscall).
+    public func number(for arch: Architecture) -> Int32? {
+        switch arch {
+        case .x86_64: x86_64
+        case .arm64: arm64
+        }
+    }
+
+    /// Kernel argument indexes whose pointed-to memory the capture side must read.
+    public var payloadArguments: [Int] {
+        arguments.indices.filter { arguments[$0].type.needsPayload }
+    }
+
+    /// Index of the Falco parameter called `name`, or nil.
+    public func parameterIndex(named name: String) -> Int? {
+        parameters.firstIndex { $0.name == name }
+    }
+
+    /// True for read/write-like calls that are too frequent to capture unless a rule needs them.
+    public var isHighVolume: Bool { category == .highVolumeIO }
+}

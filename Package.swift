@@ -21,20 +21,30 @@ let package = Package(
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("seccomp")]
         ),
+        // Typed events, syscall tables, process/fd state, capture files. Imports nothing of ours.
+        .target(name: "TollgateEvents"),
+        // Falco rule language: files, conditions, fields, engine, findings. No C, no privileges.
+        .target(
+            name: "TollgateRules",
+            dependencies: ["TollgateEvents", .product(name: "Yams", package: "Yams")]
+        ),
         // Compiles Sources/CTollgate/bpf/*.bpf.c and embeds the objects as Swift sources.
         .plugin(name: "EmbedBPF", capability: .buildTool()),
         .target(
             name: "TollgateCapture",
-            dependencies: ["CTollgate"],
+            dependencies: ["CTollgate", "TollgateEvents"],
             plugins: ["EmbedBPF"]
         ),
         .executableTarget(
             name: "tollgate",
             dependencies: [
                 "TollgateCapture",
+                "TollgateRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"]),
+        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
         .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
     ]

@@ -50,7 +50,7 @@ public enum MachineProbe {
         if result.attach_errno != 0 {
             return (ProbeCheck(ok: false, detail: message), ProbeCheck(ok: false, detail: "not tried: attaching failed"))
         }
-        let attached = ProbeCheck(ok: true, detail: "loaded and attached to raw_syscalls tracepoints")
+        let attached = ProbeCheck(ok: true, detail: "loaded and attached to the syscall-exit and process fork/exec/exit tracepoints")
         if result.ringbuf_errno != 0 {
             return (attached, ProbeCheck(ok: false, detail: message))
         }

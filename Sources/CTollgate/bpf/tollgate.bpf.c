@@ -1,59 +1,263 @@
 /* tollgate's capture program.
  *
- * For now the smallest real program the capture backend grows from: on every syscall entry
- * of the process whose thread-group id is in `config`, it emits one `struct tg_record` with
- * the syscall number into the `events` ring buffer, and counts reservations that failed.
+ * Emits one `struct tg_record` (tollgate_record.h) per completed syscall of the tracked
+ * process tree, plus fork, exec and exit records, into the `events` ring buffer.
+ *
+ * Cost matters: while attached, every syscall of the machine passes through `on_sys_exit`.
+ * So only the exit tracepoint is used (arguments are still in the saved registers there), the
+ * cheapest test comes first (is this syscall wanted at all: a bit in read-only data), then
+ * whether the task is tracked (a hash lookup), and consumers are not woken per record.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "tollgate_record.h"
+#include "tollgate_capture_config.h"
+#include "kernel_types.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Index 0: the thread-group id to capture. */
-struct {
-    __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, 1);
-    __type(key, __u32);
-    __type(value, __u32);
-} config SEC(".maps");
+#define PAYLOAD_MAX 4096          /* bytes copied per payload; longer ones are truncated */
+#define PAYLOAD_AREA 8192         /* payloads start below this offset (a power of two) */
+#define MAX_PAYLOADS 3
+#define SCRATCH_SIZE (sizeof(struct tg_record) + PAYLOAD_AREA + PAYLOAD_MAX + 64)
+#define CLONE_THREAD 0x00010000
 
-/* Index 0: records lost because the ring buffer was full. */
+/* How add_payload copies. */
+enum copy { COPY_USER_STRING, COPY_KERNEL_STRING, COPY_USER_BYTES };
+
+/* Set by user space before loading. */
+const volatile struct tg_capture_config config = {};
+
+/* Thread-group ids of the job's process tree. */
 struct {
-    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u32);
+    __type(value, __u8);
+} tracked SEC(".maps");
+
+/* Records lost because the ring buffer was full, per CPU. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, __u64);
 } drops SEC(".maps");
 
+/* Where a record is assembled before it is copied, at its real size, into the ring. */
+struct scratch {
+    struct tg_record record;
+    __u8 payloads[SCRATCH_SIZE - sizeof(struct tg_record)];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct scratch);
+} scratch_space SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 1 << 16);
+    __uint(max_entries, 16 << 20);
 } events SEC(".maps");
 
-SEC("raw_tracepoint/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int is_tracked(__u32 tgid)
+{
+    return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg *task)
 {
     __u32 zero = 0;
-    __u32 *target = bpf_map_lookup_elem(&config, &zero);
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!target || (__u32)(pid_tgid >> 32) != *target)
-        return 0;
+    struct scratch *s = bpf_map_lookup_elem(&scratch_space, &zero);
+    if (!s)
+        return NULL;
+    struct tg_record *r = &s->record;
+    __builtin_memset(r, 0, sizeof(*r));
+    r->kind = kind;
+    r->syscall = -1;
+    r->timestamp_ns = bpf_ktime_get_boot_ns();
+    r->pid = BPF_CORE_READ(task, tgid);
+    r->tid = BPF_CORE_READ(task, pid);
+    r->ppid = BPF_CORE_READ(task, real_parent, tgid);
+    r->uid = BPF_CORE_READ(task, cred, euid.val);
+    r->gid = BPF_CORE_READ(task, cred, egid.val);
+    return s;
+}
 
-    struct tg_record *record = bpf_ringbuf_reserve(&events, sizeof(*record), 0);
-    if (!record) {
+/* Appends one payload at `pos`; returns the position after it. */
+static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slot, const void *source,
+                                         __u64 length, enum copy how)
+{
+    pos &= PAYLOAD_AREA - 1;
+    struct tg_payload *header = (struct tg_payload *)&s->payloads[pos];
+    void *data = &s->payloads[pos + sizeof(struct tg_payload)];
+    long copied;
+    if (how == COPY_USER_STRING) {
+        copied = bpf_probe_read_user_str(data, PAYLOAD_MAX, source);
+        if (copied > 0)
+            copied -= 1; /* the terminating NUL */
+        if (copied == PAYLOAD_MAX - 1)
+            s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+    } else if (how == COPY_KERNEL_STRING) {
+        copied = bpf_probe_read_kernel_str(data, PAYLOAD_MAX, source);
+        if (copied > 0)
+            copied -= 1;
+    } else {
+        if (length > PAYLOAD_MAX) {
+            length = PAYLOAD_MAX;
+            s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+        }
+        barrier_var(length);
+        if (length > PAYLOAD_MAX)
+            return pos;
+        copied = bpf_probe_read_user(data, length, source) == 0 ? (long)length : -1;
+    }
+    if (copied < 0) {
+        s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
+        copied = 0;
+    }
+    header->slot = slot;
+    header->length = (__u16)copied;
+    header->reserved = 0;
+    s->record.payload_count++;
+    return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
+}
+
+static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
+{
+    __u64 size = sizeof(struct tg_record) + (payload_bytes & (PAYLOAD_AREA + PAYLOAD_MAX - 1));
+    if (size > sizeof(struct scratch))
+        size = sizeof(struct scratch);
+    barrier_var(size);
+    if (size > sizeof(struct scratch))
+        return;
+    s->record.size = (__u32)size;
+    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= config.wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                                : BPF_RB_NO_WAKEUP;
+    if (bpf_ringbuf_output(&events, s, size, flags) != 0) {
+        __u32 zero = 0;
         __u64 *lost = bpf_map_lookup_elem(&drops, &zero);
         if (lost)
-            __sync_fetch_and_add(lost, 1);
-        return 0;
+            *lost += 1;
     }
-    __builtin_memset(record, 0, sizeof(*record));
-    record->size = sizeof(*record);
-    record->kind = TG_KIND_SYSCALL;
-    record->syscall = (__s32)ctx->args[1];
-    record->timestamp_ns = bpf_ktime_get_boot_ns();
-    record->pid = (__s32)(pid_tgid >> 32);
-    record->tid = (__s32)pid_tgid;
-    bpf_ringbuf_submit(record, 0);
+}
+
+static __always_inline __u32 add_argument(struct scratch *s, __u32 pos, int index, int kind, const __u64 *args)
+{
+    if (kind == TG_ARG_NONE || s->record.payload_count >= MAX_PAYLOADS)
+        return pos;
+    const void *pointer = (const void *)args[index];
+    if (!pointer)
+        return pos;
+    __u64 length = 0;
+    if (kind == TG_ARG_SOCKADDR_LEN_NEXT && index < 5) {
+        length = args[index + 1];
+    } else if (kind == TG_ARG_FD_PAIR) {
+        length = 2 * sizeof(int);
+    } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && index < 5) {
+        int value = 0;
+        bpf_probe_read_user(&value, sizeof(value), (const void *)args[index + 1]);
+        length = value > 0 ? (__u64)value : 0;
+    }
+    if (kind != TG_ARG_STRING && length > 128)
+        length = 128; /* sizeof(struct sockaddr_storage) */
+    return add_payload(s, pos, TG_SLOT_ARG0 + index, pointer, length,
+                       kind == TG_ARG_STRING ? COPY_USER_STRING : COPY_USER_BYTES);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
+{
+    long nr = SYSCALL_NR(regs);
+    if (nr < 0 || nr >= TG_MAX_SYSCALLS || !(config.wanted_syscalls[nr / 64] & (1ULL << (nr % 64))))
+        return 0;
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    if (!is_tracked((__u32)(pid_tgid >> 32)))
+        return 0;
+
+    struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task();
+    struct scratch *s = begin(TG_KIND_SYSCALL, task);
+    if (!s)
+        return 0;
+    s->record.syscall = (__s32)nr;
+    s->record.ret = ret;
+    __u64 args[6];
+    SYSCALL_ARGS(regs, args);
+    __u32 pos = 0;
+#pragma unroll
+    for (int i = 0; i < 6; i++) {
+        s->record.args[i] = args[i];
+        pos = add_argument(s, pos, i, config.arg_kinds[nr][i], args);
+    }
+    submit(s, pos);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *child)
+{
+    __u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+    if (!is_tracked(parent_tgid))
+        return 0;
+    __u32 child_tgid = BPF_CORE_READ(child, tgid);
+    __u8 yes = 1;
+    bpf_map_update_elem(&tracked, &child_tgid, &yes, BPF_ANY);
+
+    struct scratch *s = begin(TG_KIND_FORK, parent);
+    if (!s)
+        return 0;
+    s->record.ret = BPF_CORE_READ(child, pid);
+    s->record.args[0] = child_tgid == parent_tgid ? CLONE_THREAD : 0;
+    s->record.args[1] = child_tgid;
+    submit(s, 0);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_binprm___tg *binprm)
+{
+    if (!is_tracked(BPF_CORE_READ(task, tgid)))
+        return 0;
+    struct scratch *s = begin(TG_KIND_EXEC, task);
+    if (!s)
+        return 0;
+    s->record.args[1] = (__u64)old_pid;
+    /* An image executed from a memfd has a dentry named "memfd:<name>". */
+    const unsigned char *dentry_name = BPF_CORE_READ(binprm, file, f_path.dentry, d_name.name);
+    char prefix[6] = {};
+    bpf_probe_read_kernel(prefix, sizeof(prefix), dentry_name);
+    if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' && prefix[4] == 'd' &&
+        prefix[5] == ':')
+        s->record.args[0] |= TG_EXEC_FROM_MEMFD;
+
+    __u32 pos = add_payload(s, 0, TG_SLOT_EXE_PATH, BPF_CORE_READ(binprm, filename), 0, COPY_KERNEL_STRING);
+    struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
+    unsigned long start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
+    pos = add_payload(s, pos, TG_SLOT_ARGV, (const void *)start, end > start ? end - start : 0, COPY_USER_BYTES);
+    start = BPF_CORE_READ(mm, env_start);
+    end = BPF_CORE_READ(mm, env_end);
+    pos = add_payload(s, pos, TG_SLOT_ENV, (const void *)start, end > start ? end - start : 0, COPY_USER_BYTES);
+    submit(s, pos);
+    return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct___tg *task)
+{
+    __u32 tgid = BPF_CORE_READ(task, tgid);
+    if (!is_tracked(tgid))
+        return 0;
+    struct scratch *s = begin(TG_KIND_EXIT, task);
+    if (s) {
+        s->record.ret = BPF_CORE_READ(task, exit_code);
+        submit(s, 0);
+    }
+    /* The leader's exit ends the process for tracking: its pid may be reused. */
+    if (BPF_CORE_READ(task, pid) == (int)tgid)
+        bpf_map_delete_elem(&tracked, &tgid);
     return 0;
 }

@@ -5,5 +5,6 @@
 #include "tollgate_record.h"
 #include "tollgate_bpf.h"
 #include "tollgate_probe.h"
+#include "tollgate_launch.h"
 
 #endif

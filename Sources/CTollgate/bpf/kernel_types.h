@@ -1,0 +1,75 @@
+/* The few kernel structures the capture program reads, as CO-RE definitions: libbpf relocates
+ * each field access against the running kernel's BTF, so no vmlinux.h is needed. The
+ * `___tg` suffix keeps them apart from any userspace header's definitions. */
+#ifndef TOLLGATE_KERNEL_TYPES_H
+#define TOLLGATE_KERNEL_TYPES_H
+
+#include <linux/types.h>
+
+#define CORE __attribute__((preserve_access_index))
+
+#if defined(__TARGET_ARCH_x86)
+struct pt_regs___tg {
+    unsigned long di, si, dx, r10, r8, r9, orig_ax;
+} CORE;
+#define SYSCALL_NR(regs) ((long)(regs)->orig_ax)
+#define SYSCALL_ARGS(regs, a) \
+    do { a[0] = (regs)->di; a[1] = (regs)->si; a[2] = (regs)->dx; \
+         a[3] = (regs)->r10; a[4] = (regs)->r8; a[5] = (regs)->r9; } while (0)
+#elif defined(__TARGET_ARCH_arm64)
+struct pt_regs___tg {
+    __u64 regs[31];
+    __u64 orig_x0;
+    __s32 syscallno;
+} CORE;
+#define SYSCALL_NR(regs) ((long)(regs)->syscallno)
+#define SYSCALL_ARGS(regs, a) \
+    do { a[0] = (regs)->orig_x0; a[1] = (regs)->regs[1]; a[2] = (regs)->regs[2]; \
+         a[3] = (regs)->regs[3]; a[4] = (regs)->regs[4]; a[5] = (regs)->regs[5]; } while (0)
+#else
+#error "tollgate's capture program supports x86_64 and arm64"
+#endif
+
+typedef struct { __u32 val; } kuid_t___tg;
+typedef struct { __u32 val; } kgid_t___tg;
+
+struct cred___tg {
+    kuid_t___tg euid;
+    kgid_t___tg egid;
+} CORE;
+
+struct mm_struct___tg {
+    unsigned long arg_start, arg_end, env_start, env_end;
+} CORE;
+
+struct qstr___tg {
+    const unsigned char *name;
+} CORE;
+
+struct dentry___tg {
+    struct qstr___tg d_name;
+} CORE;
+
+struct path___tg {
+    struct dentry___tg *dentry;
+} CORE;
+
+struct file___tg {
+    struct path___tg f_path;
+} CORE;
+
+struct task_struct___tg {
+    int pid;
+    int tgid;
+    int exit_code;
+    struct task_struct___tg *real_parent;
+    struct cred___tg *cred;
+    struct mm_struct___tg *mm;
+} CORE;
+
+struct linux_binprm___tg {
+    struct file___tg *file;
+    const char *filename;
+} CORE;
+
+#endif

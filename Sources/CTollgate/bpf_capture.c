@@ -1,0 +1,251 @@
+#include "tollgate_bpf.h"
+#include "tollgate_record.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+enum { MAX_LINKS = 8 };
+
+struct tg_capture {
+    struct bpf_object *object;
+    struct bpf_link *links[MAX_LINKS];
+    size_t link_count;
+    struct ring_buffer *ring;
+    int tracked_fd;
+    int drops_fd;
+    tg_record_handler handler;
+    void *context;
+};
+
+/* The last warning libbpf printed, kept for error messages instead of going to stderr. */
+static __thread char last_libbpf_line[512];
+
+static int keep_last_line(enum libbpf_print_level level, const char *format, va_list args)
+{
+    if (level == LIBBPF_DEBUG)
+        return 0;
+    char line[512];
+    int n = vsnprintf(line, sizeof(line), format, args);
+    if (n <= 0)
+        return 0;
+    size_t end = strnlen(line, sizeof(line));
+    while (end > 0 && line[end - 1] == '\n')
+        line[--end] = 0;
+    const char *text = strncmp(line, "libbpf: ", 8) == 0 ? line + 8 : line;
+    snprintf(last_libbpf_line, sizeof(last_libbpf_line), "%s", text);
+    return 0;
+}
+
+static void describe(char *error, size_t error_size, const char *step, int err)
+{
+    if (!error || !error_size)
+        return;
+    if (last_libbpf_line[0])
+        snprintf(error, error_size, "%s: %s (libbpf: %s)", step, strerror(err), last_libbpf_line);
+    else
+        snprintf(error, error_size, "%s: %s", step, strerror(err));
+}
+
+/* Writes `config` over the `config` variable of the object's .rodata, found through BTF. */
+static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
+{
+    struct btf *btf = bpf_object__btf(object);
+    struct bpf_map *map = NULL, *candidate;
+    bpf_object__for_each_map(candidate, object)
+    {
+        const char *name = bpf_map__name(candidate);
+        size_t length = strlen(name);
+        if (length >= 7 && strcmp(name + length - 7, ".rodata") == 0)
+            map = candidate;
+    }
+    if (!btf || !map)
+        return -ENOENT;
+    int section_id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+    if (section_id < 0)
+        return -ENOENT;
+    const struct btf_type *section = btf__type_by_id(btf, section_id);
+    const struct btf_var_secinfo *variable = btf_var_secinfos(section);
+    size_t data_size = 0;
+    char *data = (char *)bpf_map__initial_value(map, &data_size);
+    for (int i = 0; i < btf_vlen(section); i++, variable++) {
+        const struct btf_type *type = btf__type_by_id(btf, variable->type);
+        if (strcmp(btf__name_by_offset(btf, type->name_off), "config") != 0)
+            continue;
+        if (variable->size != sizeof(*config) || variable->offset + sizeof(*config) > data_size)
+            return -EINVAL;
+        memcpy(data + variable->offset, config, sizeof(*config));
+        return 0;
+    }
+    return -ENOENT;
+}
+
+static int deliver(void *capture, void *data, size_t size)
+{
+    struct tg_capture *self = capture;
+    return self->handler(self->context, data, size);
+}
+
+struct tg_capture *tg_capture_open(const void *object, size_t size, const struct tg_capture_config *config,
+                                   tg_record_handler handler, void *context, char *error, size_t error_size)
+{
+    last_libbpf_line[0] = 0;
+    libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
+    struct tg_capture *self = calloc(1, sizeof(*self));
+    int err = 0;
+    const char *step = "allocating";
+    if (!self) {
+        err = ENOMEM;
+        goto fail;
+    }
+    self->handler = handler;
+    self->context = context;
+
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
+    step = "bpf_object__open_mem";
+    self->object = bpf_object__open_mem(object, size, &opts);
+    if (!self->object) {
+        err = errno ? errno : EINVAL;
+        goto fail;
+    }
+    step = "writing the capture configuration";
+    if ((err = -set_config(self->object, config)))
+        goto fail;
+    step = "bpf_object__load";
+    if ((err = -bpf_object__load(self->object)))
+        goto fail;
+
+    step = "bpf_program__attach";
+    struct bpf_program *program;
+    bpf_object__for_each_program(program, self->object)
+    {
+        if (self->link_count == MAX_LINKS) {
+            err = E2BIG;
+            goto fail;
+        }
+        struct bpf_link *link = bpf_program__attach(program);
+        if (!link) {
+            err = errno ? errno : EINVAL;
+            goto fail;
+        }
+        self->links[self->link_count++] = link;
+    }
+    self->tracked_fd = bpf_object__find_map_fd_by_name(self->object, "tracked");
+    self->drops_fd = bpf_object__find_map_fd_by_name(self->object, "drops");
+    step = "ring_buffer__new";
+    self->ring = ring_buffer__new(bpf_object__find_map_fd_by_name(self->object, "events"), deliver, self, NULL);
+    if (!self->ring) {
+        err = errno ? errno : EINVAL;
+        goto fail;
+    }
+    libbpf_set_print(previous);
+    return self;
+
+fail:
+    describe(error, error_size, step, err);
+    tg_capture_close(self);
+    libbpf_set_print(previous);
+    errno = err;
+    return NULL;
+}
+
+int tg_capture_track(struct tg_capture *capture, int tgid)
+{
+    __u32 key = (__u32)tgid;
+    __u8 yes = 1;
+    return bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) ? -errno : 0;
+}
+
+int tg_capture_poll(struct tg_capture *capture, int timeout_ms)
+{
+    int woken = ring_buffer__poll(capture->ring, timeout_ms);
+    if (woken < 0 && woken != -EINTR)
+        return woken;
+    int drained = ring_buffer__consume(capture->ring);
+    if (drained < 0)
+        return drained;
+    return (woken > 0 ? woken : 0) + drained;
+}
+
+uint64_t tg_capture_drops(const struct tg_capture *capture)
+{
+    int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0)
+        return 0;
+    uint64_t *per_cpu = calloc((size_t)cpus, sizeof(uint64_t));
+    uint64_t total = 0;
+    __u32 zero = 0;
+    if (per_cpu && bpf_map_lookup_elem(capture->drops_fd, &zero, per_cpu) == 0)
+        for (int i = 0; i < cpus; i++)
+            total += per_cpu[i];
+    free(per_cpu);
+    return total;
+}
+
+void tg_capture_close(struct tg_capture *capture)
+{
+    if (!capture)
+        return;
+    ring_buffer__free(capture->ring);
+    for (size_t i = 0; i < capture->link_count; i++)
+        bpf_link__destroy(capture->links[i]);
+    bpf_object__close(capture->object);
+    free(capture);
+}
+
+static int count_record(void *context, const void *record, size_t size)
+{
+    (void)record;
+    (void)size;
+    (*(uint64_t *)context)++;
+    return 0;
+}
+
+void tg_bpf_probe(const void *object, size_t size, struct tg_bpf_probe_result *result)
+{
+    memset(result, 0, sizeof(*result));
+    static struct tg_capture_config config;
+    memset(&config, 0, sizeof(config));
+    config.wanted_syscalls[SYS_getppid / 64] |= 1ULL << (SYS_getppid % 64);
+    config.wakeup_bytes = 1;
+
+    struct tg_capture *capture =
+        tg_capture_open(object, size, &config, count_record, &result->records, result->message, sizeof(result->message));
+    if (!capture) {
+        int err = errno;
+        if (strncmp(result->message, "bpf_program__attach", 19) == 0)
+            result->attach_errno = err;
+        else
+            result->load_errno = err;
+        return;
+    }
+    int err = tg_capture_track(capture, getpid());
+    if (err) {
+        result->load_errno = -err;
+        snprintf(result->message, sizeof(result->message), "tracking the probing process: %s", strerror(-err));
+        goto out;
+    }
+    for (int i = 0; i < 8; i++)
+        syscall(SYS_getppid);
+    for (int attempt = 0; attempt < 10 && result->records == 0; attempt++) {
+        err = tg_capture_poll(capture, 100);
+        if (err < 0) {
+            result->ringbuf_errno = -err;
+            snprintf(result->message, sizeof(result->message), "polling the ring buffer: %s", strerror(-err));
+            goto out;
+        }
+    }
+    if (result->records == 0) {
+        result->ringbuf_errno = ENODATA;
+        snprintf(result->message, sizeof(result->message), "no record arrived through the ring buffer");
+    }
+out:
+    tg_capture_close(capture);
+}

@@ -1,0 +1,33 @@
+/* What user space tells the capture program before loading it (its read-only data).
+ * Shared by bpf/tollgate.bpf.c and the libbpf glue. */
+#ifndef TOLLGATE_CAPTURE_CONFIG_H
+#define TOLLGATE_CAPTURE_CONFIG_H
+
+#include <linux/types.h>
+
+#define TG_MAX_SYSCALLS 512
+
+/* How the capture program reads the memory an argument points to, at syscall exit. */
+enum tg_arg_kind {
+    TG_ARG_NONE = 0,
+    TG_ARG_STRING = 1,                /* a NUL-terminated string, e.g. a path */
+    TG_ARG_SOCKADDR_LEN_NEXT = 2,     /* a sockaddr whose length is the next argument */
+    TG_ARG_SOCKADDR_LEN_PTR_NEXT = 3, /* a sockaddr whose length the next argument points to */
+    TG_ARG_FD_PAIR = 4,               /* two ints written by the kernel (pipe, socketpair) */
+};
+
+/* Flags of a TG_KIND_EXEC record's args[0]. */
+enum tg_exec_flag {
+    TG_EXEC_FROM_MEMFD = 1 << 2, /* the image was executed from a memfd (Falco's EXE_FROM_MEMFD) */
+};
+
+struct tg_capture_config {
+    /* Bit N set: syscall number N of this architecture is captured. */
+    __u64 wanted_syscalls[TG_MAX_SYSCALLS / 64];
+    /* Per syscall number and argument: an enum tg_arg_kind. */
+    __u8 arg_kinds[TG_MAX_SYSCALLS][6];
+    /* Wake the consumer only once this many bytes wait in the ring buffer. */
+    __u64 wakeup_bytes;
+};
+
+#endif

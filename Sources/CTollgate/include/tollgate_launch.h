@@ -1,0 +1,43 @@
+/* Launching the job: fork, hold the child until capture is ready, then exec. */
+#ifndef TOLLGATE_LAUNCH_H
+#define TOLLGATE_LAUNCH_H
+
+#include <sys/types.h>
+
+/* A forked child waiting for `tg_launch_release` before it execs the job. */
+struct tg_launch {
+    pid_t pid;
+    int release_fd; /* write end: a 'g' lets the child exec; anything else stops it */
+    int status_fd;  /* read end: EOF once exec succeeded, or the child's errno */
+};
+
+/* Forks a child that waits until released, then execs `file` (searched in PATH like
+ * execvp, with `envp` as its environment) with `argv`. Everything the child needs is prepared
+ * before fork(); the child only makes async-signal-safe calls. Signal dispositions the gate
+ * changes (INT, TERM, HUP, QUIT, PIPE, CHLD) are reset and every signal is unblocked in the
+ * child. Returns 0 or -errno. */
+int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], struct tg_launch *launch);
+
+/* Lets the child exec and waits for the outcome: 0 when exec succeeded, else the errno of
+ * the failed exec (the child has then exited with status 127). */
+int tg_launch_release(struct tg_launch *launch);
+
+/* Gives up on a prepared launch: the child exits without running the job and is reaped. */
+void tg_launch_abort(struct tg_launch *launch);
+
+/* Makes this process a child subreaper: orphaned descendants are re-parented to it, so a
+ * daemonised grandchild is still this process's to wait for. Returns 0 or -errno. */
+int tg_become_subreaper(void);
+
+/* Installs handlers for `signals` that write each delivery as a struct tg_signal_note into a
+ * non-blocking pipe, and returns the pipe's read end (or -errno). */
+int tg_signal_pipe(const int *signals, int count);
+
+/* One delivered signal, read from the tg_signal_pipe() descriptor. */
+struct tg_signal_note {
+    int signal;
+    int code;   /* siginfo's si_code: SI_USER or SI_QUEUE when a process sent it */
+    pid_t sender;
+};
+
+#endif

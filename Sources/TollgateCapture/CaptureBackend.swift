@@ -1,0 +1,55 @@
+import TollgateEvents
+
+/// Receives what a backend captures, on the thread that runs the backend, in order.
+public protocol CaptureSink: AnyObject {
+    /// The job's first process exists (not yet exec'd); seed process state from `job`.
+    func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64)
+    /// One captured record.
+    func receive(_ event: RawEvent)
+}
+
+/// What a backend could and could not see during a run; reports state it, and a run that
+/// saw less than it should must not pass silently.
+public struct CaptureCoverage: Sendable, Equatable {
+    public var backend: BackendKind
+    /// Records delivered to the sink.
+    public var events: UInt64 = 0
+    /// Records the kernel lost (ring buffer full).
+    public var drops: UInt64 = 0
+    /// Records that arrived but could not be parsed.
+    public var malformed: UInt64 = 0
+    /// Things this backend does not observe at all, in words.
+    public var blindSpots: [String] = []
+
+    public init(backend: BackendKind) {
+        self.backend = backend
+    }
+}
+
+/// The outcome of a captured run.
+public struct CaptureResult: Sendable, Equatable {
+    public var outcome: JobOutcome
+    public var coverage: CaptureCoverage
+}
+
+/// Why a backend could not start; the gate exits 69 with this message.
+public struct CaptureStartError: Error, CustomStringConvertible, Sendable {
+    public let backend: BackendKind
+    public let message: String
+
+    public init(backend: BackendKind, message: String) {
+        self.backend = backend
+        self.message = message
+    }
+
+    public var description: String { "the \(backend.rawValue) backend could not start: \(message)" }
+}
+
+/// How long the gate waits for descendants after the main process ended.
+public struct GracePeriod: Sendable, Equatable {
+    public var seconds: Double
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,105 @@
+import CTollgate
+import Foundation
+import TollgateEvents
+
+/// The eBPF backend: the embedded capture program on the syscall-exit and process
+/// fork/exec/exit tracepoints, filtering in the kernel by process tree and syscall set.
+public final class EBPFBackend {
+    private var capture: OpaquePointer?
+    private let delivery = Delivery()
+
+    /// Loads and attaches the capture program for `syscallNames` (the rules' needs plus what
+    /// state tracking needs). Fails with the kernel's reason, e.g. missing privileges.
+    public init(syscallNames: Set<String>) throws(CaptureStartError) {
+        var config = BPFCaptureConfig.make(syscallNames: syscallNames)
+        var message = [CChar](repeating: 0, count: 512)
+        let context = Unmanaged.passUnretained(delivery).toOpaque()
+        let opened = EmbeddedBPF.capture.withUnsafeBytes { object in
+            tg_capture_open(object.baseAddress, object.count, &config, deliverRecord, context, &message, message.count)
+        }
+        guard let opened else {
+            throw CaptureStartError(backend: .ebpf, message: String(cString: message))
+        }
+        capture = opened
+    }
+
+    deinit {
+        tg_capture_close(capture)
+    }
+
+    /// Launches `job`, captures its whole process tree into `sink` until every process of it
+    /// has exited (killing stragglers after `grace`), and drains the last records.
+    public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
+        let supervisor = try ProcessSupervisor(grace: grace)
+        delivery.sink = sink
+        defer { delivery.sink = nil }
+
+        let launch = try JobLauncher.prepare(job)
+        let tracked = tg_capture_track(capture, launch.pid)
+        guard tracked == 0 else {
+            JobLauncher.abort(launch)
+            throw CaptureStartError(backend: .ebpf, message: "tracking the job's process: \(String(cString: strerror(-tracked)))")
+        }
+        let tree = JobTree(mainPid: launch.pid)
+        delivery.tree = tree
+        defer { delivery.tree = nil }
+        sink.jobStarted(pid: launch.pid, job: job, timestamp: BootClock.now())
+        try JobLauncher.release(launch, job: job)
+
+        while true {
+            _ = tg_capture_poll(capture, 20)
+            if supervisor.step(tree) { break }
+        }
+        // Everything has exited; what the kernel produced is in the ring already.
+        while tg_capture_poll(capture, 0) > 0 {}
+
+        var coverage = CaptureCoverage(backend: .ebpf)
+        coverage.events = delivery.events
+        coverage.malformed = delivery.malformed
+        coverage.drops = tg_capture_drops(capture)
+        coverage.blindSpots = [
+            "syscalls outside the rules' and state tracking's set are filtered out in the kernel",
+            "io_uring submissions are not seen as syscalls",
+        ]
+        return CaptureResult(outcome: supervisor.outcome(mainPid: launch.pid), coverage: coverage)
+    }
+}
+
+/// Carries records from the C callback to the current sink.
+private final class Delivery {
+    var sink: CaptureSink?
+    var tree: JobTree?
+    var events: UInt64 = 0
+    var malformed: UInt64 = 0
+}
+
+private let deliverRecord: tg_record_handler = { context, bytes, size in
+    guard let context, let bytes else { return 0 }
+    let delivery = Unmanaged<Delivery>.fromOpaque(context).takeUnretainedValue()
+    do {
+        let event = try RawRecordParser.parse(UnsafeRawBufferPointer(start: bytes, count: size))
+        delivery.events += 1
+        delivery.tree?.observe(event)
+        delivery.sink?.receive(event)
+    } catch {
+        delivery.malformed += 1
+    }
+    return 0
+}
+
+/// Nanoseconds of CLOCK_BOOTTIME, the clock capture records carry.
+public enum BootClock {
+    public static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
+    /// Add to a boot-clock timestamp to get nanoseconds since the Unix epoch.
+    public static func wallClockOffset() -> Int64 {
+        var wall = timespec()
+        clock_gettime(CLOCK_REALTIME, &wall)
+        let wallNanoseconds = Int64(wall.tv_sec) * 1_000_000_000 + Int64(wall.tv_nsec)
+        return wallNanoseconds - Int64(now())
+    }
+}

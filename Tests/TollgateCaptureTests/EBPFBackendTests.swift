@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TollgateEvents
+@testable import TollgateCapture
+
+/// Keeps every record of a run, for assertions.
+final class RecordingSink: CaptureSink {
+    var startedPid: Int32 = 0
+    var events: [RawEvent] = []
+
+    func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) { startedPid = pid }
+    func receive(_ event: RawEvent) { events.append(event) }
+
+    func syscalls(named name: String) -> [RawEvent] {
+        let numbers = Set(SyscallTable.numbers(forNames: [name]))
+        return events.filter { $0.kind == .syscall && numbers.contains($0.syscall) }
+    }
+
+    func execs(of path: String) -> [RawEvent] {
+        events.filter { $0.kind == .processExec && $0.payload(.exePath)?.string == path }
+    }
+
+    func opened(_ path: String) -> Bool {
+        (syscalls(named: "openat") + syscalls(named: "open")).contains { $0.payload(.arg(1))?.string == path || $0.payload(.arg(0))?.string == path }
+    }
+}
+
+/// Runs real jobs under the eBPF backend. Serialized: each attaches the capture program.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: attaches the eBPF capture program"))
+struct EBPFBackendTests {
+    static let names = SyscallTable.stateSyscallNames.union(["openat", "open", "getppid"])
+
+    func run(_ script: String, grace: Double = 10) throws -> (CaptureResult, RecordingSink) {
+        let backend = try EBPFBackend(syscallNames: Self.names)
+        let sink = RecordingSink()
+        let job = JobSpec(command: ["/bin/sh", "-c", script], environment: ["PATH=/usr/bin:/bin", "TOLLGATE_TEST=1"],
+                          workingDirectory: FileManager.default.currentDirectoryPath)
+        let result = try backend.run(job, grace: GracePeriod(seconds: grace), sink: sink)
+        return (result, sink)
+    }
+
+    @Test func capturesOpensExecsForksAndTheExitStatus() throws {
+        let (result, sink) = try run("cat /etc/hostname > /dev/null; exit 7")
+        #expect(result.outcome.termination == .exited(7))
+        #expect(result.coverage.drops == 0 && result.coverage.malformed == 0)
+        #expect(sink.opened("/etc/hostname"))
+        let cat = try #require(sink.execs(of: "/usr/bin/cat").first ?? sink.execs(of: "/bin/cat").first)
+        let argv = cat.payload(.argv).map { $0.bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(argv == ["cat", "/etc/hostname"])
+        #expect(cat.payload(.env)?.string?.contains("TOLLGATE_TEST=1") == true)
+        #expect(!sink.syscalls(named: "getppid").isEmpty, "sh reads its PPID with getppid()")
+        #expect(sink.events.contains { $0.kind == .processFork && $0.pid == sink.startedPid })
+        #expect(sink.events.contains { $0.kind == .processExit && $0.pid == sink.startedPid })
+        #expect(sink.events.allSatisfy { $0.kind != .syscall || Self.names.contains(SyscallTable.info(arch: .native, number: $0.syscall)?.name ?? "") })
+    }
+
+    @Test func aFailedExecIsStatus127() throws {
+        let backend = try EBPFBackend(syscallNames: Self.names)
+        let job = JobSpec(command: ["/nonexistent/tool"], environment: [], workingDirectory: "/")
+        let result = try backend.run(job, grace: GracePeriod(seconds: 1), sink: RecordingSink())
+        #expect(result.outcome.termination == .exited(127))
+    }
+
+    @Test func aDaemonThatOutlivesTheMainProcessIsSeen() throws {
+        let (result, sink) = try run("setsid sh -c 'sleep 0.3; cat /etc/hostname > /dev/null' & exit 0")
+        #expect(result.outcome.termination == .exited(0))
+        #expect(sink.opened("/etc/hostname"))
+        #expect(result.outcome.killedDescendants.isEmpty)
+    }
+
+    @Test func descendantsStillRunningAfterTheGraceAreKilled() throws {
+        let (result, _) = try run("sleep 30 & exit 0", grace: 0.3)
+        #expect(result.outcome.termination == .exited(0))
+        #expect(result.outcome.killedDescendants.count == 1)
+    }
+
+    @Test func aThousandChildrenAreAllAttributed() throws {
+        let (result, sink) = try run("i=0; while [ $i -lt 1000 ]; do /bin/true; i=$((i+1)); done")
+        #expect(result.outcome.termination == .exited(0))
+        #expect(result.coverage.drops == 0)
+        let truePids = Set(sink.events.filter { $0.kind == .processExec && $0.payload(.exePath)?.string == "/bin/true" }.map(\.pid))
+        #expect(truePids.count == 1000)
+    }
+
+    @Test func syscallsOutsideTheSetStayInTheKernel() throws {
+        let backend = try EBPFBackend(syscallNames: SyscallTable.stateSyscallNames)
+        let sink = RecordingSink()
+        let job = JobSpec(command: ["/bin/sh", "-c", "cat /etc/hostname >/dev/null"], environment: [], workingDirectory: "/")
+        _ = try backend.run(job, grace: GracePeriod(seconds: 1), sink: sink)
+        #expect(!SyscallTable.stateSyscallNames.contains("getppid"))
+        #expect(sink.syscalls(named: "getppid").isEmpty, "sh calls getppid(), but it was not asked for")
+        #expect(!sink.events.isEmpty)
+    }
+}

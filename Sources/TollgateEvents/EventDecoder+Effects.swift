@@ -6,15 +6,23 @@ extension EventDecoder {
         let known = !raw.flags.contains(.returnValueUnknown)
         let ret = raw.returnValue
         if raw.kind == .syscall && known && ret < 0 {
-            // Failed: only connect's EINPROGRESS still names the socket.
-            if case .connect = info.effect, ret == -115 { applyConnect(raw, process, &change) }
+            // Failed: nothing changes, but a failed open still names its file (fd.name, like
+            // Falco's fallback to the event's path) and connect's EINPROGRESS its socket.
+            switch info.effect {
+            case .connect where ret == -115: applyConnect(raw, process, &change)
+            case .open(let pathArgument, let dirfdArgument, _):
+                applyOpen(info, raw, process, pathArgument: pathArgument, dirfdArgument: dirfdArgument,
+                          register: false, &change)
+            default: break
+            }
             return
         }
         switch info.effect {
         case .none:
             return
         case .open(let pathArgument, let dirfdArgument, _):
-            applyOpen(info, raw, process, pathArgument: pathArgument, dirfdArgument: dirfdArgument, &change)
+            applyOpen(info, raw, process, pathArgument: pathArgument, dirfdArgument: dirfdArgument,
+                      register: !raw.flags.contains(.returnValueUnknown), &change)
         case .close(let fdArgument):
             process.fds.remove(Self.fdValue(raw.args[fdArgument]))
         case .closeRange:

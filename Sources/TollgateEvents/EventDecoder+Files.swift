@@ -2,9 +2,8 @@
 extension EventDecoder {
     func applyOpen(
         _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, pathArgument: Int, dirfdArgument: Int?,
-        _ change: inout StateChange
+        register: Bool, _ change: inout StateChange
     ) {
-        let known = !raw.flags.contains(.returnValueUnknown)
         let nameRaw = raw.payload(.arg(pathArgument)) ?? raw.payload(.resolvedPath) ?? .empty
         let name: ByteString
         if let resolved = raw.payload(.resolvedPath) {
@@ -28,10 +27,10 @@ extension EventDecoder {
         let flags = openFlags(info, raw)
         let directoryBit: UInt64 = arch == .arm64 ? 0o40000 : 0o200000
         let isDirectory = flags & directoryBit != 0 && flags & 0o20000000 == 0
-        let opened = FdInfo(number: known ? raw.returnValue : -1, type: isDirectory ? .directory : .file,
+        let opened = FdInfo(number: register ? raw.returnValue : -1, type: isDirectory ? .directory : .file,
                             path: name, nameRaw: nameRaw, openFlags: flags)
         opened.closeOnExec = flags & 0o2000000 != 0
-        if known { process.fds.set(raw.returnValue, opened) }
+        if register { process.fds.set(raw.returnValue, opened) }
         change.fd = opened
     }
 

@@ -1,7 +1,7 @@
 /// uid/gid to name lookups from passwd/group files (`user.name`, `user.homedir`,
-/// `user.shell`, `user.loginname`, `group.name`). Parsed once, lazily; pure text parsing, so
-/// tests can feed their own contents.
-public final class UserDatabase {
+/// `user.shell`, `user.loginname`, `group.name`). Parsed once at creation and immutable, so one
+/// database can be shared; pure text parsing, so tests can feed their own contents.
+public final class UserDatabase: Sendable {
     /// One passwd entry.
     public struct User: Sendable, Hashable {
         public let name: String
@@ -11,37 +11,26 @@ public final class UserDatabase {
         public let shell: String
     }
 
-    private let loadPasswd: () -> String
-    private let loadGroup: () -> String
-    private var users: [UInt32: User]?
-    private var groups: [UInt32: String]?
+    private let users: [UInt32: User]
+    private let groups: [UInt32: String]
 
-    /// Reads `/etc/passwd` and `/etc/group` (or the given paths) on first use.
+    /// Reads `/etc/passwd` and `/etc/group` (or the given paths) now; unreadable files give an
+    /// empty database.
     public convenience init(passwdPath: String = "/etc/passwd", groupPath: String = "/etc/group") {
-        self.init(passwd: { readTextFile(passwdPath) ?? "" }, group: { readTextFile(groupPath) ?? "" })
+        self.init(passwdContents: readTextFile(passwdPath) ?? "", groupContents: readTextFile(groupPath) ?? "")
     }
 
     /// Uses the given file contents.
-    public convenience init(passwdContents: String, groupContents: String) {
-        self.init(passwd: { passwdContents }, group: { groupContents })
-    }
-
-    init(passwd: @escaping () -> String, group: @escaping () -> String) {
-        loadPasswd = passwd
-        loadGroup = group
+    public init(passwdContents: String, groupContents: String) {
+        users = Self.parsePasswd(passwdContents)
+        groups = Self.parseGroup(groupContents)
     }
 
     /// The passwd entry of `uid`, or nil.
-    public func user(uid: UInt32) -> User? {
-        if users == nil { users = Self.parsePasswd(loadPasswd()) }
-        return users?[uid]
-    }
+    public func user(uid: UInt32) -> User? { users[uid] }
 
     /// The group name of `gid`, or nil.
-    public func groupName(gid: UInt32) -> String? {
-        if groups == nil { groups = Self.parseGroup(loadGroup()) }
-        return groups?[gid]
-    }
+    public func groupName(gid: UInt32) -> String? { groups[gid] }
 
     /// `name:x:uid:gid:gecos:home:shell` lines; the first entry for a uid wins; malformed lines
     /// are skipped.

@@ -1,0 +1,182 @@
+import Testing
+
+@testable import TollgateEvents
+
+/// Process tree, exec, fork and exit behaviour, built from RawEvent sequences.
+struct DecoderProcessTests {
+    typealias T = TestEvents
+
+    @Test func seededProcessFields() throws {
+        let decoder = T.decoder()
+        let event = try #require(decoder.decode(T.sys("getppid", ret: 1, time: 5_000)))
+        let p = event.process
+        #expect(p.pid == 1000 && p.ppid == 1 && p.isKnown)
+        #expect(p.exe == "make" && p.exePath == "/usr/bin/make" && p.name == "make")
+        #expect(p.args == ["test"])
+        #expect(p.cmdline == "make test")
+        #expect(p.cwd == "/home/builder/src/")
+        #expect(p.duration(at: event.timestamp) == 4_000)
+        #expect(p.environmentValue("HOME") == "/home/builder")
+        #expect(p.environmentValue("HOM") == nil)
+        #expect(p.containerID == "host")
+        #expect(event.user?.name == "builder")
+        #expect(event.groupName == "builder")
+        #expect(p.isExeFromMemfd == false)
+        #expect(p.isExeWritable == nil)
+    }
+
+    @Test func forkCopiesStateAndExecReplacesIt() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.openat("/etc/passwd", fd: 3), T.fork(child: 1001)])
+        let child = try #require(decoder.processes.process(1001))
+        #expect(child.parent === decoder.processes.process(1000))
+        #expect(child.ppid == 1000)
+        #expect(child.name == "make" && child.cwd == "/home/builder/src/")
+        #expect(child.fds[3]?.name == "/etc/passwd")
+        #expect(child.startTime == 3_000)
+        // The child's fd table is a copy: closing in the child leaves the parent's fd.
+        T.run(decoder, [T.sys("close", pid: 1001, args: [3])])
+        #expect(child.fds[3] == nil)
+        #expect(decoder.processes.process(1000)?.fds[3] != nil)
+
+        let exec = try #require(decoder.decode(T.exec(
+            pid: 1001, path: "/usr/bin/python3.12", argv: ["python3", "-c", "print(1)"], env: ["A=1", "B=2"])))
+        #expect(exec.name == "execve")
+        #expect(child.exe == "python3" && child.exePath == "/usr/bin/python3.12")
+        #expect(child.name == "python3.12")
+        #expect(child.args == ["-c", "print(1)"])
+        #expect(child.cmdline == "python3.12 -c print(1)")
+        #expect(child.env == ["A=1", "B=2"])
+        #expect(exec.argument(named: "exe")?.rendered == "python3")
+        #expect(exec.argument(named: "args")?.rendered == "-c print(1)")
+        #expect(exec.argument(named: "filename")?.rendered == "/usr/bin/python3.12")
+        #expect(exec.argument(named: "flags")?.rendered == "0")
+        #expect(exec.argument(named: "ptid") == .pid(1000))
+        #expect(exec.process.parent?.name == "make")
+    }
+
+    @Test func execKeepsEnvWhenAbsentAndClosesCloexecFds() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.openat("/keep", fd: 3), T.openat("/drop", fd: 4, flags: 0o2000000),
+                        T.exec(pid: 1000, path: "/bin/sh", argv: ["sh"], cwd: "/tmp")])
+        let p = try #require(decoder.processes.process(1000))
+        #expect(p.env == ["HOME=/home/builder"])
+        #expect(p.cwd == "/tmp/")
+        #expect(p.fds[3]?.name == "/keep")
+        #expect(p.fds[4] == nil)
+    }
+
+    @Test func execFromMemfdSetsFlags() throws {
+        let decoder = T.decoder()
+        let exec = try #require(decoder.decode(T.exec(
+            pid: 1000, path: "/memfd:payload (deleted)", argv: ["x"], flags: [.exeFromMemfd, .exeWritable, .exeWritableKnown])))
+        #expect(exec.process.isExeFromMemfd == true)
+        #expect(exec.process.isExeWritable == true)
+        #expect(exec.process.isExeUpperLayer == false)
+        #expect(exec.argument(named: "flags")?.rendered == "EXE_WRITABLE|EXE_FROM_MEMFD")
+    }
+
+    @Test func failedExecveChangesNothing() throws {
+        let decoder = T.decoder()
+        let event = try #require(decoder.decode(
+            T.sys("execve", args: [0, 0, 0], ret: -2, payloads: [.arg(0): "/no/such"])))
+        #expect(event.failed && event.resultString == "ENOENT")
+        #expect(event.argument(named: "filename")?.rendered == "/no/such")
+        #expect(event.process.exe == "make")
+    }
+
+    @Test func threadsShareTheProcess() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.fork(child: 1005, flags: 0x3D0F00)])  // CLONE_THREAD|CLONE_FILES|CLONE_VM|...
+        let thread = try #require(decoder.processes.thread(1005))
+        #expect(thread.process === decoder.processes.process(1000))
+        #expect(!thread.isMainThread)
+        T.run(decoder, [T.sys("openat", pid: 1000, tid: 1005, args: [T.atFdcwd, 0, 0], ret: 3, payloads: [.arg(1): "/t"])])
+        #expect(decoder.processes.process(1000)?.fds[3]?.name == "/t")
+        T.run(decoder, [T.exit(pid: 1000, tid: 1005)])
+        #expect(decoder.processes.process(1000) != nil)
+        #expect(decoder.processes.threadCount == 1)
+    }
+
+    @Test func cloneFilesSharesTheTable() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.fork(child: 1002, flags: 0x400), T.openat("/shared", fd: 5, pid: 1002)])
+        #expect(decoder.processes.process(1000)?.fds[5]?.name == "/shared")
+    }
+
+    @Test func ancestorsAndProcExit() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.fork(child: 1001), T.exec(pid: 1001, path: "/bin/bash", argv: ["bash"]),
+                        T.fork(parent: 1001, child: 1002), T.exec(pid: 1002, path: "/usr/bin/curl", argv: ["curl"])])
+        let curl = try #require(decoder.processes.process(1002))
+        #expect(curl.ancestor(0)?.name == "curl")
+        #expect(curl.ancestor(1)?.name == "bash")
+        #expect(curl.ancestor(2)?.name == "make")
+        #expect(curl.ancestor(3) == nil)
+        #expect(curl.ancestors.map(\.pid) == [1001, 1000])
+        #expect(curl.ancestor(-1) == nil)
+        // The parent exits; the child keeps its ancestry.
+        let exit = try #require(decoder.decode(T.exit(pid: 1001, status: 0x0100)))
+        #expect(exit.name == "procexit")
+        #expect(exit.argument(named: "ret") == .signed(1))
+        #expect(exit.argument(named: "sig")?.rendered == "0")
+        #expect(decoder.processes.process(1001) == nil)
+        #expect(curl.parent?.name == "bash")
+        // A late event of the exited process still resolves to it.
+        let late = try #require(decoder.decode(T.sys("getppid", pid: 1001, ret: 1)))
+        #expect(late.process.name == "bash")
+        let killed = try #require(decoder.decode(T.exit(pid: 1002, status: 9)))
+        #expect(killed.argument(named: "sig")?.rendered == "SIGKILL")
+    }
+
+    @Test func unknownPreexistingProcessHasNilFields() throws {
+        let decoder = T.decoder()
+        let event = try #require(decoder.decode(
+            T.sys("openat", pid: 4242, args: [T.atFdcwd, 0, 0], ret: 3, payloads: [.arg(1): "rel"], uid: 0)))
+        #expect(!event.process.isKnown)
+        #expect(event.process.name == nil && event.process.exe == nil && event.process.cmdline == nil)
+        #expect(event.process.cwd == nil)
+        #expect(event.process.uid == 0)
+        #expect(event.user?.name == "root")
+        #expect(event.process.duration(at: 10) == nil)
+        #expect(event.fd?.name == "rel")  // no cwd to resolve against
+        #expect(event.argument(named: "name")?.rendered == "rel")
+    }
+
+    @Test func thousandChildrenStayBounded() {
+        let decoder = T.decoder()
+        for i in 0..<1000 {
+            let child = Int32(2000 + i)
+            T.run(decoder, [T.fork(child: child), T.exec(pid: child, path: "/bin/true", argv: ["true"]),
+                            T.openat("/etc/ld.so.cache", fd: 3, pid: child), T.exit(pid: child)])
+        }
+        #expect(decoder.eventCount == 4000)
+        #expect(decoder.processes.processCount == 1)
+        #expect(decoder.processes.threadCount == 1)
+    }
+
+    @Test func setuidAndSessions() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.sys("setsid", ret: 1000), T.sys("setuid", args: [0], uid: 0)])
+        let p = try #require(decoder.processes.process(1000))
+        #expect(p.sid == 1000 && p.pgid == 1000)
+        #expect(p.uid == 0)
+    }
+
+    @Test func cloneEventArguments() throws {
+        let decoder = T.decoder()
+        let clone = try #require(decoder.decode(T.fork(child: 1003, flags: 0x1200011)))
+        #expect(clone.name == "clone")
+        #expect(clone.argument(named: "res") == .pid(1003))
+        let flags = try #require(clone.argument(named: "flags")?.rendered)
+        #expect(flags.contains("CLONE_CHILD_SETTID") && flags.contains("CLONE_CHILD_CLEARTID"))
+        #expect(!flags.contains("CLONE_THREAD"))
+    }
+
+    @Test func unknownSyscallIsCounted() {
+        let decoder = T.decoder()
+        let raw = RawEvent(kind: .syscall, timestamp: 1, pid: 1000, tid: 1000, syscall: 999)
+        #expect(decoder.decode(raw) == nil)
+        #expect(decoder.unknownSyscallCount == 1)
+    }
+}

@@ -1,5 +1,14 @@
 import TollgateEvents
 
+/// A started capture mechanism that can run one job under observation.
+public protocol CaptureBackend: AnyObject {
+    var kind: BackendKind { get }
+    /// Launches `job`, captures its whole process tree into `sink` until every process of it
+    /// has exited (killing stragglers after `grace`), and returns what happened and what the
+    /// backend could see.
+    func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult
+}
+
 /// Receives what a backend captures, on the thread that runs the backend, in order.
 public protocol CaptureSink: AnyObject {
     /// The job's first process exists (not yet exec'd); seed process state from `job`.

@@ -4,7 +4,8 @@ import TollgateEvents
 
 /// The eBPF backend: the embedded capture program on the syscall-exit and process
 /// fork/exec/exit tracepoints, filtering in the kernel by process tree and syscall set.
-public final class EBPFBackend {
+public final class EBPFBackend: CaptureBackend {
+    public let kind = BackendKind.ebpf
     private var capture: OpaquePointer?
     private let delivery = Delivery()
 
@@ -27,8 +28,6 @@ public final class EBPFBackend {
         tg_capture_close(capture)
     }
 
-    /// Launches `job`, captures its whole process tree into `sink` until every process of it
-    /// has exited (killing stragglers after `grace`), and drains the last records.
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         let supervisor = try ProcessSupervisor(grace: grace)
         delivery.sink = sink

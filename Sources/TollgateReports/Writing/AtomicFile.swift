@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a file so readers see either the old file or the complete new one, never a part:
+/// the bytes go to a temporary file in the destination's folder, which is synced and then
+/// renamed over the destination. If writing fails, or the process dies mid-write, the
+/// destination is untouched (a killed process may leave a `.<name>.tollgate-*.tmp` behind).
+public enum AtomicFile {
+    /// Writes `text` (UTF-8) to `path`.
+    public static func write(_ text: String, to path: String) throws(ReportWriteError) {
+        try write(to: path) { (sink: inout Sink) throws(ReportWriteError) in sink.write(text) }
+    }
+
+    /// Streams a file through `body`, then publishes it at `path`. Errors from `body` are
+    /// `ReportWriteError`s; on any error the temporary file is removed.
+    public static func write(
+        to path: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
+    ) throws(ReportWriteError) {
+        let (fd, temporaryPath) = try createTemporary(beside: path)
+        var sink = Sink(fd: fd, path: path)
+        do throws(ReportWriteError) {
+            try body(&sink)
+            try sink.flush()
+            if fsync(fd) != 0 { throw failure(path, "sync the file to disk") }
+        } catch {
+            close(fd)
+            unlink(temporaryPath)
+            throw error
+        }
+        if close(fd) != 0 {
+            let error = failure(path, "close the file")
+            unlink(temporaryPath)
+            throw error
+        }
+        if rename(temporaryPath, path) != 0 {
+            let error = failure(path, "rename the temporary file over it")
+            unlink(temporaryPath)
+            throw error
+        }
+        syncDirectory(of: path)
+    }
+
+    /// Buffered writer into the temporary file.
+    public struct Sink {
+        fileprivate let fd: Int32
+        fileprivate let path: String
+        private var buffer: [UInt8] = []
+        private var pendingError: ReportWriteError?
+        private static let capacity = 64 * 1024
+
+        fileprivate init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+            buffer.reserveCapacity(Sink.capacity)
+        }
+
+        /// Appends the UTF-8 bytes of `text`. A failed write is reported by the next `flush`.
+        public mutating func write(_ text: String) {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= Sink.capacity, pendingError == nil {
+                do { try flush() } catch { pendingError = error }
+            }
+        }
+
+        /// Writes out what is buffered.
+        public mutating func flush() throws(ReportWriteError) {
+            if let pendingError { throw pendingError }
+            var written = 0
+            while written < buffer.count {
+                let result = buffer[written...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    let error = AtomicFile.failure(path, "write")
+                    pendingError = error
+                    throw error
+                }
+                written += result
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private static func createTemporary(beside path: String) throws(ReportWriteError) -> (Int32, String) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else {
+            throw ReportWriteError(path: path, reason: "Is a directory", step: "create a temporary file")
+        }
+        for _ in 0..<8 {
+            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            let temporaryPath = "\(folder).\(name).tollgate-\(getpid())-\(suffix).tmp"
+            let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 { return (fd, temporaryPath) }
+            if errno != EEXIST { throw failure(path, "create a temporary file") }
+        }
+        throw failure(path, "create a temporary file")
+    }
+
+    /// Makes the rename durable; best effort (some file systems refuse to sync folders).
+    private static func syncDirectory(of path: String) {
+        let folder = path.lastIndex(of: "/").map { String(path[...$0]) } ?? "."
+        let fd = open(folder, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    fileprivate static func failure(_ path: String, _ step: String) -> ReportWriteError {
+        let code = errno
+        let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+        return ReportWriteError(path: path, reason: reason, step: step)
+    }
+}
+
+/// `write(2)`, named apart from `Sink.write`.
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, buffer, count)
+}

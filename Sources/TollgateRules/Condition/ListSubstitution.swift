@@ -26,7 +26,13 @@ package struct ListSubstitution {
 
     /// Replacement text for a list's items.
     package static func joinedItems(_ items: [String]) -> String {
-        items.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: ", ")
+        items.map(quotedIfBlank).joined(separator: ", ")
+    }
+
+    /// Wraps an item holding a space in double quotes, unless it is already quoted.
+    package static func quotedIfBlank(_ item: String) -> String {
+        guard item.contains(" "), let first = item.first, first != "\"", first != "'" else { return item }
+        return "\"\(item)\""
     }
 
     private func substitute(_ name: String, with items: [String], in text: ConditionText) -> ConditionText {

@@ -126,9 +126,7 @@ package struct ExceptionText {
         }
     }
 
-    static func quoted(_ value: String) -> String {
-        value.contains(" ") ? "\"\(value)\"" : value
-    }
+    static func quoted(_ value: String) -> String { ListSubstitution.quotedIfBlank(value) }
 
     /// `<string op> oneof|anyof|allof`.
     static func isModifierForm(_ comp: String) -> Bool {

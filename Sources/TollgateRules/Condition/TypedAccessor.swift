@@ -1,0 +1,61 @@
+import TollgateEvents
+
+/// A field accessor with its type, as the compiler checks and combines it.
+package struct TypedAccessor: Sendable {
+    package var kind: FieldAccessor
+    package var type: FieldType
+    /// The field as written (`proc.aname[2]`), for messages and output field names.
+    package var name: String
+    package var flags: FieldDefinition.Flags
+
+    package init(_ kind: FieldAccessor, type: FieldType, name: String, flags: FieldDefinition.Flags) {
+        self.kind = kind
+        self.type = type
+        self.name = name
+        self.flags = flags
+    }
+
+    func renamed(_ newName: String) -> TypedAccessor {
+        var copy = self
+        copy.name = newName
+        return copy
+    }
+
+    /// `exists`: the field extracted a value.
+    package var exists: EventPredicate {
+        switch kind {
+        case .string(let f): return { f($0) != nil }
+        case .integer(let f): return { f($0) != nil }
+        case .bool(let f): return { f($0) != nil }
+        case .address(let f): return { f($0) != nil }
+        case .anyString(let f): return { !f($0).isEmpty }
+        case .anyInteger(let f): return { !f($0).isEmpty }
+        case .anyAddress(let f): return { !f($0).isEmpty }
+        case .stringList(let f): return { f($0) != nil }
+        }
+    }
+
+    /// The value as a string, for transformers that take any field.
+    package var stringValue: @Sendable (Event) -> ByteString? {
+        switch kind {
+        case .string(let f): return f
+        default:
+            let kind = self.kind
+            return { event in kind.render(event).map { ByteString($0) } }
+        }
+    }
+
+    /// Concatenates string renderings of several accessors (`concat`, transformer lists).
+    static func concatenation(_ parts: [TypedAccessor], separator: UInt8?) -> TypedAccessor {
+        let getters = parts.map(\.stringValue)
+        return TypedAccessor(.string { event in
+            var out: [UInt8] = []
+            for (index, get) in getters.enumerated() {
+                guard let value = get(event) else { return nil }
+                if index > 0, let separator { out.append(separator) }
+                out += value.bytes
+            }
+            return ByteString(out)
+        }, type: .charbuf, name: parts.map(\.name).joined(separator: ","), flags: [])
+    }
+}

@@ -1,0 +1,42 @@
+import TollgateEvents
+
+/// A loaded, compiled rule.
+public struct CompiledRule: Sendable {
+    public var name: String
+    public var description: String
+    public var priority: Priority
+    /// Sorted.
+    public var tags: [String]
+    public var source: String
+    public var enabled: Bool
+    /// Where the rule was (first) defined.
+    public var location: SourceLocation
+    /// The event types the condition can match, sorted; nil when it can match any type.
+    public var eventTypes: [String]?
+    /// The condition after lists, macros and exceptions, in libs' canonical form.
+    public var condition: String
+    /// The output template.
+    public var outputTemplate: String
+    /// Fields the rule reads that the event source does not record (always `<NA>`): a rule
+    /// that needs one in its condition may never fire on tollgate.
+    public var uncapturedFields: [String]
+
+    package var predicate: EventPredicate
+    package var output: CompiledOutput
+    package var eventTypeIDs: [EventType]?
+}
+
+/// The result of loading rules files: the compiled rules in definition order.
+public struct RuleSet: Sendable {
+    public var rules: [CompiledRule]
+    /// The highest `required_engine_version` the files declared.
+    public var requiredEngineVersion: SemanticVersion?
+    /// `required_plugin_versions` entries, by plugin name (not enforced: tollgate loads no plugins).
+    public var requiredPlugins: [String: String]
+
+    public init(rules: [CompiledRule], requiredEngineVersion: SemanticVersion? = nil, requiredPlugins: [String: String] = [:]) {
+        self.rules = rules
+        self.requiredEngineVersion = requiredEngineVersion
+        self.requiredPlugins = requiredPlugins
+    }
+}

@@ -1,0 +1,60 @@
+import TollgateEvents
+
+/// Evaluates compiled rules against events. Rules are indexed by event type; every enabled
+/// rule that matches fires (a CI gate wants every violation, not Falco's first match).
+public final class Engine: Sendable {
+    public let ruleSet: RuleSet
+    /// Syscall names the enabled rules can match, for the capture side to filter in the kernel.
+    /// Every syscall when some rule can match any event type.
+    public let neededSyscalls: Set<String>
+    /// Rule indices per event type id.
+    private let index: [[Int]]
+
+    public init(_ ruleSet: RuleSet) {
+        self.ruleSet = ruleSet
+        var index = [[Int]](repeating: [], count: SyscallTable.all.count)
+        var needed: Set<String> = []
+        for (position, rule) in ruleSet.rules.enumerated() where rule.enabled {
+            if let types = rule.eventTypeIDs {
+                for type in types { index[Int(type.rawValue)].append(position) }
+            } else {
+                for slot in index.indices { index[slot].append(position) }
+            }
+        }
+        for (slot, rules) in index.enumerated() where !rules.isEmpty {
+            let info = SyscallTable.all[slot]
+            if info.x86_64 != nil || info.arm64 != nil { needed.insert(info.name) }
+        }
+        self.index = index
+        self.neededSyscalls = needed
+    }
+
+    /// The enabled rules that can match events of this type, in definition order.
+    public func rules(for type: EventType) -> [CompiledRule] {
+        index[Int(type.rawValue)].map { ruleSet.rules[$0] }
+    }
+
+    /// Every enabled rule that matches the event. Evaluate before decoding the next event:
+    /// fields read the process and fd state as it is now.
+    public func evaluate(_ event: Event) -> [Finding] {
+        var findings: [Finding] = []
+        for position in index[Int(event.type.rawValue)] {
+            let rule = ruleSet.rules[position]
+            if rule.predicate(event) {
+                findings.append(Finding(
+                    rule: rule.name, priority: rule.priority, output: rule.output.render(event),
+                    outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
+                    time: event.wallClockTime, ruleLocation: rule.location, eventNumber: event.number,
+                    eventType: event.name, pid: event.process.pid))
+            }
+        }
+        return findings
+    }
+
+    /// How many enabled rules match, without rendering outputs (benchmarks, counters).
+    public func matchCount(_ event: Event) -> Int {
+        var count = 0
+        for position in index[Int(event.type.rawValue)] where ruleSet.rules[position].predicate(event) { count += 1 }
+        return count
+    }
+}

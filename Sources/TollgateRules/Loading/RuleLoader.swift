@@ -15,6 +15,11 @@ public struct LoadResult: Sendable {
     public var ruleSet: RuleSet?
     public var diagnostics: [Diagnostic]
 
+    public init(ruleSet: RuleSet?, diagnostics: [Diagnostic]) {
+        self.ruleSet = ruleSet
+        self.diagnostics = diagnostics
+    }
+
     public var errors: [Diagnostic] { diagnostics.filter(\.isError) }
     public var warnings: [Diagnostic] { diagnostics.filter { !$0.isError } }
     public var succeeded: Bool { ruleSet != nil }
@@ -42,7 +47,9 @@ public struct RuleLoader: Sendable {
         }
         var compilation = RuleCompilation(collector: collector)
         let rules = compilation.run()
-        diagnostics += compilation.diagnostics
+        // A macro used by several rules reports the same warning once.
+        var seen: Set<Diagnostic> = []
+        diagnostics += compilation.diagnostics.filter { seen.insert($0).inserted }
         if diagnostics.contains(where: \.isError) {
             return LoadResult(ruleSet: nil, diagnostics: diagnostics)
         }

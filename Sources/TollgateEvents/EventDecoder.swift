@@ -15,6 +15,10 @@ public final class EventDecoder {
     /// Syscall records skipped because the table does not know their number.
     public private(set) var unknownSyscallCount: UInt64 = 0
 
+    /// The table and the number index of `arch`, held here so the hot path skips global lookups.
+    private let table: [SyscallInfo] = SyscallTable.all
+    private let numberIndex: [Int16]
+
     public init(
         arch: Architecture = .native, users: UserDatabase = UserDatabase(), bootTimeOffset: UInt64 = 0,
         processes: ProcessTable = ProcessTable()
@@ -23,6 +27,7 @@ public final class EventDecoder {
         self.users = users
         self.bootTimeOffset = bootTimeOffset
         self.processes = processes
+        self.numberIndex = SyscallTable.numberIndex(arch)
     }
 
     /// Registers the job's first process (see `ProcessTable.seed`).
@@ -42,12 +47,12 @@ public final class EventDecoder {
             unknownSyscallCount += 1
             return nil
         }
-        let info = SyscallTable.all[Int(type.rawValue)]
+        let info = table[Int(type.rawValue)]
         let thread = processes.threadCreatingIfNeeded(for: raw)
         let process = thread.process
-        process.uid = raw.uid
-        process.gid = raw.gid
-        if process.ppid == 0 && raw.ppid != 0 {
+        if process.uid != raw.uid { process.uid = raw.uid }
+        if process.gid != raw.gid { process.gid = raw.gid }
+        if raw.ppid != 0 && process.ppid == 0 {
             process.ppid = raw.ppid
             if process.parent == nil { process.parent = processes.process(raw.ppid) }
         }
@@ -78,7 +83,10 @@ public final class EventDecoder {
     func eventType(of raw: RawEvent) -> EventType? {
         switch raw.kind {
         case .syscall:
-            return SyscallTable.eventType(arch: arch, number: raw.syscall)
+            let number = Int(raw.syscall)
+            guard number >= 0, number < numberIndex.count else { return nil }
+            let index = numberIndex[number]
+            return index < 0 ? nil : EventType(rawValue: UInt16(index))
         case .processFork:
             if let t = SyscallTable.eventType(arch: arch, number: raw.syscall), t.info.effect == .fork { return t }
             return Self.clone

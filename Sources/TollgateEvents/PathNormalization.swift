@@ -8,16 +8,10 @@ enum PathNormalization {
     /// path with no base stays relative (normalised).
     static func resolve(_ path: ByteString, against base: ByteString?) -> ByteString {
         if path.count > 0 && path[offset: 0] == slash {
-            return isNormalized(path) ? path : normalize(path)
+            return isNormalized(path) ? path : normalize(path, then: nil)
         }
-        guard let base else { return normalize(path) }
-        if path.isEmpty { return normalize(base) }
-        var joined = [UInt8]()
-        joined.reserveCapacity(base.count + 1 + path.count)
-        joined.append(contentsOf: base.bytes)
-        joined.append(slash)
-        joined.append(contentsOf: path.bytes)
-        return normalize(ByteString(joined))
+        guard let base else { return normalize(path, then: nil) }
+        return normalize(base, then: path)
     }
 
     /// True when an absolute path has no `//`, `/./`, `/../`, trailing `/.`/`/..` or trailing `/`.
@@ -42,29 +36,48 @@ enum PathNormalization {
         }
     }
 
-    static func normalize(_ path: ByteString) -> ByteString {
-        let absolute = path.count > 0 && path[offset: 0] == slash
-        var parts: [ArraySlice<UInt8>] = []
-        for part in path.bytes.split(separator: slash, omittingEmptySubsequences: true) {
-            if part.count == 1 && part.first == dot { continue }
-            if part.count == 2 && part.first == dot && part.last == dot {
-                if let last = parts.last, !(last.count == 2 && last.first == dot && last.last == dot) {
-                    parts.removeLast()
-                } else if !absolute {
-                    parts.append(part)
-                }
-                continue
-            }
-            parts.append(part)
-        }
+    static func normalize(_ path: ByteString) -> ByteString { normalize(path, then: nil) }
+
+    /// Normalises `first` followed by `second` (joined with `/`) in one pass, one allocation.
+    static func normalize(_ first: ByteString, then second: ByteString?) -> ByteString {
+        let absolute = first.count > 0 && first[offset: 0] == slash
         var out = [UInt8]()
-        out.reserveCapacity(path.count + 1)
+        out.reserveCapacity(first.count + (second?.count ?? 0) + 2)
         if absolute { out.append(slash) }
-        for (i, part) in parts.enumerated() {
-            if i > 0 { out.append(slash) }
-            out.append(contentsOf: part)
+        let root = out.count
+        var depth = 0  // real segments in `out` (not counting leading `..` of a relative path)
+        func add(_ bytes: ArraySlice<UInt8>) {
+            bytes.withUnsafeBufferPointer { b in
+                var i = 0
+                let n = b.count
+                while i < n {
+                    while i < n && b[i] == slash { i += 1 }
+                    let start = i
+                    while i < n && b[i] != slash { i += 1 }
+                    let length = i - start
+                    if length == 0 || (length == 1 && b[start] == dot) { continue }
+                    if length == 2 && b[start] == dot && b[start + 1] == dot {
+                        if depth > 0 {
+                            var cut = out.count - 1
+                            while cut >= root && out[cut] != slash { cut -= 1 }
+                            out.removeSubrange(max(cut, root)..<out.count)
+                            depth -= 1
+                        } else if !absolute {
+                            if out.count > root { out.append(slash) }
+                            out.append(dot)
+                            out.append(dot)
+                        }
+                        continue
+                    }
+                    if out.count > root { out.append(slash) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+                    depth += 1
+                }
+            }
         }
-        if out.isEmpty && !absolute { out.append(dot) }
+        add(first.bytes)
+        if let second { add(second.bytes) }
+        if out.isEmpty { out.append(dot) }
         return ByteString(out)
     }
 }

@@ -164,6 +164,19 @@ public struct RawEvent: Sendable, Equatable {
     /// and `.payloadTruncated` set.
     public mutating func setPayload<C: Collection>(_ slot: PayloadSlot, _ bytes: C?) where C.Element == UInt8 {
         guard let index = slot.index else { return }
+        // Fast path: slots set in index order (as capture parsers do) just append.
+        if let bytes, payloadMask >> UInt16(index) == 0 {
+            var length = bytes.count
+            if length > Self.maxPayloadLength {
+                length = Self.maxPayloadLength
+                flags.insert(.payloadTruncated)
+            }
+            payloadStore.reserveCapacity(payloadStore.count + 4 + length)
+            payloadStore.appendLittleEndian(UInt32(length))
+            payloadStore.append(contentsOf: bytes.prefix(length))
+            payloadMask |= 1 << UInt16(index)
+            return
+        }
         var slices: [ArraySlice<UInt8>?] = PayloadSlot.all.map { s in
             payloadRange(s).map { payloadStore[$0] }
         }

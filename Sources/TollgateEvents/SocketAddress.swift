@@ -122,8 +122,12 @@ public struct IPv6Address: Sendable, Hashable, CustomStringConvertible {
 
     public var isUnspecified: Bool { high == 0 && low == 0 }
 
-    /// RFC 5952 text form (longest zero run compressed).
+    /// RFC 5952 text form (longest zero run compressed; IPv4-mapped as `::ffff:a.b.c.d`, as
+    /// inet_ntop writes it).
     public var description: String {
+        if let v4 = mappedIPv4 {
+            return "::ffff:\(v4 >> 24).\((v4 >> 16) & 0xFF).\((v4 >> 8) & 0xFF).\(v4 & 0xFF)"
+        }
         let groups = (0..<8).map { i -> UInt16 in
             let word = i < 4 ? high : low
             return UInt16((word >> UInt64(48 - 16 * (i % 4))) & 0xFFFF)

@@ -19,7 +19,9 @@ public struct EventType: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// One syscall (or process-lifecycle event) as both the capture side and the decoder see it.
-public struct SyscallInfo: Sendable {
+/// A class so that passing it around on the hot path costs one reference count, not one per
+/// array it holds.
+public final class SyscallInfo: Sendable {
     /// Dense id (index into `SyscallTable.all`).
     public let type: EventType
     /// Falco's event name, which for syscalls is the syscall name.
@@ -36,6 +38,23 @@ public struct SyscallInfo: Sendable {
     public let effect: StateEffect
     public let category: SyscallCategory
 
+    init(type: EventType, name: String, x86_64: Int32?, arm64: Int32?, arguments: [SyscallArgument],
+         parameters: [EventParameter], fdSource: FdSource?, effect: StateEffect, category: SyscallCategory) {
+        self.type = type
+        self.name = name
+        self.x86_64 = x86_64
+        self.arm64 = arm64
+        self.arguments = arguments
+        self.parameters = parameters
+        self.fdSource = fdSource
+        self.effect = effect
+        self.category = category
+        payloadArguments = arguments.indices.filter { arguments[$0].type.needsPayload }
+        parameterIndexByName = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private let parameterIndexByName: [String: Int]
+
     /// The syscall number on `arch`, nil if it does not exist there (or is not a syscall).
     public func number(for arch: Architecture) -> Int32? {
         switch arch {
@@ -45,14 +64,10 @@ public struct SyscallInfo: Sendable {
     }
 
     /// Kernel argument indexes whose pointed-to memory the capture side must read.
-    public var payloadArguments: [Int] {
-        arguments.indices.filter { arguments[$0].type.needsPayload }
-    }
+    public let payloadArguments: [Int]
 
     /// Index of the Falco parameter called `name`, or nil.
-    public func parameterIndex(named name: String) -> Int? {
-        parameters.firstIndex { $0.name == name }
-    }
+    public func parameterIndex(named name: String) -> Int? { parameterIndexByName[name] }
 
     /// True for read/write-like calls that are too frequent to capture unless a rule needs them.
     public var isHighVolume: Bool { category == .highVolumeIO }

@@ -16,7 +16,7 @@ public enum SyscallTable {
         uniqueKeysWithValues: all.enumerated().map { ($1.name, $0) })
 
     /// Entry index by syscall number, one dense array per architecture (-1 = none).
-    private static let byNumber: [[Int16]] = Architecture.allCases.map { arch in
+    static let byNumber: [[Int16]] = Architecture.allCases.map { arch in
         let maxNumber = all.compactMap { $0.number(for: arch) }.max() ?? 0
         var table = [Int16](repeating: -1, count: Int(maxNumber) + 1)
         for (index, info) in all.enumerated() {
@@ -39,11 +39,14 @@ public enum SyscallTable {
     /// The event type for a native syscall number, nil when the table does not know it.
     @inline(__always)
     public static func eventType(arch: Architecture, number: Int32) -> EventType? {
-        let table = byNumber[arch == .x86_64 ? 0 : 1]
+        let table = numberIndex(arch)
         guard number >= 0, Int(number) < table.count else { return nil }
         let index = table[Int(number)]
         return index < 0 ? nil : EventType(rawValue: UInt16(index))
     }
+
+    /// The dense number -> entry index table of `arch` (-1 = unknown number).
+    static func numberIndex(_ arch: Architecture) -> [Int16] { byNumber[arch == .x86_64 ? 0 : 1] }
 
     /// Names of the given syscall numbers (unknown numbers are skipped), in input order.
     public static func names<S: Sequence>(forNumbers numbers: S, arch: Architecture = .native) -> [String]

@@ -63,25 +63,14 @@ extension Event {
     /// `fs.path.*`: the path an fs syscall operates on, and for two-path calls (rename, link,
     /// symlink) the source and target. `raw` variants are the paths as passed.
     public var fsPath: FilesystemPaths? {
-        let names = info.parameters.map(\.name)
-        func index(_ candidates: [String]) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
-        if let source = index(["oldpath", "target"]), let target = index(["newpath", "linkpath"]) {
+        let indexes = info.fsPathParameters
+        if let source = indexes.source, let target = indexes.target {
             return FilesystemPaths(
                 name: nil, nameRaw: nil,
                 source: absolutePath(parameterAt: source), sourceRaw: argument(at: source)?.byteString,
                 target: absolutePath(parameterAt: target), targetRaw: argument(at: target)?.byteString)
         }
-        guard info.category == .file || info.effect == .execve,
-            let single = info.parameters.indices.first(where: { i in
-                if case .argument(let a) = info.parameters[i].source, a < info.arguments.count {
-                    switch info.arguments[a].type {
-                    case .path, .relativePath: return true
-                    default: return false
-                    }
-                }
-                return false
-            })
-        else { return nil }
+        guard let single = indexes.name else { return nil }
         let resolved: ByteString?
         if let fd, fd.type == .file || fd.type == .directory, case .open = info.effect {
             resolved = fd.path

@@ -41,6 +41,8 @@ public struct Event {
     public let raw: RawEvent
     /// `evt.type` as a dense id.
     public let type: EventType
+    /// The table entry of `type` (parameters, arguments, category).
+    public let info: SyscallInfo
     /// The thread that made the call (for fork records: the parent).
     public let thread: ThreadInfo
     /// The fd the event is about (`fd.*`), when known.
@@ -56,9 +58,6 @@ public struct Event {
     /// Passwd/group lookups.
     public let users: UserDatabase
 
-    /// The table entry of `type`.
-    @inline(__always)
-    public var info: SyscallInfo { SyscallTable.all[Int(type.rawValue)] }
     /// `evt.type`.
     public var name: String { info.name }
     /// `evt.dir`: always `<` (exit events carry the entry arguments).

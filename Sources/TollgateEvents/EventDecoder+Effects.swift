@@ -120,11 +120,17 @@ extension EventDecoder {
             guard known else { return }
             process.sid = Int32(truncatingIfNeeded: ret)
             process.pgid = Int32(truncatingIfNeeded: ret)
+            process.sessionLeader = process
+            process.groupLeader = process
         case .setpgid:
             let target = Int32(truncatingIfNeeded: raw.args[0])
             let group = Int32(truncatingIfNeeded: raw.args[1])
             let targetProcess = target == 0 ? process : processes.process(target)
-            if let targetProcess { targetProcess.pgid = group == 0 ? targetProcess.pid : group }
+            if let targetProcess {
+                let pgid = group == 0 ? targetProcess.pid : group
+                targetProcess.pgid = pgid
+                targetProcess.groupLeader = pgid == targetProcess.pid ? targetProcess : processes.process(pgid)
+            }
         }
     }
 

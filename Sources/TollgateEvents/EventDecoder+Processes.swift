@@ -40,6 +40,8 @@ extension EventDecoder {
         child.tty = parent.tty
         child.sid = parent.sid
         child.pgid = parent.pgid
+        child.sessionLeader = parent.sessionLeader
+        child.groupLeader = parent.groupLeader
         child.execFlags = parent.execFlags
         child.startTime = raw.timestamp
         processes.register(ThreadInfo(tid: childTid, process: child))

@@ -34,11 +34,12 @@ public final class EventDecoder {
     @discardableResult
     public func seed(
         pid: Int32, ppid: Int32 = 0, exePath: ByteString, argv: [ByteString], env: [ByteString]?,
-        cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64
+        cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64, loginUID: UInt32? = nil,
+        tty: UInt32 = 0, sid: Int32? = nil, pgid: Int32? = nil
     ) -> ProcessInfo {
         processes.seed(
             pid: pid, ppid: ppid, exePath: exePath, argv: argv, env: env, cwd: cwd, uid: uid, gid: gid,
-            startTime: startTime)
+            startTime: startTime, loginUID: loginUID, tty: tty, sid: sid, pgid: pgid)
     }
 
     /// Decodes one record: updates state, returns the typed event (nil for an unknown syscall).
@@ -74,7 +75,7 @@ public final class EventDecoder {
         }
         eventCount += 1
         return Event(
-            number: eventCount, raw: raw, type: type, thread: change.thread ?? thread, fd: fd,
+            number: eventCount, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
             users: users)
     }

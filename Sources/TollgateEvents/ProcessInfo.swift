@@ -35,6 +35,12 @@ public final class ProcessInfo {
     /// Session id and process group id (`proc.sid`, `proc.vpgid`).
     public internal(set) var sid: Int32?
     public internal(set) var pgid: Int32?
+    /// The session leader (`proc.sname`, `proc.sid.exe`...), when known: set by setsid, inherited
+    /// on fork.
+    public internal(set) var sessionLeader: ProcessInfo?
+    /// The process group leader (`proc.vpgid.name`...), when known: set by setsid/setpgid,
+    /// inherited on fork.
+    public internal(set) var groupLeader: ProcessInfo?
     /// Flags from the last exec (memfd, overlay layers, writability).
     public internal(set) var execFlags: RawEvent.ExecFlags?
     /// The fd table (shared with threads, and with processes forked with CLONE_FILES).
@@ -111,6 +117,9 @@ public final class ProcessInfo {
         return current
     }
 
+    /// The ancestors, parent first, without building an array (bounded like `ancestors`).
+    public var ancestorChain: AncestorSequence { AncestorSequence(start: parent) }
+
     /// All ancestors, parent first (`proc.aname` without an index matches any of them).
     public var ancestors: [ProcessInfo] {
         var result: [ProcessInfo] = []
@@ -125,6 +134,21 @@ public final class ProcessInfo {
     public static let maxAncestorDepth = 256
 
     func invalidateCaches() { cachedCmdline = nil }
+}
+
+/// Lazily walks a process's ancestors, parent first, at most `ProcessInfo.maxAncestorDepth`.
+public struct AncestorSequence: Sequence, IteratorProtocol {
+    var upcoming: ProcessInfo?
+    var remaining = ProcessInfo.maxAncestorDepth
+
+    init(start: ProcessInfo?) { upcoming = start }
+
+    public mutating func next() -> ProcessInfo? {
+        guard remaining > 0, let current = upcoming else { return nil }
+        remaining -= 1
+        upcoming = current.parent
+        return current
+    }
 }
 
 /// One thread: the unit events belong to. Process-wide facts are on `process`.

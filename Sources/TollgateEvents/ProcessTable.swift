@@ -61,6 +61,8 @@ public final class ProcessTable {
         process.tty = tty
         process.sid = sid
         process.pgid = pgid
+        if sid == pid { process.sessionLeader = process }
+        if pgid == pid { process.groupLeader = process }
         process.execFlags = []
         register(ThreadInfo(tid: pid, process: process))
         return process

@@ -50,10 +50,35 @@ public final class SyscallInfo: Sendable {
         self.effect = effect
         self.category = category
         payloadArguments = arguments.indices.filter { arguments[$0].type.needsPayload }
+        fsPathParameters = Self.fsPathParameters(parameters: parameters, arguments: arguments, category: category,
+                                                 effect: effect)
         parameterIndexByName = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     private let parameterIndexByName: [String: Int]
+
+    /// Parameter indexes behind `fs.path.*`: the single path, or the source and target of
+    /// two-path calls (rename, link, symlink).
+    let fsPathParameters: (name: Int?, source: Int?, target: Int?)
+
+    private static func fsPathParameters(
+        parameters: [EventParameter], arguments: [SyscallArgument], category: SyscallCategory, effect: StateEffect
+    ) -> (name: Int?, source: Int?, target: Int?) {
+        let names = parameters.map(\.name)
+        func index(_ candidates: [String]) -> Int? { candidates.lazy.compactMap { names.firstIndex(of: $0) }.first }
+        if let source = index(["oldpath", "target"]), let target = index(["newpath", "linkpath"]) {
+            return (nil, source, target)
+        }
+        guard category == .file || effect == .execve else { return (nil, nil, nil) }
+        let single = parameters.indices.first { i in
+            guard case .argument(let a) = parameters[i].source, a < arguments.count else { return false }
+            switch arguments[a].type {
+            case .path, .relativePath: return true
+            default: return false
+            }
+        }
+        return (single, nil, nil)
+    }
 
     /// The syscall number on `arch`, nil if it does not exist there (or is not a syscall).
     public func number(for arch: Architecture) -> Int32? {

@@ -161,6 +161,34 @@ struct DecoderProcessTests {
         let p = try #require(decoder.processes.process(1000))
         #expect(p.sid == 1000 && p.pgid == 1000)
         #expect(p.uid == 0)
+        #expect(p.sessionLeader === p)
+        // A child inherits the session; its own process group makes it a group leader.
+        T.run(decoder, [T.fork(child: 1001), T.exec(pid: 1001, path: "/bin/sleep", argv: ["sleep"]),
+                        T.sys("setpgid", pid: 1001, args: [0, 0])])
+        let child = try #require(decoder.processes.process(1001))
+        #expect(child.sessionLeader?.name == "make")
+        #expect(child.groupLeader === child && child.pgid == 1001)
+        #expect(child.sid == 1000)
+    }
+
+    @Test func seedCarriesLoginAndTerminal() throws {
+        let decoder = EventDecoder(arch: .x86_64, users: T.users)
+        let p = decoder.seed(pid: 7, exePath: "/bin/sh", argv: ["sh"], env: nil, cwd: "/", uid: 0, gid: 0,
+                             startTime: 0, loginUID: 1000, tty: 34816, sid: 7, pgid: 7)
+        #expect(p.loginUID == 1000 && p.tty == 34816)
+        #expect(p.sessionLeader === p && p.groupLeader === p)
+        #expect(p.cwd == "/")
+        let event = try #require(decoder.decode(T.sys("getppid", pid: 7, uid: 0)))
+        #expect(event.argument(named: "res") == .pid(0))
+        #expect(event.user?.name == "root")
+    }
+
+    @Test func ancestorChainMatchesAncestors() {
+        let decoder = T.decoder()
+        T.run(decoder, [T.fork(child: 1001), T.fork(parent: 1001, child: 1002), T.fork(parent: 1002, child: 1003)])
+        let leaf = decoder.processes.process(1003)!
+        #expect(Array(leaf.ancestorChain).map(\.pid) == leaf.ancestors.map(\.pid))
+        #expect(leaf.ancestors.map(\.pid) == [1002, 1001, 1000])
     }
 
     @Test func cloneEventArguments() throws {

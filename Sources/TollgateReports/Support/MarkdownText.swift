@@ -22,10 +22,4 @@ package enum MarkdownText {
         }
         return out
     }
-
-    /// `text` cut to at most `limit` characters, with `…` when cut.
-    package static func truncated(_ text: String, to limit: Int) -> String {
-        guard text.count > limit else { return text }
-        return String(text.prefix(max(0, limit - 1))) + "…"
-    }
 }

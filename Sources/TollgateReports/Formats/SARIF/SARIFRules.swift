@@ -79,11 +79,7 @@ struct SARIFRules {
     }
 
     private static func text(_ value: String) -> JSONValue {
-        .object([("text", .string(truncated(value)))])
-    }
-
-    private static func truncated(_ value: String) -> String {
-        value.count <= maximumDescription ? value : String(value.prefix(maximumDescription - 1)) + "…"
+        .object([("text", .string(value.truncated(to: maximumDescription)))])
     }
 
     private static func definition(of rule: RuleDescriptor) -> String? {

@@ -1,0 +1,80 @@
+import TollgateEvents
+import TollgateRules
+
+extension ReportFinding {
+    /// A finding as the engine reported it, without runtime detail beyond the pid and event
+    /// type. Prefer `init(_:event:hostname:)` when the matching event is at hand.
+    public init(_ finding: Finding, hostname: String) {
+        self.init(
+            rule: finding.rule, priority: finding.priority, output: finding.output,
+            outputFields: finding.outputFields.map(ReportField.init), tags: finding.tags,
+            time: finding.time, source: finding.source, hostname: hostname,
+            pid: finding.pid, syscall: finding.eventType)
+    }
+
+    /// A finding with the runtime detail of the event that matched: the process chain from the
+    /// job's root, executable, command line, target (file path or server address) and
+    /// container. Call it before the decoder sees the next event (the state moves on).
+    public init(_ finding: Finding, event: Event, hostname: String) {
+        self.init(finding, hostname: hostname)
+        let process = event.process
+        processChain = ReportFinding.chain(of: process)
+        exe = (process.exePath ?? process.exe)?.description
+        cmdline = process.cmdline?.description
+        target = ReportFinding.target(of: event)
+        containerID = process.containerID
+    }
+
+    /// Processes from the oldest known ancestor down to `process` (at most 64 levels).
+    static func chain(of process: ProcessInfo) -> [ProcessLink] {
+        var links: [ProcessLink] = []
+        var current: ProcessInfo? = process
+        while let link = current, links.count < 64 {
+            let name = link.name?.description ?? link.exe.map { $0.lastPathComponent.description } ?? "?"
+            links.append(ProcessLink(name: name, pid: link.pid))
+            current = link.parent
+        }
+        return links.reversed()
+    }
+
+    /// What the event acted on, stable across runs: the server side of a socket (never the
+    /// client's ephemeral port), else the path the syscall named, else the fd's path.
+    static func target(of event: Event) -> String? {
+        if let fd = event.fd, fd.type.isSocket, let socket = fd.socket {
+            if let server = socket.server { return server.description }
+            return fd.name.isEmpty ? nil : fd.name.description
+        }
+        if let paths = event.fsPath, let path = paths.name ?? paths.source ?? paths.nameRaw ?? paths.sourceRaw {
+            return path.description
+        }
+        if let fd = event.fd, !fd.path.isEmpty { return fd.path.description }
+        return nil
+    }
+}
+
+extension ReportField {
+    /// An output field with Falco's JSON type: numeric and boolean fields become numbers and
+    /// booleans, unknown values null, everything else a string.
+    init(_ field: OutputField) {
+        guard let text = field.value else {
+            self.init(field.name, .unknown)
+            return
+        }
+        let base = field.name.firstIndex(of: "[").map { String(field.name[..<$0]) } ?? field.name
+        switch FieldRegistry.shared.fields[base]?.type {
+        case .int16, .int32, .int64, .uint32, .uint64, .port, .reltime, .abstime:
+            if let number = Int64(text) {
+                self.init(field.name, .integer(number))
+                return
+            }
+        case .bool:
+            if text == "true" || text == "false" {
+                self.init(field.name, .bool(text == "true"))
+                return
+            }
+        default:
+            break
+        }
+        self.init(field.name, .string(text))
+    }
+}

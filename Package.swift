@@ -28,8 +28,12 @@ let package = Package(
             name: "TollgateRules",
             dependencies: ["TollgateEvents", .product(name: "Yams", package: "Yams")]
         ),
+        // SARIF, JUnit, Falco JSON lines, Markdown summary, annotations; atomic writes.
+        .target(name: "TollgateReports", dependencies: ["TollgateRules", "TollgateEvents"]),
         // Compiles Sources/CTollgate/bpf/*.bpf.c and embeds the objects as Swift sources.
         .plugin(name: "EmbedBPF", capability: .buildTool()),
+        // Embeds rules/*.yaml, the default ruleset, into the executable.
+        .plugin(name: "EmbedRules", capability: .buildTool()),
         .target(
             name: "TollgateCapture",
             dependencies: ["CTollgate", "TollgateEvents"],
@@ -40,11 +44,14 @@ let package = Package(
             dependencies: [
                 "TollgateCapture",
                 "TollgateRules",
+                "TollgateReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedRules"]
         ),
         .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"]),
         .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"]),
+        .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
         .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
     ]

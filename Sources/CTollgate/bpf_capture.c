@@ -116,7 +116,7 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         goto fail;
     }
     step = "writing the capture configuration";
-    if ((err = -set_config(self->object, config)))
+    if (config && (err = -set_config(self->object, config)))
         goto fail;
     step = "bpf_object__load";
     if ((err = -bpf_object__load(self->object)))
@@ -140,8 +140,9 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
     self->tracked_fd = bpf_object__find_map_fd_by_name(self->object, "tracked");
     self->drops_fd = bpf_object__find_map_fd_by_name(self->object, "drops");
     step = "ring_buffer__new";
-    self->ring = ring_buffer__new(bpf_object__find_map_fd_by_name(self->object, "events"), deliver, self, NULL);
-    if (!self->ring) {
+    int events_fd = bpf_object__find_map_fd_by_name(self->object, "events");
+    self->ring = events_fd >= 0 ? ring_buffer__new(events_fd, deliver, self, NULL) : NULL;
+    if (events_fd >= 0 && !self->ring) {
         err = errno ? errno : EINVAL;
         goto fail;
     }
@@ -158,6 +159,8 @@ fail:
 
 int tg_capture_track(struct tg_capture *capture, int tgid)
 {
+    if (capture->tracked_fd < 0)
+        return -ENOENT;
     __u32 key = (__u32)tgid;
     __u8 yes = 1;
     return bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) ? -errno : 0;
@@ -165,6 +168,8 @@ int tg_capture_track(struct tg_capture *capture, int tgid)
 
 int tg_capture_poll(struct tg_capture *capture, int timeout_ms)
 {
+    if (!capture->ring)
+        return 0;
     int woken = ring_buffer__poll(capture->ring, timeout_ms);
     if (woken < 0 && woken != -EINTR)
         return woken;
@@ -176,6 +181,8 @@ int tg_capture_poll(struct tg_capture *capture, int timeout_ms)
 
 uint64_t tg_capture_drops(const struct tg_capture *capture)
 {
+    if (capture->drops_fd < 0)
+        return 0;
     int cpus = libbpf_num_possible_cpus();
     if (cpus <= 0)
         return 0;

@@ -7,6 +7,8 @@ import Foundation
 package enum EmbeddedBPF {
     /// The ELF object of `tollgate.bpf.c`, the capture program.
     package static let capture: [UInt8] = decode(tollgateBase64)
+    /// The ELF object of `floor.bpf.c`: the capture hooks doing nothing, for benchmarks.
+    package static let floor: [UInt8] = decode(floorBase64)
 
     private static func decode(_ base64: StaticString) -> [UInt8] {
         let text = base64.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }

@@ -16,49 +16,10 @@ struct RulePaths: ParsableArguments {
     @Argument(help: "Rules files or folders (a folder means its *.yaml files, sorted). Default: ./rules")
     var paths: [String] = []
 
-    /// Reads the files; unreadable ones become LOAD_ERR_FILE_READ diagnostics.
-    func sources() -> (sources: [RuleSource], diagnostics: [Diagnostic]) {
-        let fileManager = FileManager.default
-        var sources: [RuleSource] = []
-        var diagnostics: [Diagnostic] = []
-        for path in paths.isEmpty ? ["rules"] : paths {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                diagnostics.append(Diagnostic(.error, .fileRead, "cannot read '\(path)': no such file or folder",
-                                              at: SourceLocation(file: path, line: 1, column: 1)))
-                continue
-            }
-            let files: [String]
-            if isDirectory.boolValue {
-                let entries = (try? fileManager.contentsOfDirectory(atPath: path)) ?? []
-                files = entries.filter { $0.hasSuffix(".yaml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-            } else {
-                files = [path]
-            }
-            for file in files {
-                guard let data = fileManager.contents(atPath: file) else {
-                    diagnostics.append(Diagnostic(.error, .fileRead, "cannot read '\(file)'", at: SourceLocation(file: file, line: 1, column: 1)))
-                    continue
-                }
-                guard let text = String(data: data, encoding: .utf8) else {
-                    diagnostics.append(Diagnostic(.error, .fileRead, "'\(file)' is not valid UTF-8", at: SourceLocation(file: file, line: 1, column: 1)))
-                    continue
-                }
-                sources.append(RuleSource(path: file, text: text))
-            }
-        }
-        return (sources, diagnostics)
-    }
-
     /// Loads the rules and prints every diagnostic to standard error.
     func load() -> LoadResult {
-        let (sources, readDiagnostics) = sources()
-        var result = readDiagnostics.isEmpty ? RuleLoader().load(files: sources) : LoadResult(ruleSet: nil, diagnostics: [])
-        result.diagnostics = readDiagnostics + result.diagnostics
-        for diagnostic in result.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
-        }
-        return result
+        let (sources, diagnostics) = RuleSources.read(paths.isEmpty ? ["rules"] : paths)
+        return RuleSources.load(sources, readDiagnostics: diagnostics)
     }
 }
 

@@ -12,9 +12,9 @@ typedef int (*tg_record_handler)(void *context, const void *record, size_t size)
 /* A loaded and attached capture program with its ring buffer consumer. */
 struct tg_capture;
 
-/* Opens `object` (an ELF BPF object in memory), writes `config` into its read-only data,
- * loads it (verifier included), attaches its programs and sets up the ring buffer consumer
- * that hands records to `handler`. On failure returns NULL, sets errno and writes a
+/* Opens `object` (an ELF BPF object in memory), writes `config` (unless NULL) into its
+ * read-only data, loads it (verifier included), attaches its programs and, when it has an
+ * `events` ring buffer, sets up the consumer that hands records to `handler`. On failure returns NULL, sets errno and writes a
  * description into `error`. */
 struct tg_capture *tg_capture_open(const void *object, size_t size, const struct tg_capture_config *config,
                                    tg_record_handler handler, void *context, char *error, size_t error_size);

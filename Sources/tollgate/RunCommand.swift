@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import TollgateCapture
+import TollgateEvents
+import TollgateReports
+import TollgateRules
+
+/// `tollgate run -- COMMAND`: the gate. Loads the rules, starts a capture backend, runs the
+/// job under it, evaluates every event as it arrives, writes the reports and exits with the
+/// verdict (see `ExitStatus`).
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a job under syscall capture; fail when a rule at or above --fail-on fires.",
+        discussion: """
+            The job's standard streams, environment, working directory and exit status pass \
+            through. Findings stream to standard error as they happen.
+            Exit status: the job's own when nothing blocking was found (128+N after signal N); \
+            3 when a blocking finding exists or the capture lost events; 64 usage; 65 invalid \
+            rules; 69 no capture backend could start; 70 internal error; 74 a report could not \
+            be written.
+            """
+    )
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
+    var rulePaths: [String] = []
+
+    @Option(help: ArgumentHelp("Capture backend: auto, ebpf, ptrace or seccomp.", valueName: "backend"))
+    var backend: CaptureBackends.Choice = .auto
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
+    var failOn: String = "warning"
+
+    @Option(name: .customLong("json"), help: ArgumentHelp("Write findings as Falco json_output lines to this file.", valueName: "file"))
+    var jsonPath: String?
+
+    @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them.", valueName: "seconds"))
+    var grace: Double = 10
+
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events (they are still reported).")
+    var tolerateDrops = false
+
+    @Flag(help: "Do not stream findings or the summary to standard error.")
+    var quiet = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The job to run, after '--'.", valueName: "command"))
+    var command: [String] = []
+
+    func validate() throws {
+        guard !command.isEmpty else { throw ValidationError("missing the job to run: tollgate run [options] -- COMMAND [ARG...]") }
+        guard Priority(parsing: failOn) != nil else {
+            throw ValidationError("unknown priority '\(failOn)' for '--fail-on'; use one of \(Priority.spellings.joined(separator: ", "))")
+        }
+        guard grace >= 0, grace.isFinite else { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
+    }
+
+    func run() throws {
+        let threshold = Priority(parsing: failOn) ?? .warning
+        let engine = try loadEngine()
+        let console = Console(quiet: quiet)
+
+        let started: CaptureBackends.Started
+        do {
+            started = try CaptureBackends.start(backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames))
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.noBackend
+        }
+        console.note(started.explanation)
+
+        let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, BootClock.wallClockOffset())),
+                        hostname: ProcessInfo.processInfo.hostName) { finding in
+            console.finding(finding)
+        }
+        let job = JobSpec(command: command,
+                          environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
+                          workingDirectory: FileManager.default.currentDirectoryPath)
+        let result: CaptureResult
+        do {
+            result = try started.backend.run(job, grace: GracePeriod(seconds: grace), sink: gate)
+        } catch {
+            console.error("the job could not be run: \(error)")
+            throw ExitStatus.internalError
+        }
+
+        let blocking = gate.findings.filter { $0.priority <= threshold }
+        let lostEvents = result.coverage.drops > 0 && !tolerateDrops
+        console.summary(result, findings: gate.findingCount, blocking: blocking.count, lostEvents: lostEvents)
+
+        if let jsonPath {
+            do {
+                try AtomicFile.write(FalcoJSONLines.render(gate.findings), to: jsonPath)
+            } catch {
+                console.error(error.description)
+                throw ExitStatus.cannotWriteReport
+            }
+        }
+        if !blocking.isEmpty || lostEvents { throw ExitStatus.blockingFinding }
+        let status = result.outcome.termination.shellStatus
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The compiled rules, or exit 65 after printing why they did not load.
+    private func loadEngine() throws -> Engine {
+        let (sources, diagnostics) = rulePaths.isEmpty ? (RuleSources.defaults, []) : RuleSources.read(rulePaths)
+        guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
+            throw ExitStatus.invalidRules
+        }
+        return Engine(ruleSet)
+    }
+}
+
+extension CaptureBackends.Choice: ExpressibleByArgument {}
+
+/// What the gate itself says on standard error, prefixed `tollgate:`.
+struct Console {
+    let quiet: Bool
+
+    func finding(_ finding: ReportFinding) {
+        guard !quiet else { return }
+        write("tollgate: \(finding.priority.description) \(finding.rule): \(finding.output)")
+    }
+
+    func note(_ text: String) {
+        guard !quiet else { return }
+        write("tollgate: \(text)")
+    }
+
+    func error(_ text: String) {
+        write("tollgate: error: \(text)")
+    }
+
+    func summary(_ result: CaptureResult, findings: Int, blocking: Int, lostEvents: Bool) {
+        let coverage = result.coverage
+        if lostEvents {
+            error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
+        }
+        if !result.outcome.killedDescendants.isEmpty {
+            note("killed \(result.outcome.killedDescendants.count) process(es) still running after the grace period: \(result.outcome.killedDescendants.map(String.init).joined(separator: " "))")
+        }
+        note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; \(findings) findings, \(blocking) blocking")
+    }
+
+    private func write(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

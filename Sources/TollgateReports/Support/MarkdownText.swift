@@ -22,4 +22,24 @@ package enum MarkdownText {
         }
         return out
     }
+
+    /// A code span showing `text` literally: line breaks as spaces, a backtick fence longer
+    /// than any backtick run inside, and `|` escaped when the span sits in a table cell.
+    package static func code(_ text: String, inTable: Bool = false) -> String {
+        var body = ""
+        var longestRun = 0
+        var run = 0
+        for scalar in text.unicodeScalars {
+            if scalar == "`" { run += 1; longestRun = max(longestRun, run) } else { run = 0 }
+            switch scalar {
+            case "\n", "\r", "\t": body.append(" ")
+            case "|" where inTable: body.append("\\|")
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: body.append("\u{FFFD}")
+            default: body.unicodeScalars.append(scalar)
+            }
+        }
+        let fence = String(repeating: "`", count: longestRun + 1)
+        let padding = body.hasPrefix("`") || body.hasSuffix("`") ? " " : ""
+        return fence + padding + body + padding + fence
+    }
 }

@@ -1,0 +1,115 @@
+import TollgateRules
+
+/// The run as a GitHub-flavoured Markdown summary (`--summary FILE`, and `$GITHUB_STEP_SUMMARY`):
+/// the verdict first, then backend and coverage, a table of findings by rule, and each finding
+/// with the process chain that led to it. Text from the job is escaped, so a job cannot inject
+/// links or HTML; the detailed list is capped, so 10,000 findings still give a short page
+/// (GitHub accepts at most 1 MiB per step summary).
+public enum MarkdownSummary {
+    /// Distinct findings shown in detail; the rest are counted.
+    public static let maximumDetailedFindings = 50
+    /// Longest output shown in a table cell or list item.
+    static let maximumOutputLength = 300
+
+    public static func render(_ report: RunReport) -> String {
+        var out = verdict(report)
+        out += "\n" + overview(report)
+        let groups = FindingGroup.group(report.findings)
+        if groups.isEmpty {
+            out += "\nNo rule fired: \(report.rules.filter(\.enabled).count) enabled rules were evaluated.\n"
+            return out
+        }
+        out += "\n" + table(report, groups)
+        out += "\n" + details(report, groups)
+        return out
+    }
+
+    /// `## tollgate: failed` and one sentence saying why.
+    static func verdict(_ report: RunReport) -> String {
+        let blocking = report.blockingFindings.count
+        let total = report.findings.count
+        var reasons: [String] = []
+        if blocking > 0 {
+            reasons.append("\(plural(blocking, "blocking finding")) at or above \(report.failOn.description)")
+        }
+        if report.coverage.drops > 0 { reasons.append("\(plural(Int(clamping: report.coverage.drops), "event")) dropped") }
+        if report.coverage.tracingFailed { reasons.append("tracing failed") }
+        var text = "## tollgate: \(report.gateFailed ? "failed" : "passed")\n\n"
+        if report.gateFailed {
+            text += "**The gate failed the job**" + (reasons.isEmpty ? "." : ": " + reasons.joined(separator: "; ") + ".")
+        } else {
+            text += "**The gate passed**: no finding at or above \(report.failOn.description)"
+            text += total > 0 ? " (\(plural(total, "finding")) below it).": "."
+        }
+        text += " The job itself exited with status \(report.jobExitStatus).\n"
+        return text
+    }
+
+    private static func overview(_ report: RunReport) -> String {
+        let coverage = report.coverage
+        var text = "| | |\n|---|---|\n"
+        text += "| Job | \(MarkdownText.code(ShellQuoting.commandLine(report.jobCommand), inTable: true)) (\(MarkdownText.inline(report.jobName))) |\n"
+        text += "| Backend | \(MarkdownText.inline(report.backend)) |\n"
+        text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed |\n"
+        text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
+        text += "| Findings | \(grouped(UInt64(report.findings.count))) (\(grouped(UInt64(report.blockingFindings.count))) blocking) |\n"
+        var notes = coverage.problems.map { "- \(MarkdownText.inline($0))" }
+        notes += coverage.blindSpots.map { "- Not seen by this backend: \(MarkdownText.inline($0))" }
+        notes += coverage.notEvaluable.map { "- Not evaluated on this backend: **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
+        if !notes.isEmpty { text += "\n**Coverage**\n\n" + notes.joined(separator: "\n") + "\n" }
+        return text
+    }
+
+    /// One row per rule that fired, most severe first.
+    private static func table(_ report: RunReport, _ groups: [FindingGroup]) -> String {
+        var rows: [(rule: String, priority: Priority, count: Int, first: String)] = []
+        for group in groups {
+            if let index = rows.firstIndex(where: { $0.rule == group.first.rule }) {
+                rows[index].count += group.count
+            } else {
+                rows.append((group.first.rule, group.first.priority, group.count, group.first.output))
+            }
+        }
+        let ordered = rows.enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }.map(\.element)
+        var text = "### Findings by rule\n\n| Rule | Priority | Blocks | Count | First output |\n|---|---|---|---:|---|\n"
+        for row in ordered {
+            text += "| \(MarkdownText.inline(row.rule)) | \(row.priority.description) | \(report.isBlocking(row.priority) ? "yes" : "no") "
+            text += "| \(grouped(UInt64(row.count))) | \(MarkdownText.inline(row.first.truncated(to: maximumOutputLength))) |\n"
+        }
+        return text
+    }
+
+    /// Each distinct finding, most severe first: rule, count, process chain, target, output.
+    private static func details(_ report: RunReport, _ groups: [FindingGroup]) -> String {
+        let ordered = groups.enumerated().sorted { ($0.element.first.priority, $0.offset) < ($1.element.first.priority, $1.offset) }.map(\.element)
+        var text = "### Findings\n\n"
+        for (index, group) in ordered.prefix(maximumDetailedFindings).enumerated() {
+            let finding = group.first
+            text += "\(index + 1). **\(MarkdownText.inline(finding.rule))** (\(finding.priority.description)"
+            text += group.count > 1 ? ", \(group.count) times)" : ")"
+            if let chain = finding.processChainText { text += ": " + MarkdownText.code(chain) }
+            if let syscall = finding.syscall { text += " " + MarkdownText.inline(syscall) }
+            if let target = finding.target { text += " " + MarkdownText.code(target) }
+            text += "  \n   " + MarkdownText.inline(finding.output.truncated(to: maximumOutputLength)) + "\n"
+        }
+        if ordered.count > maximumDetailedFindings {
+            text += "\n\(plural(ordered.count - maximumDetailedFindings, "more distinct finding")) not shown: see the JSON lines or SARIF report.\n"
+        }
+        return text
+    }
+
+    private static func plural(_ count: Int, _ noun: String) -> String {
+        "\(grouped(UInt64(count))) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    /// `182,113`.
+    static func grouped(_ value: UInt64) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}

@@ -117,4 +117,17 @@ struct AtomicFileTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.size] as? NSNumber)?.intValue == 1_000_000)
     }
+
+    @Test("append keeps what earlier steps wrote and creates the file when missing")
+    func append() throws {
+        let folder = try Self.scratchFolder()
+        let path = folder + "/summary.md"
+        try AtomicFile.append("# first\n", to: path)
+        try AtomicFile.append("## second\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "# first\n## second\n")
+        #expect(Self.entries(folder) == ["summary.md"])
+        #expect(throws: ReportWriteError(path: folder + "/none/x.md", reason: "No such file or directory", step: "create a temporary file")) {
+            try AtomicFile.append("x", to: folder + "/none/x.md")
+        }
+    }
 }

@@ -62,6 +62,16 @@ public enum AtomicFile {
         /// Appends the UTF-8 bytes of `text`. A failed write is reported by the next `flush`.
         public mutating func write(_ text: String) {
             buffer.append(contentsOf: text.utf8)
+            flushIfFull()
+        }
+
+        /// Appends raw bytes.
+        public mutating func write(bytes: [UInt8]) {
+            buffer.append(contentsOf: bytes)
+            flushIfFull()
+        }
+
+        private mutating func flushIfFull() {
             if buffer.count >= Sink.capacity, pendingError == nil {
                 do { try flush() } catch { pendingError = error }
             }
@@ -112,7 +122,7 @@ public enum AtomicFile {
         }
     }
 
-    fileprivate static func failure(_ path: String, _ step: String) -> ReportWriteError {
+    static func failure(_ path: String, _ step: String) -> ReportWriteError {
         let code = errno
         let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
         return ReportWriteError(path: path, reason: reason, step: step)

@@ -31,9 +31,6 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
     var failOn: String = "warning"
 
-    @Option(name: .customLong("json"), help: ArgumentHelp("Write findings as Falco json_output lines to this file.", valueName: "file"))
-    var jsonPath: String?
-
     @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them.", valueName: "seconds"))
     var grace: Double = 10
 
@@ -42,6 +39,9 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Do not stream findings or the summary to standard error.")
     var quiet = false
+
+    @OptionGroup(title: "Reports")
+    var reports: ReportOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The job to run, after '--'.", valueName: "command"))
     var command: [String] = []
@@ -56,7 +56,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let threshold = Priority(parsing: failOn) ?? .warning
-        let engine = try loadEngine()
+        let startTime = wallClockNow()
+        let (engine, rules) = try loadEngine()
         let console = Console(quiet: quiet)
 
         let started: CaptureBackends.Started
@@ -87,26 +88,38 @@ struct RunCommand: ParsableCommand {
         let lostEvents = result.coverage.drops > 0 && !tolerateDrops
         console.summary(result, findings: gate.findingCount, blocking: blocking.count, lostEvents: lostEvents)
 
-        if let jsonPath {
-            do {
-                try AtomicFile.write(FalcoJSONLines.render(gate.findings), to: jsonPath)
-            } catch {
-                console.error(error.description)
-                throw ExitStatus.cannotWriteReport
-            }
+        let environment = ProcessInfo.processInfo.environment
+        let report = RunReport(
+            toolVersion: TollgateVersion.current, jobCommand: command,
+            jobName: RunReport.defaultJobName(environment: environment), hostname: ProcessInfo.processInfo.hostName,
+            startTime: startTime, endTime: wallClockNow(), jobExitStatus: result.outcome.termination.shellStatus,
+            gateFailed: !blocking.isEmpty || lostEvents, failOn: threshold, backend: result.coverage.backend.rawValue,
+            coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
+                               malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots),
+            rules: rules, findings: gate.findings)
+        do {
+            try reports.publish(report, environment: environment)
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.cannotWriteReport
         }
         if !blocking.isEmpty || lostEvents { throw ExitStatus.blockingFinding }
         let status = result.outcome.termination.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// The compiled rules, or exit 65 after printing why they did not load.
-    private func loadEngine() throws -> Engine {
+    /// The compiled rules and their report descriptions, or exit 65 after printing why they
+    /// did not load.
+    private func loadEngine() throws -> (Engine, [RuleDescriptor]) {
         let (sources, diagnostics) = rulePaths.isEmpty ? (RuleSources.defaults, []) : RuleSources.read(rulePaths)
         guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
             throw ExitStatus.invalidRules
         }
-        return Engine(ruleSet)
+        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
+    }
+
+    private func wallClockNow() -> UInt64 {
+        UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
     }
 }
 

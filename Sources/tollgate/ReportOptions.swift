@@ -50,13 +50,7 @@ struct ReportOptions: ParsableArguments {
         }
         if let stepSummary = environment["GITHUB_STEP_SUMMARY"], !stepSummary.isEmpty {
             // The step summary file is GitHub's, shared by every step: append, never replace.
-            let fd = open(stepSummary, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-            let bytes = Array(summary.utf8)
-            let written = fd < 0 ? -1 : bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written != bytes.count, firstFailure == nil {
-                firstFailure = ReportWriteError(path: stepSummary, reason: String(cString: strerror(errno)), step: "append")
-            }
-            if fd >= 0 { close(fd) }
+            do { try AtomicFile.append(summary, to: stepSummary) } catch { firstFailure = firstFailure ?? error }
         }
         if environment["GITHUB_ACTIONS"] == "true" {
             for line in GitHubAnnotations.lines(report, runAnchor: anchor) { print(line) }

@@ -108,4 +108,39 @@ struct ConversionTests {
         #expect(descriptors.map(\.enabled) == [true, true, false])
         #expect(descriptors[0].description == "curl opened a connection.")
     }
+
+    @Test("rules the run cannot evaluate: uncaptured fields, or event types the backend does not deliver")
+    func unevaluable() throws {
+        let yaml = """
+        - rule: Needs DNS
+          desc: d
+          condition: evt.type = connect and fd.sip.name = example.com
+          output: o
+          priority: WARNING
+        - rule: Ptrace only
+          desc: d
+          condition: evt.type = ptrace
+          output: o
+          priority: WARNING
+        - rule: Opens
+          desc: d
+          condition: evt.type in (open, openat) and fd.name = /etc/shadow
+          output: o
+          priority: WARNING
+        - rule: Disabled ptrace
+          desc: d
+          condition: evt.type = ptrace
+          output: o
+          priority: WARNING
+          enabled: false
+        """
+        let result = RuleLoader().load(files: [RuleSource(path: "r.yaml", text: yaml)])
+        let ruleSet = try #require(result.ruleSet, "\(result.diagnostics)")
+        let found = UnevaluableRule.find(in: ruleSet, backend: "seccomp", deliverableSyscalls: ["openat", "connect"])
+        #expect(found == [
+            UnevaluableRule(rule: "Needs DNS", reason: "its condition reads 'fd.sip.name', which is not captured by tollgate"),
+            UnevaluableRule(rule: "Ptrace only", reason: "the seccomp backend does not deliver ptrace events"),
+        ])
+        #expect(UnevaluableRule.find(in: ruleSet, backend: "ebpf", deliverableSyscalls: nil).map(\.rule) == ["Needs DNS"])
+    }
 }

@@ -65,7 +65,10 @@ public final class EventDecoder {
             fd = fdNumber.flatMap { process.fds[$0] }
         }
         var change = StateChange()
-        apply(info, raw, thread, &change)
+        if case .none = info.effect {
+        } else {
+            apply(info, raw, thread, &change)
+        }
         if let created = change.fd {
             fd = created
             fdNumber = created.number >= 0 ? created.number : nil

@@ -4,10 +4,18 @@
 #   libseccomp-dev: seccomp filters for the seccomp and ptrace backends
 #   libyaml-dev: YAML for rule files (Yams)
 #   util-linux: setpriv, which the tests use to run tollgate as an unprivileged user
+#   libxml2-utils: xmllint, which the tests use to validate JUnit reports against junit.xsd
+#   strace: a job that uses ptrace itself, for the seccomp backend's tests and benchmarks
+# and, through pip when python3 lacks it, jsonschema (SARIF reports are validated with it).
 # Run as root or with sudo available; it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev libyaml-dev util-linux)
+packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev libyaml-dev util-linux libxml2-utils strace)
+
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+    echo "install-deps: installing the python3 module jsonschema"
+    python3 -m pip install --quiet jsonschema
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -7,7 +7,19 @@ extension EventDecoder {
     func applyFork(_ info: SyscallInfo, _ raw: RawEvent, _ parentThread: ThreadInfo) {
         guard !raw.flags.contains(.returnValueUnknown), raw.returnValue > 0 else { return }
         let childTid = Int32(truncatingIfNeeded: raw.returnValue)
-        if let existing = processes.thread(childTid), !existing.exited { return }  // already announced
+        if let existing = processes.thread(childTid), !existing.exited {
+            // Already announced; or the child's own first event came before this record and made
+            // it an unknown process: adopt it now so it inherits its parent's facts.
+            let adopted = existing.process
+            if !adopted.isKnown && adopted !== parentThread.process {
+                if adopted.parent == nil {
+                    adopted.parent = parentThread.process
+                    if adopted.ppid == 0 { adopted.ppid = parentThread.process.pid }
+                }
+                inherit(adopted, from: parentThread.process, at: raw.timestamp)
+            }
+            return
+        }
         let flags: UInt64
         if raw.kind == .processFork {
             flags = raw.args[0]
@@ -28,23 +40,35 @@ extension EventDecoder {
             pid: childPid, ppid: realParent?.pid ?? (flags & Self.cloneParent != 0 ? parent.ppid : parent.pid),
             parent: realParent, isKnown: parent.isKnown,
             fds: flags & Self.cloneFiles != 0 ? parent.fds : parent.fds.copy())
-        child.exe = parent.exe
-        child.exePath = parent.exePath
-        child.name = parent.name
-        child.args = parent.args
-        child.env = parent.env
-        child.cwd = parent.cwd
-        child.uid = parent.uid ?? raw.uid
-        child.gid = parent.gid ?? raw.gid
-        child.loginUID = parent.loginUID
-        child.tty = parent.tty
-        child.sid = parent.sid
-        child.pgid = parent.pgid
-        child.sessionLeader = parent.sessionLeader
-        child.groupLeader = parent.groupLeader
-        child.execFlags = parent.execFlags
-        child.startTime = raw.timestamp
+        inherit(child, from: parent, at: raw.timestamp)
         processes.register(ThreadInfo(tid: childTid, process: child))
+    }
+
+    /// Copies what a child inherits at fork into `child`, keeping anything it already knows.
+    private func inherit(_ child: ProcessInfo, from parent: ProcessInfo, at time: UInt64) {
+        if child.exePath == nil {
+            child.exe = parent.exe
+            child.exePath = parent.exePath
+            child.name = parent.name
+            child.args = parent.args
+            child.execFlags = parent.execFlags
+        }
+        child.env = child.env ?? parent.env
+        child.cwd = child.cwd ?? parent.cwd
+        child.uid = child.uid ?? parent.uid
+        child.gid = child.gid ?? parent.gid
+        child.loginUID = child.loginUID ?? parent.loginUID
+        child.tty = child.tty ?? parent.tty
+        child.sid = child.sid ?? parent.sid
+        child.pgid = child.pgid ?? parent.pgid
+        child.sessionLeader = child.sessionLeader ?? parent.sessionLeader
+        child.groupLeader = child.groupLeader ?? parent.groupLeader
+        child.startTime = child.startTime ?? time
+        if child.fds.count == 0 && child.fds !== parent.fds {
+            for fd in parent.fds.all { child.fds.set(fd.number, fd) }
+        }
+        child.isKnown = parent.isKnown
+        child.invalidateCaches()
     }
 
     func applyExec(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo) {

@@ -201,6 +201,20 @@ struct DecoderProcessTests {
         #expect(!flags.contains("CLONE_THREAD"))
     }
 
+    @Test func childEventBeforeForkRecordIsAdopted() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.openat("/etc/hosts", fd: 3)])
+        // The child's first syscall arrives before the fork record that announces it.
+        let early = try #require(decoder.decode(T.sys("getppid", pid: 1007, ret: 1000)))
+        #expect(!early.process.isKnown && early.process.name == nil)
+        T.run(decoder, [T.fork(child: 1007)])
+        let child = try #require(decoder.processes.process(1007))
+        #expect(child === early.process)
+        #expect(child.isKnown && child.name == "make" && child.parent?.pid == 1000)
+        #expect(child.cmdline == "make test")
+        #expect(child.fds[3]?.name == "/etc/hosts")
+    }
+
     @Test func unknownSyscallIsCounted() {
         let decoder = T.decoder()
         let raw = RawEvent(kind: .syscall, timestamp: 1, pid: 1000, tid: 1000, syscall: 999)

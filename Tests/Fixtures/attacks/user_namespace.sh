@@ -1,0 +1,3 @@
+#!/bin/sh
+. "$(dirname "$0")/common.sh"
+unshare --user --map-root-user true

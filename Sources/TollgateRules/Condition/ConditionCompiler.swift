@@ -26,13 +26,9 @@ package struct ConditionCompiler {
     package mutating func compile(_ node: ConditionNode) throws(CompileFailure) -> EventPredicate {
         switch node {
         case .and(let children, _):
-            var compiled: [EventPredicate] = []
-            for child in children { compiled.append(try compile(child)) }
-            return Self.all(compiled)
+            return try combine(children[...], conjunction: true)
         case .or(let children, _):
-            var compiled: [EventPredicate] = []
-            for child in children { compiled.append(try compile(child)) }
-            return Self.any(compiled)
+            return try combine(children[...], conjunction: false)
         case .not(let child, _):
             let inner = try compile(child)
             return { !inner($0) }
@@ -46,38 +42,23 @@ package struct ConditionCompiler {
         }
     }
 
-    static func all(_ parts: [EventPredicate]) -> EventPredicate {
-        switch parts.count {
-        case 1: return parts[0]
-        case 2:
-            let a = parts[0], b = parts[1]
-            return { a($0) && b($0) }
-        case 3:
-            let a = parts[0], b = parts[1], c = parts[2]
-            return { a($0) && b($0) && c($0) }
-        default:
-            return { event in
-                for part in parts where !part(event) { return false }
-                return true
-            }
+    /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n).
+    ///
+    /// Compiled closures are never stored in arrays: a generic container holds functions at
+    /// maximal abstraction, and every call through it would copy the `Event` in a thunk.
+    private mutating func combine(_ children: ArraySlice<ConditionNode>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
+        if children.count == 1, let only = children.first { return try compile(only) }
+        if children.count == 2 {
+            let left = try compile(children[children.startIndex])
+            let right = try compile(children[children.startIndex + 1])
+            if conjunction { return { left($0) && right($0) } }
+            return { left($0) || right($0) }
         }
-    }
-
-    static func any(_ parts: [EventPredicate]) -> EventPredicate {
-        switch parts.count {
-        case 1: return parts[0]
-        case 2:
-            let a = parts[0], b = parts[1]
-            return { a($0) || b($0) }
-        case 3:
-            let a = parts[0], b = parts[1], c = parts[2]
-            return { a($0) || b($0) || c($0) }
-        default:
-            return { event in
-                for part in parts where part(event) { return true }
-                return false
-            }
-        }
+        let middle = children.startIndex + children.count / 2
+        let left = try combine(children[children.startIndex..<middle], conjunction: conjunction)
+        let right = try combine(children[middle..<children.endIndex], conjunction: conjunction)
+        if conjunction { return { left($0) && right($0) } }
+        return { left($0) || right($0) }
     }
 
     // MARK: - Operands

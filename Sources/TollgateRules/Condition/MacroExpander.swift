@@ -7,8 +7,11 @@ package struct MacroExpander {
         package var location: SourceLocation
     }
 
-    /// Deepest AST accepted after expansion; visitors recurse once per level.
-    package static let maximumDepth = 400
+    /// Deepest AST accepted after expansion; visitors recurse once per level, so this keeps
+    /// compiling and printing within a 512 KiB thread stack even in debug builds.
+    package static let maximumDepth = 120
+    /// Deepest chain of macros referencing macros.
+    package static let maximumMacroNesting = 32
 
     /// Parsed (unexpanded) macro bodies with their visibility orders.
     package var macros: [String: (ast: ConditionNode, firstOrder: Int, lastOrder: Int)]
@@ -42,6 +45,9 @@ package struct MacroExpander {
         }
         if stack.contains(name) {
             throw Failure(message: "reference loop in macro '\(name)'", location: location ?? macro.ast.location)
+        }
+        if stack.count >= Self.maximumMacroNesting {
+            throw Failure(message: "macro '\(name)' is nested more than \(Self.maximumMacroNesting) macros deep", location: location ?? macro.ast.location)
         }
         stack.append(name)
         defer { stack.removeLast() }

@@ -18,6 +18,8 @@ package struct CompiledOutput: Sendable {
     package struct Failure: Error, Sendable {
         package var message: String
         package var code: LoadCode
+        /// Byte offset of the offending `%` in the template.
+        package var offset: Int = 0
     }
 
     package static func compile(_ template: String, compiler: inout ConditionCompiler) throws(Failure) -> CompiledOutput {
@@ -43,15 +45,21 @@ package struct CompiledOutput: Sendable {
                 cursor += 1
             }
             guard cursor < bytes.count else {
-                throw Failure(message: "invalid output format: '\(String(decoding: bytes[index...], as: UTF8.self))' at the end is not followed by a field", code: .compileOutput)
+                throw Failure(message: "invalid output format: '\(String(decoding: bytes[index...], as: UTF8.self))' at the end is not followed by a field",
+                              code: .compileOutput, offset: index)
             }
-            let (accessor, length) = try longestField(bytes, from: cursor, compiler: &compiler)
+            let (accessor, length): (TypedAccessor, Int)
+            do {
+                (accessor, length) = try longestField(bytes, from: cursor, compiler: &compiler)
+            } catch {
+                throw Failure(message: error.message, code: error.code, offset: index)
+            }
             if accessor.name == "container.info" {
                 index = cursor + length
                 continue
             }
             if accessor.flags.contains(.filterOnly) {
-                throw Failure(message: "field '\(accessor.name)' can only be used in conditions, not in outputs", code: .compileOutput)
+                throw Failure(message: "field '\(accessor.name)' can only be used in conditions, not in outputs", code: .compileOutput, offset: index)
             }
             flush()
             segments.append(.field(accessor, width: width))
@@ -83,7 +91,7 @@ package struct CompiledOutput: Sendable {
             length -= 1
         }
         let token = String(decoding: bytes[start..<end], as: UTF8.self)
-        throw Failure(message: firstError.map { "\($0) in output" } ?? "invalid formatting token '\(token)'", code: .compileOutput)
+        throw Failure(message: firstError.map { "invalid output field: \($0)" } ?? "invalid formatting token '\(token)'", code: .compileOutput)
     }
 
     /// Renders the output for an event.

@@ -51,6 +51,9 @@ public final class Engine: Sendable {
         return findings
     }
 
+    /// Whether one rule's condition matches (benchmarks, tests).
+    package func ruleMatches(_ rule: CompiledRule, _ event: Event) -> Bool { rule.predicate(event) }
+
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
     public func matchCount(_ event: Event) -> Int {
         var count = 0

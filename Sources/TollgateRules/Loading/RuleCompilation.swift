@@ -115,7 +115,9 @@ struct RuleCompilation {
         do {
             output = try CompiledOutput.compile(rule.output.value, compiler: &compiler)
         } catch {
-            report(error.code, error.message, at: rule.output.location, rule: rule)
+            var location = rule.output.location
+            location.column += error.offset
+            report(error.code, error.message, at: location, rule: rule)
             return nil
         }
         for (field, location) in compiler.deprecatedFields {
@@ -140,7 +142,8 @@ struct RuleCompilation {
 
     /// Unknown fields and event types are skipped with a warning under `skip-if-unknown-filter`.
     private mutating func report(_ code: LoadCode, _ message: String, at location: SourceLocation, rule: CollectedRule) {
-        let unknown = code == .unknownField || message.hasPrefix("unknown event type")
+        let unknown = code == .unknownField || message.contains("unknown field") || message.contains("unknown event type")
+            || message.contains("invalid formatting token")
         if unknown, rule.skipIfUnknownFilter {
             warning(.unknownFilter, "\(message); the rule is skipped (skip-if-unknown-filter)", at: location, type: "rule", name: rule.name)
         } else {

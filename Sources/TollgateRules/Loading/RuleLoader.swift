@@ -48,8 +48,8 @@ public struct RuleLoader: Sendable {
         var compilation = RuleCompilation(collector: collector)
         let rules = compilation.run()
         // A macro used by several rules reports the same warning once.
-        var seen: Set<Diagnostic> = []
-        diagnostics += compilation.diagnostics.filter { seen.insert($0).inserted }
+        var seen: Set<String> = []
+        diagnostics += compilation.diagnostics.filter { seen.insert("\($0.code)\($0.location?.description ?? "")\($0.message)").inserted }
         if diagnostics.contains(where: \.isError) {
             return LoadResult(ruleSet: nil, diagnostics: diagnostics)
         }

@@ -5,16 +5,25 @@ package struct SourceFile: Sendable {
     package let bytes: [UInt8]
     /// Byte offset of the first byte of each line.
     package let lineStarts: [Int]
+    /// Whether each line is pure ASCII (columns are then byte offsets).
+    private let asciiLines: [Bool]
 
     package init(path: String, text: String) {
         self.path = path
         self.text = text
         self.bytes = Array(text.utf8)
         var starts = [0]
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
+        var ascii = [true]
+        for (index, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") {
+                starts.append(index + 1)
+                ascii.append(true)
+            } else if byte >= 0x80 {
+                ascii[ascii.count - 1] = false
+            }
         }
         self.lineStarts = starts
+        self.asciiLines = ascii
     }
 
     /// The location of a byte offset (clamped to the file).
@@ -33,6 +42,7 @@ package struct SourceFile: Sendable {
     package func byteOffset(line: Int, column: Int) -> Int {
         guard line >= 1, line <= lineStarts.count else { return bytes.count }
         var offset = lineStarts[line - 1]
+        if asciiLines[line - 1] { return min(offset + column - 1, bytes.count) }
         var remaining = column - 1
         while remaining > 0, offset < bytes.count, bytes[offset] != UInt8(ascii: "\n") {
             offset += 1

@@ -1,0 +1,35 @@
+/// Times the engine over a synthetic workload (used by `tollgate rules bench-engine`).
+package enum EngineBenchmark {
+    package struct Result: Sendable {
+        package var evaluated: Int
+        package var seconds: Double
+        package var matches: Int
+        package var mix: String
+        package var eventsPerSecond: Double { Double(evaluated) / seconds }
+
+        package var report: String {
+            """
+            event mix: \(mix)
+            evaluated \(evaluated) events in \(String(Int(seconds * 1000))) ms, \(matches) rule matches
+            engine throughput: \(Int(eventsPerSecond)) events/s
+            """
+        }
+    }
+
+    /// Pre-decodes a workload, warms up, then evaluates whole passes until `events` are done.
+    package static func run(_ engine: Engine, events: Int, workloadSize: Int = 20_000) -> Result {
+        let workload = SyntheticWorkload.make(count: workloadSize)
+        var matches = 0
+        for event in workload.events { matches &+= engine.matchCount(event) }
+        matches = 0
+        let passes = max(1, events / workload.events.count)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            for _ in 0..<passes {
+                for event in workload.events { matches &+= engine.matchCount(event) }
+            }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Result(evaluated: passes * workload.events.count, seconds: seconds, matches: matches, mix: workload.mix)
+    }
+}

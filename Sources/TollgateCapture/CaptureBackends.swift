@@ -36,8 +36,10 @@ public enum CaptureBackends {
         switch kind {
         case .ebpf:
             return try EBPFBackend(syscallNames: syscallNames)
-        case .ptrace, .seccomp:
-            throw CaptureStartError(backend: kind, message: "not implemented yet")
+        case .ptrace:
+            return try PtraceBackend(syscallNames: syscallNames)
+        case .seccomp:
+            return try SeccompBackend(syscallNames: syscallNames)
         }
     }
 }

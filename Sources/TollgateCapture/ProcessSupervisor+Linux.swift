@@ -13,7 +13,7 @@ final class ProcessSupervisor {
     private var mainTermination: Termination?
     private var mainEndedAt: ContinuousClock.Instant?
     private var killed: [Int32] = []
-    private var forwardedSignals: [Int32] = []
+    private(set) var forwardedSignals: [Int32] = []
     private var cancelled = false
 
     /// Becomes a subreaper and starts noting cancelling signals. Call before launching.
@@ -65,18 +65,28 @@ final class ProcessSupervisor {
         return nil
     }
 
-    private func forwardPendingSignals(to mainPid: Int32) {
+    /// For backends whose own monitor process reaps the job and enforces the grace period
+    /// (ptrace, seccomp): forwards cancelling signals to `mainPid` while `mainRunning`, and
+    /// returns true once the gate has been asked to cancel (the monitor should then end the
+    /// grace period at once).
+    func forwardSignals(to mainPid: Int32, mainRunning: Bool) -> Bool {
+        forwardPendingSignals(to: mainPid, mainRunning: mainRunning)
+        return cancelled
+    }
+
+    private func forwardPendingSignals(to mainPid: Int32, mainRunning: Bool? = nil) {
+        let mainRunning = mainRunning ?? (mainTermination == nil)
         var note = tg_signal_note()
         while read(signalFD, &note, MemoryLayout<tg_signal_note>.size) == MemoryLayout<tg_signal_note>.size {
             // A terminal's ^C reaches the whole foreground group, the job included: only
             // signals sent by a process (CI cancelling the step) need forwarding.
             let sentByProcess = note.code == SI_USER || note.code == SI_QUEUE
-            if sentByProcess, mainTermination == nil {
+            if sentByProcess, mainRunning {
                 kill(mainPid, note.signal)
                 forwardedSignals.append(note.signal)
             }
             // A second cancellation means "now": no grace for anything still running.
-            if cancelled, mainTermination == nil {
+            if cancelled, mainRunning {
                 kill(mainPid, SIGKILL)
             }
             cancelled = true

@@ -1,0 +1,69 @@
+/* The monitor process behind the ptrace and seccomp backends.
+ *
+ * The gate forks one monitor process per run. The monitor forks the job, is its tracer
+ * (ptrace) or the holder of its seccomp listener (seccomp), is the child subreaper of the job's
+ * tree, reaps it and enforces the grace period. Its only children are the job's processes, so
+ * it may wait for any child (waitpid(-1)) without ever taking a child of the gate. It streams
+ * `struct tg_record`s (tollgate_record.h) to the gate over a pipe, batched.
+ */
+#ifndef TOLLGATE_PTRACE_H
+#define TOLLGATE_PTRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "tollgate_bpf.h"
+#include "tollgate_capture_config.h"
+
+/* How the monitor observes the job. */
+enum tg_monitor_mode {
+    TG_MONITOR_PTRACE = 1,  /* SECCOMP_RET_TRACE filter + ptrace: arguments, results, payloads */
+    TG_MONITOR_SECCOMP = 2, /* SECCOMP_RET_USER_NOTIF filter: arguments and payloads at entry */
+};
+
+enum { TG_MONITOR_KILLED_MAX = 256 };
+
+/* What the monitor reported about the run so far. */
+struct tg_monitor_summary {
+    pid_t job_pid;          /* the job's first process */
+    int finished;           /* the monitor ended: every process of the job has exited */
+    int main_ended;         /* the job's first process was reaped */
+    int main_status;        /* its wait(2) status */
+    int exec_errno;         /* non-zero when the job's command could not be executed */
+    int no_new_privs;       /* the filter needed no_new_privs (setuid programs do not elevate) */
+    int sync_wake_up;       /* seccomp: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP was accepted */
+    uint64_t stops;         /* ptrace stops or seccomp notifications handled */
+    uint64_t records;       /* records the monitor sent */
+    uint64_t killed_count;  /* descendants killed after the grace period */
+    pid_t killed[TG_MONITOR_KILLED_MAX];
+    char error[256];        /* why the monitor failed, when it did */
+};
+
+/* A running monitor and the gate's end of its record stream. */
+struct tg_monitor;
+
+/* Forks the monitor, which forks the job held before exec (`file` searched in PATH like
+ * execvp, `envp` its environment) with a filter for the syscalls `config` wants plus those the
+ * monitor needs itself. Once it returns, the job's pid is known (tg_monitor_summary) and
+ * nothing of the job has run. After the main process ends, the rest of the tree gets
+ * `grace_seconds` before it is killed. On failure returns NULL with a description in `error`. */
+struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file, char *const argv[],
+                                    char *const envp[], const struct tg_capture_config *config,
+                                    double grace_seconds, char *error, size_t error_size);
+
+/* Lets the job exec. Returns 0 or -errno. */
+int tg_monitor_release(struct tg_monitor *monitor);
+
+/* Waits up to `timeout_ms` for records and hands each complete one to `handler`, in order.
+ * Returns the number of records handled, or -errno. */
+int tg_monitor_poll(struct tg_monitor *monitor, int timeout_ms, tg_record_handler handler, void *context);
+
+/* Ends the grace period now: what remains of the job once its main process ended is killed. */
+void tg_monitor_cancel(struct tg_monitor *monitor);
+
+const struct tg_monitor_summary *tg_monitor_summary(const struct tg_monitor *monitor);
+
+/* Stops the monitor if it still runs (killing the job), reaps it and frees everything. */
+void tg_monitor_close(struct tg_monitor *monitor);
+
+#endif

@@ -1,0 +1,156 @@
+/* Inside the monitor process (see include/tollgate_ptrace.h): state and helpers shared by the
+ * ptrace tracer loop and the seccomp notification loop. Everything here runs in the monitor,
+ * a child forked from a multi-threaded gate: only system calls and memory mapped after the
+ * fork, no malloc, no stdio. */
+#ifndef TOLLGATE_PTRACE_MONITOR_H
+#define TOLLGATE_PTRACE_MONITOR_H
+
+#include "tollgate_capture_config.h"
+#include "tollgate_ptrace.h"
+#include "tollgate_record.h"
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define TG_PAYLOAD_MAX 4096      /* bytes copied per payload, as the eBPF program does */
+#define TG_MAX_PAYLOADS 3        /* payloads per syscall record, as the eBPF program does */
+#define TG_RECORD_MAX (sizeof(struct tg_record) + 4 * (sizeof(struct tg_payload) + TG_PAYLOAD_MAX + 8))
+#define TG_CLONE_THREAD 0x00010000
+
+/* Messages from the monitor to the gate, framed like records (a struct tg_record header). */
+enum tg_monitor_message {
+    TG_MSG_STARTED = 0x81,   /* pid: the job's first process */
+    TG_MSG_MAIN_EXIT = 0x82, /* ret: its wait status; args[0]: exec errno */
+    TG_MSG_KILLED = 0x83,    /* pid: a descendant killed after the grace period */
+    TG_MSG_DONE = 0x84,      /* args[0]: stops; args[1]: records; args[2]: no_new_privs; args[3]: sync wake-up */
+    TG_MSG_FAILED = 0x85,    /* ret: -errno; an ARG0 payload says what failed */
+};
+
+/* Gate -> monitor control bytes. */
+enum { TG_CONTROL_RELEASE = 'g', TG_CONTROL_CANCEL = 'c' };
+
+/* One thread of the job. */
+struct tg_task {
+    pid_t tid;               /* 0: free slot */
+    pid_t tgid;
+    pid_t ppid;              /* as records report it: the gate stands for the monitor */
+    uint32_t uid, gid;
+    uint8_t announced;       /* a fork record introduced it (or it is the job's first process) */
+    uint8_t in_syscall;      /* ptrace: between a seccomp stop and the syscall's exit */
+    uint8_t held;            /* ptrace: stopped before its parent's fork event: resumed once announced */
+    uint8_t monitor_child;   /* its parent is the monitor: its wait status arrives by waitpid */
+    uint8_t creds_stale;     /* seccomp: a set*id call was let through: re-read uid/gid */
+    int held_status;
+    int nr;
+    int stash;               /* ptrace: index of the exec path read at entry, or -1 */
+    int threads;             /* on a leader: announced threads besides itself */
+    uint64_t args[6];
+};
+
+/* What the monitor needs, prepared by the gate before fork(). */
+struct tg_monitor_setup {
+    enum tg_monitor_mode mode;
+    const char *file;
+    char *const *argv;
+    char *const *envp;
+    const struct tg_capture_config *config;
+    struct sock_fprog filter;
+    double grace_seconds;
+    int out_fd;              /* records and messages to the gate */
+    int control_fd;          /* control bytes from the gate */
+    pid_t gate_pid;
+};
+
+/* Memory shared with the job's first process until it execs. */
+struct tg_job_handoff {
+    volatile int listener;     /* seccomp: the listener's fd number, shared by CLONE_FILES */
+    volatile int setup_errno;  /* the filter could not be installed */
+    volatile int exec_errno;   /* exec failed */
+    volatile int no_new_privs; /* the filter needed no_new_privs */
+};
+
+struct tg_monitor_state {
+    const struct tg_monitor_setup *setup;
+    pid_t self;
+    pid_t main_pid;
+    int main_ended;
+    int main_status;
+    int cancelled;
+    int killing;
+    int64_t grace_deadline_ns;
+    uint64_t stops;
+    uint64_t records;
+    int sync_wake_up;
+    struct tg_job_handoff *handoff;
+};
+
+extern struct tg_monitor_state tg_mon;
+
+/* The monitor's entry point, in the forked child. Never returns. */
+void tg_monitor_main(const struct tg_monitor_setup *setup) __attribute__((noreturn));
+
+/* The two loops; each returns once the job has no process left. */
+void tg_ptrace_loop(void);
+void tg_seccomp_loop(int listener);
+
+/* Task table. */
+struct tg_task *tg_task_find(pid_t tid);
+struct tg_task *tg_task_add(pid_t tid);
+void tg_task_remove(pid_t tid);
+/* Calls `visit` for every task; stops when it returns non-zero. */
+void tg_task_each(int (*visit)(struct tg_task *task, void *context), void *context);
+
+/* Ptrace exec paths read at entry: a small pool. */
+int tg_stash_take(void);
+char *tg_stash_data(int index, uint16_t **length);
+void tg_stash_release(int *index);
+
+/* Records. */
+int tg_wants(int nr);
+struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task);
+void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated);
+/* Appends a NUL-terminated string read from `address` in `tid`'s memory; returns its length or -1. */
+int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address);
+/* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */
+void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry);
+void tg_record_finish(void);
+/* Output position, to drop records of a notification that turned out invalid. */
+size_t tg_output_mark(void);
+void tg_output_rewind(size_t mark);
+void tg_output_flush(void);
+void tg_message(uint8_t kind, pid_t pid, int64_t ret, const uint64_t *args, const char *text);
+
+/* Reading the job. */
+ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length);
+/* Reads a file (e.g. /proc/<pid>/cmdline) into `buffer`; returns bytes read or -1. */
+ssize_t tg_read_file(const char *path, char *buffer, size_t capacity);
+struct tg_proc_facts {
+    pid_t tgid, ppid;
+    uint32_t uid, gid;
+    int threads;
+};
+int tg_proc_status(pid_t tid, struct tg_proc_facts *facts);
+/* Fills `task`'s uid/gid from /proc. */
+void tg_refresh_creds(struct tg_task *task);
+/* The path an exec record reports: the filename as the kernel names it (/dev/fd/N/... for execveat). */
+size_t tg_exec_filename(int nr, const uint64_t args[6], const char *path, size_t path_length, char *out, size_t capacity);
+int tg_is_exec(int nr);
+int tg_is_setid(int nr);
+int tg_is_exit(int nr);
+/* Small formatting without stdio. */
+char *tg_append(char *at, const char *end, const char *text);
+char *tg_append_number(char *at, const char *end, long long value);
+
+/* Lifecycle. */
+pid_t tg_report_pid(pid_t pid);     /* the gate stands for the monitor */
+void tg_emit_exit(struct tg_task *task, int status);
+/* A task's exit is known: records it when announced, forgets it and re-parents its orphans. */
+void tg_task_exited(pid_t tid, int status, int emit);
+void tg_main_ended(int status);
+/* Periodic work: flush, control bytes, grace period, killing. */
+void tg_tick(void);
+int64_t tg_now_ns(int clock);
+
+#endif

@@ -1,0 +1,248 @@
+/* The ptrace backend's loop, in the monitor process: the job runs under a SECCOMP_RET_TRACE
+ * filter, so only the syscalls wanted stop; each is followed to its exit for the result.
+ * Fork, clone, vfork and exec arrive as ptrace events; signals are re-injected; group-stops
+ * are kept with PTRACE_LISTEN (the job is seized, not TRACEME'd, for that). */
+#include "ptrace_monitor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void dispatch(struct tg_task *task, int status);
+
+static void resume(const struct tg_task *task, int signal)
+{
+    ptrace(task->in_syscall ? PTRACE_SYSCALL : PTRACE_CONT, task->tid, 0, signal);
+}
+
+static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    return ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info), info) > 0 ? 0 : -1;
+}
+
+/* A traced syscall is about to run: keep its arguments and follow it to its exit. */
+static void seccomp_stop(struct tg_task *task)
+{
+    struct __ptrace_syscall_info info;
+    if (syscall_info(task->tid, &info) != 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+        resume(task, 0);
+        return;
+    }
+    task->nr = (int)info.seccomp.nr;
+    memcpy(task->args, info.seccomp.args, sizeof(task->args));
+    task->in_syscall = 1;
+    tg_stash_release(&task->stash);
+    if (tg_is_exec(task->nr) && (task->stash = tg_stash_take()) >= 0) {
+        /* After a successful exec the old memory is gone: read the path now. */
+        uint16_t *length;
+        char *data = tg_stash_data(task->stash, &length);
+        uint64_t address = task->nr == SYS_execveat ? task->args[1] : task->args[0];
+        ssize_t got = tg_read_remote(task->tid, address, data, TG_PAYLOAD_MAX);
+        *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : 0;
+        if (*length == TG_PAYLOAD_MAX)
+            *length = TG_PAYLOAD_MAX - 1;
+    }
+    ptrace(PTRACE_SYSCALL, task->tid, 0, 0);
+}
+
+static void syscall_exit_stop(struct tg_task *task)
+{
+    struct __ptrace_syscall_info info;
+    if (!task->in_syscall || syscall_info(task->tid, &info) != 0 || info.op != PTRACE_SYSCALL_INFO_EXIT) {
+        task->in_syscall = 0;
+        ptrace(PTRACE_CONT, task->tid, 0, 0);
+        return;
+    }
+    task->in_syscall = 0;
+    if (tg_is_setid(task->nr))
+        tg_refresh_creds(task);
+    if (tg_wants(task->nr)) {
+        struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+        record->syscall = task->nr;
+        record->ret = info.exit.rval;
+        memcpy(record->args, task->args, sizeof(record->args));
+        if (tg_is_exec(task->nr)) {
+            int slot = task->nr == SYS_execveat ? 1 : 0;
+            if (task->stash >= 0) {
+                uint16_t *length;
+                char *data = tg_stash_data(task->stash, &length);
+                tg_record_bytes((uint16_t)(TG_SLOT_ARG0 + slot), data, *length, *length == TG_PAYLOAD_MAX - 1);
+            }
+        } else {
+            tg_record_arguments(task->tid, task->nr, task->args, 0);
+        }
+        tg_record_finish();
+    }
+    tg_stash_release(&task->stash);
+    ptrace(PTRACE_CONT, task->tid, 0, 0);
+}
+
+static void fork_event(struct tg_task *parent, int event)
+{
+    unsigned long message = 0;
+    if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &message) != 0 || message == 0)
+        return;
+    pid_t child_tid = (pid_t)message;
+    struct tg_task *child = tg_task_add(child_tid);
+    if (!child)
+        return;
+    pid_t child_tgid = child_tid, child_ppid = parent->tgid;
+    struct tg_proc_facts facts;
+    if (event == PTRACE_EVENT_CLONE && tg_proc_status(child_tid, &facts) == 0) {
+        child_tgid = facts.tgid;
+        child_ppid = facts.ppid;
+    }
+    int thread = child_tgid == parent->tgid;
+    child->tgid = child_tgid;
+    child->ppid = thread ? parent->ppid : child_ppid;
+    child->monitor_child = thread ? parent->monitor_child : child_ppid == tg_mon.self;
+    child->uid = parent->uid;
+    child->gid = parent->gid;
+    child->announced = 1;
+    if (thread)
+        parent->threads++;
+    struct tg_record *record = tg_record_begin(TG_KIND_FORK, parent);
+    record->ret = child_tid;
+    record->args[0] = thread ? TG_CLONE_THREAD : 0;
+    record->args[1] = (uint64_t)child_tgid;
+    tg_record_finish();
+    if (child->held) {
+        child->held = 0;
+        dispatch(child, child->held_status);
+    }
+}
+
+static struct tg_task *exec_event(struct tg_task *task)
+{
+    unsigned long former = 0;
+    ptrace(PTRACE_GETEVENTMSG, task->tid, 0, &former);
+    pid_t leader = task->tid;
+    if (former && (pid_t)former != leader) {
+        /* A non-leader thread exec'd and took the leader's tid: carry its state over. */
+        struct tg_task *execing = tg_task_find((pid_t)former);
+        if (execing) {
+            struct tg_task moved = *execing;
+            execing->stash = -1;
+            tg_task_remove((pid_t)former);
+            task = tg_task_add(leader);
+            moved.tid = leader;
+            moved.tgid = leader;
+            moved.threads = 0;
+            *task = moved;
+        }
+    }
+    tg_refresh_creds(task);
+    char path[64], exe[TG_PAYLOAD_MAX], filename[TG_PAYLOAD_MAX], text[TG_PAYLOAD_MAX];
+    char *end = path + sizeof(path);
+    char *at = tg_append(tg_append(path, end, "/proc/"), end, "");
+    at = tg_append_number(at, end, leader);
+    char *leaf = at;
+
+    tg_append(leaf, end, "/exe");
+    ssize_t exe_length = readlink(path, exe, sizeof(exe) - 1);
+    exe[exe_length > 0 ? exe_length : 0] = 0;
+
+    struct tg_record *record = tg_record_begin(TG_KIND_EXEC, task);
+    record->args[0] = strncmp(exe, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
+    record->args[1] = former ? former : (unsigned long)leader;
+    if (task->stash >= 0) {
+        uint16_t *length;
+        char *data = tg_stash_data(task->stash, &length);
+        size_t n = tg_exec_filename(task->nr, task->args, data, *length, filename, sizeof(filename));
+        tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
+    } else {
+        tg_record_bytes(TG_SLOT_EXE_PATH, exe, exe_length > 0 ? (size_t)exe_length : 0, 0);
+    }
+    tg_append(leaf, end, "/cmdline");
+    ssize_t n = tg_read_file(path, text, sizeof(text));
+    tg_record_bytes(TG_SLOT_ARGV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
+    tg_append(leaf, end, "/environ");
+    n = tg_read_file(path, text, sizeof(text));
+    tg_record_bytes(TG_SLOT_ENV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
+    tg_record_finish();
+    return task;
+}
+
+static int is_stop_signal(int signal)
+{
+    return signal == SIGSTOP || signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU;
+}
+
+static void dispatch(struct tg_task *task, int status)
+{
+    int signal = WSTOPSIG(status);
+    int event = (unsigned)status >> 16;
+    if (signal == (SIGTRAP | 0x80)) {
+        syscall_exit_stop(task);
+        return;
+    }
+    switch (event) {
+    case PTRACE_EVENT_SECCOMP:
+        seccomp_stop(task);
+        return;
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE:
+        fork_event(task, event);
+        resume(task, 0);
+        return;
+    case PTRACE_EVENT_EXEC:
+        task = exec_event(task);
+        resume(task, 0);
+        return;
+    case PTRACE_EVENT_STOP:
+        /* A group-stop keeps the tracee stopped, as untraced; anything else (a new child's
+         * first stop, the end of a group-stop) just goes on. */
+        if (is_stop_signal(signal))
+            ptrace(PTRACE_LISTEN, task->tid, 0, 0);
+        else
+            resume(task, 0);
+        return;
+    case 0:
+        resume(task, signal); /* a signal for the job: deliver it */
+        return;
+    default:
+        resume(task, 0);
+    }
+}
+
+void tg_ptrace_loop(void)
+{
+    for (;;) {
+        int status = 0;
+        pid_t tid = waitpid(-1, &status, __WALL);
+        if (tid < 0) {
+            if (errno == EINTR) {
+                tg_tick();
+                continue;
+            }
+            break; /* ECHILD: nothing of the job is left */
+        }
+        tg_mon.stops++;
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            tg_task_exited(tid, status, 1);
+            if (tg_mon.killing || tg_mon.main_ended)
+                tg_tick();
+            continue;
+        }
+        if (!WIFSTOPPED(status))
+            continue;
+        struct tg_task *task = tg_task_find(tid);
+        if (!task || !task->announced) {
+            /* A new child can stop before its parent's fork event: hold it until then. */
+            task = task ? task : tg_task_add(tid);
+            if (task) {
+                task->held = 1;
+                task->held_status = status;
+            }
+            continue;
+        }
+        dispatch(task, status);
+    }
+}

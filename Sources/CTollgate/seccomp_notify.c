@@ -1,0 +1,278 @@
+/* The seccomp backend's loop, in the monitor process: answers every user notification of the
+ * job's filter with CONTINUE after recording the call from its arguments and the memory they
+ * point to. No ptrace: jobs may use ptrace themselves. See include/tollgate_seccomp.h for what
+ * this cannot see. */
+#include "ptrace_monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Linux 6.6+: the woken monitor runs on the notifying task's CPU (not yet in these headers). */
+static const unsigned long set_flags_request = SECCOMP_IOW(4, __u64);
+static const __u64 sync_wake_up_flag = 1;
+
+enum { MAX_ANCESTRY = 64 };
+
+/* Introduces a task first seen in a notification, and its unknown parents, with fork records. */
+static struct tg_task *discover(pid_t tid, int depth)
+{
+    struct tg_task *task = tg_task_find(tid);
+    if (task && task->announced) {
+        if (task->creds_stale)
+            tg_refresh_creds(task);
+        return task;
+    }
+    struct tg_proc_facts facts;
+    if (tg_proc_status(tid, &facts) != 0 || depth > MAX_ANCESTRY)
+        return NULL;
+    struct tg_task *parent = NULL;
+    int thread = facts.tgid != tid;
+    if (thread)
+        parent = discover(facts.tgid, depth + 1);
+    else if (facts.ppid > 1 && facts.ppid != tg_mon.self)
+        parent = discover(facts.ppid, depth + 1);
+    task = tg_task_add(tid);
+    if (!task)
+        return NULL;
+    task->tgid = facts.tgid;
+    task->ppid = thread && parent ? parent->ppid : facts.ppid;
+    task->monitor_child = thread && parent ? parent->monitor_child : facts.ppid == tg_mon.self;
+    task->uid = facts.uid;
+    task->gid = facts.gid;
+    task->announced = 1;
+    struct tg_task stand_in = {.tid = facts.ppid, .tgid = facts.ppid, .ppid = 0, .uid = facts.uid, .gid = facts.gid};
+    if (thread && parent)
+        parent->threads++;
+    struct tg_record *record = tg_record_begin(TG_KIND_FORK, parent ? parent : &stand_in);
+    if (!parent)
+        record->pid = record->tid = tg_report_pid(facts.ppid);
+    record->ret = tid;
+    record->args[0] = thread ? TG_CLONE_THREAD : 0;
+    record->args[1] = (uint64_t)facts.tgid;
+    tg_record_finish();
+    return task;
+}
+
+/* Appends the strings of a NULL-terminated pointer array in the task's memory, each with its
+ * NUL, as the kernel lays out argv and the environment. */
+static void record_string_array(pid_t tid, uint16_t slot, uint64_t array)
+{
+    char joined[TG_PAYLOAD_MAX];
+    size_t used = 0;
+    int truncated = 0;
+    uint64_t pointers[64];
+    for (size_t index = 0; array && used < sizeof(joined); index += 64) {
+        ssize_t got = tg_read_remote(tid, array + index * 8, pointers, sizeof(pointers));
+        if (got < 8)
+            break;
+        size_t count = (size_t)got / 8, i = 0;
+        for (; i < count && pointers[i] && used < sizeof(joined); i++) {
+            ssize_t n = tg_read_remote(tid, pointers[i], joined + used, sizeof(joined) - used);
+            size_t length = n > 0 ? strnlen(joined + used, (size_t)n) : 0;
+            if (used + length >= sizeof(joined)) {
+                truncated = 1;
+                used = sizeof(joined);
+                break;
+            }
+            joined[used + length] = 0;
+            used += length + 1;
+        }
+        if (i < count)
+            break;
+    }
+    tg_record_bytes(slot, joined, used, truncated);
+}
+
+/* Where the monitor finds the file a task names: its root, cwd or fds, seen through /proc. */
+static void monitor_view(const struct tg_task *task, int nr, const uint64_t args[6], const char *path,
+                         char *out, size_t capacity)
+{
+    char *at = out, *end = out + capacity;
+    int dirfd = (int)args[0];
+    at = tg_append(at, end, "/proc/");
+    if (strncmp(path, "/proc/self/", 11) == 0 || strncmp(path, "/dev/fd/", 8) == 0) {
+        at = tg_append_number(at, end, task->tgid);
+        tg_append(at, end, path[1] == 'p' ? path + 10 : path + 4 /* "/fd/N" */);
+        return;
+    }
+    at = tg_append_number(at, end, task->tid);
+    if (path[0] == '/') {
+        at = tg_append(at, end, "/root");
+    } else if (nr == SYS_execveat && dirfd != AT_FDCWD) {
+        at = tg_append(at, end, "/fd/");
+        at = tg_append_number(at, end, dirfd);
+        if (path[0])
+            at = tg_append(at, end, "/");
+    } else {
+        at = tg_append(at, end, "/cwd/");
+    }
+    tg_append(at, end, path);
+}
+
+/* An exec is about to be tried: record it when its target is an executable file (it will
+ * most likely succeed; a PATH search's misses are not). */
+static void exec_notification(struct tg_task *task, int nr, const uint64_t args[6])
+{
+    char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
+    uint64_t address = nr == SYS_execveat ? args[1] : args[0];
+    ssize_t got = tg_read_remote(task->tid, address, path, sizeof(path) - 1);
+    if (got <= 0)
+        return;
+    path[got] = 0;
+    size_t length = strnlen(path, (size_t)got);
+    monitor_view(task, nr, args, path, view, sizeof(view));
+    struct stat target;
+    if (stat(view, &target) != 0 || !S_ISREG(target.st_mode) || access(view, X_OK) != 0)
+        return;
+    char link[16] = {0};
+    ssize_t linked = readlink(view, link, sizeof(link) - 1);
+    struct tg_task after_exec = *task;
+    after_exec.tid = task->tgid; /* an exec from a thread takes the leader's tid */
+    struct tg_record *record = tg_record_begin(TG_KIND_EXEC, &after_exec);
+    record->args[0] = linked > 7 && strncmp(link, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
+    record->args[1] = (uint64_t)task->tid;
+    size_t n = tg_exec_filename(nr, args, path, length, filename, sizeof(filename));
+    tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
+    record_string_array(task->tid, TG_SLOT_ARGV, nr == SYS_execveat ? args[2] : args[1]);
+    record_string_array(task->tid, TG_SLOT_ENV, nr == SYS_execveat ? args[3] : args[2]);
+    tg_record_finish();
+}
+
+struct thread_context {
+    pid_t tgid;
+    int status;
+};
+
+static int end_thread(struct tg_task *task, void *context)
+{
+    struct thread_context *process = context;
+    if (task->tgid == process->tgid && task->tid != task->tgid) {
+        tg_task_exited(task->tid, process->status, 1);
+        return 1; /* the table changed under us: start over */
+    }
+    return 0;
+}
+
+/* exit or exit_group was let through: the kernel will end the thread or the process. */
+static void exit_notification(struct tg_task *task, int nr, uint64_t code)
+{
+    int status = (int)((code & 0xff) << 8);
+    pid_t tgid = task->tgid, tid = task->tid;
+    struct tg_proc_facts facts;
+    int whole_process = nr == SYS_exit_group ||
+                        (tid == tgid && tg_proc_status(tgid, &facts) == 0 && facts.threads <= 1);
+    if (!whole_process) {
+        if (tid != tgid)
+            tg_task_exited(tid, status, 1);
+        return;
+    }
+    struct tg_task *leader = tg_task_find(tgid);
+    struct thread_context context = {.tgid = tgid, .status = status};
+    while (leader && leader->threads > 0) {
+        int before = leader->threads;
+        tg_task_each(end_thread, &context);
+        leader = tg_task_find(tgid);
+        if (leader && leader->threads == before)
+            leader->threads = 0;
+    }
+    /* The monitor's own children report their real status through waitpid. */
+    if (leader && !leader->monitor_child)
+        tg_task_exited(tgid, status, 1);
+}
+
+static void handle_notification(int listener)
+{
+    struct seccomp_notif request;
+    memset(&request, 0, sizeof(request));
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &request) != 0)
+        return; /* ENOENT: the task died before we got to it */
+    tg_mon.stops++;
+    int nr = request.data.nr;
+    uint64_t args[6];
+    memcpy(args, request.data.args, sizeof(args));
+    struct tg_task *task = discover((pid_t)request.pid, 0);
+    size_t mark = tg_output_mark();
+    if (task && tg_is_exec(nr))
+        exec_notification(task, nr, args);
+    if (task && tg_wants(nr) && !tg_is_exit(nr)) {
+        struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+        record->syscall = nr;
+        record->flags |= TG_FLAG_RETURN_UNKNOWN;
+        memcpy(record->args, args, sizeof(args));
+        tg_record_arguments(task->tid, nr, args, 1);
+        tg_record_finish();
+    }
+    /* What was read is only the task's memory if the notification is still alive. */
+    int valid = ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
+    if (!valid)
+        tg_output_rewind(mark);
+    struct seccomp_notif_resp response = {.id = request.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    if (!valid || !task)
+        return;
+    if (tg_is_exit(nr))
+        exit_notification(task, nr, args[0]);
+    else if (tg_is_setid(nr) || tg_is_exec(nr))
+        task->creds_stale = 1;
+}
+
+/* Reaps the job's processes that are the monitor's children. Returns 1 once none is left. */
+static int reap(void)
+{
+    for (;;) {
+        int status;
+        pid_t pid = waitpid(-1, &status, WNOHANG | __WALL);
+        if (pid > 0) {
+            tg_task_exited(pid, status, 1);
+            continue;
+        }
+        return pid < 0 && errno == ECHILD;
+    }
+}
+
+void tg_seccomp_loop(int listener)
+{
+    tg_mon.sync_wake_up = ioctl(listener, set_flags_request, sync_wake_up_flag) == 0;
+    sigset_t child_signal;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    int children = signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK);
+    struct pollfd ready[3] = {{.fd = listener, .events = POLLIN},
+                              {.fd = children, .events = POLLIN},
+                              {.fd = tg_mon.setup->control_fd, .events = POLLIN}};
+    int64_t last_tick = 0;
+    /* Answer until every process of the job has exited: an unanswered filter fails calls with ENOSYS. */
+    while (!reap()) {
+        int timeout = tg_mon.main_ended || tg_mon.killing ? 20 : 100;
+        int woken = poll(ready, 3, timeout);
+        if (woken > 0 && (ready[0].revents & POLLIN))
+            handle_notification(listener);
+        else if (woken > 0 && (ready[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+            ready[0].fd = -1; /* no task uses the filter any more */
+        if (woken > 0 && (ready[1].revents & POLLIN)) {
+            struct signalfd_siginfo info;
+            while (read(children, &info, sizeof(info)) == sizeof(info)) {
+            }
+        }
+        if (woken > 0 && (ready[2].revents & (POLLIN | POLLHUP)))
+            ready[2].fd = tg_mon.cancelled ? -1 : ready[2].fd;
+        int64_t now = tg_now_ns(CLOCK_MONOTONIC);
+        if (woken <= 0 || now - last_tick > 20000000 || (ready[2].revents & (POLLIN | POLLHUP))) {
+            tg_tick();
+            last_tick = now;
+        }
+    }
+    close(children);
+    close(listener);
+}

@@ -1,0 +1,123 @@
+import CTollgate
+import Foundation
+import TollgateEvents
+
+/// Runs one job under the monitor process shared by the ptrace and seccomp backends
+/// (`tollgate_ptrace.h`): the monitor launches, observes, reaps and, after the grace period,
+/// kills the job's tree, and streams `struct tg_record`s that are parsed here with the same
+/// `RawRecordParser` as the eBPF backend's.
+struct MonitorRun {
+    let mode: tg_monitor_mode
+    let backend: BackendKind
+    let config: tg_capture_config
+    /// What this backend never sees, for `CaptureCoverage.blindSpots`.
+    let blindSpots: [String]
+
+    func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
+        guard let file = job.command.first else {
+            throw CaptureStartError(backend: backend, message: "no command to run")
+        }
+        let supervisor = try ProcessSupervisor(grace: grace)
+        var config = config
+        var message = [CChar](repeating: 0, count: 256)
+        let started = Self.withCStrings(job.command) { argv in
+            Self.withCStrings(job.environment) { envp in
+                tg_monitor_start(mode, file, argv, envp, &config, grace.seconds, &message, message.count)
+            }
+        }
+        guard let monitor = started else {
+            throw CaptureStartError(backend: backend, message: String(decoding: message.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))
+        }
+        defer { tg_monitor_close(monitor) }
+        let summary = { tg_monitor_summary(monitor).pointee }
+        let pid = summary().job_pid
+        let delivery = MonitorDelivery(sink: sink, readAtEntry: mode == TG_MONITOR_SECCOMP)
+        sink.jobStarted(pid: pid, job: job, timestamp: BootClock.now())
+        _ = tg_monitor_release(monitor)
+
+        let context = Unmanaged.passUnretained(delivery).toOpaque()
+        var cancelSent = false
+        while summary().finished == 0 {
+            let polled = tg_monitor_poll(monitor, 20, deliverMonitorRecord, context)
+            if polled < 0 { break }
+            let cancelled = supervisor.forwardSignals(to: pid, mainRunning: summary().main_ended == 0)
+            if cancelled, !cancelSent {
+                tg_monitor_cancel(monitor)
+                cancelSent = true
+            }
+        }
+        let final = summary()
+        let error = Self.string(final.error)
+        if final.main_ended == 0, !error.isEmpty {
+            throw CaptureStartError(backend: backend, message: error)
+        }
+        if final.exec_errno != 0 {
+            FileHandle.standardError.write(Data("tollgate: cannot run '\(file)': \(String(cString: strerror(final.exec_errno)))\n".utf8))
+        }
+        var coverage = CaptureCoverage(backend: backend)
+        coverage.events = delivery.events
+        coverage.malformed = delivery.malformed
+        coverage.blindSpots = blindSpots
+        if final.no_new_privs != 0 {
+            coverage.blindSpots.append("the job ran with no_new_privs (an unprivileged filter needs it): setuid programs do not gain privileges")
+        }
+        let killed = withUnsafeBytes(of: final.killed) { Array($0.bindMemory(to: pid_t.self).prefix(Int(min(final.killed_count, UInt64(TG_MONITOR_KILLED_MAX))))) }
+        let termination = final.main_ended != 0 ? Termination(waitStatus: final.main_status) : .signaled(SIGKILL)
+        let outcome = JobOutcome(pid: pid, termination: termination, killedDescendants: killed,
+                                 forwardedSignals: supervisor.forwardedSignals)
+        return CaptureResult(outcome: outcome, coverage: coverage)
+    }
+
+    /// The text of a fixed-size C character array.
+    static func string<T>(_ tuple: T) -> String {
+        withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// Calls `body` with a NULL-terminated C array of the strings.
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        var pointers = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { pointers.forEach { free($0) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// Carries records from the C stream reader to the sink.
+private final class MonitorDelivery {
+    let sink: CaptureSink
+    /// Seccomp reads arguments at syscall entry.
+    let readAtEntry: Bool
+    var events: UInt64 = 0
+    var malformed: UInt64 = 0
+
+    init(sink: CaptureSink, readAtEntry: Bool) {
+        self.sink = sink
+        self.readAtEntry = readAtEntry
+    }
+}
+
+private let deliverMonitorRecord: tg_record_handler = { context, bytes, size in
+    guard let context, let bytes else { return 0 }
+    let delivery = Unmanaged<MonitorDelivery>.fromOpaque(context).takeUnretainedValue()
+    do {
+        var event = try RawRecordParser.parse(UnsafeRawBufferPointer(start: bytes, count: size))
+        if delivery.readAtEntry, event.kind == .syscall { event.flags.insert(.argsReadAtEntry) }
+        delivery.events += 1
+        delivery.sink.receive(event)
+    } catch {
+        delivery.malformed += 1
+    }
+    return 0
+}
+
+extension MonitorRun {
+    /// Checks for real that `backend` (ptrace or seccomp) works here, with the probe of
+    /// `tollgate doctor`, and prepares its filter for `syscallNames`.
+    static func prepared(_ backend: BackendKind, syscallNames: Set<String>, blindSpots: [String]) throws(CaptureStartError) -> MonitorRun {
+        var probe = tg_probe_result()
+        backend == .seccomp ? tg_probe_seccomp_notify(&probe) : tg_probe_ptrace(&probe)
+        guard probe.error == 0 else { throw CaptureStartError(backend: backend, message: string(probe.message)) }
+        return MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE, backend: backend,
+                          config: BPFCaptureConfig.make(syscallNames: syscallNames), blindSpots: blindSpots)
+    }
+}

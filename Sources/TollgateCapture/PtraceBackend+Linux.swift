@@ -1,0 +1,23 @@
+/// The ptrace backend: the job runs under a seccomp filter that returns `SECCOMP_RET_TRACE`
+/// for the syscalls wanted and allows the rest, traced by a monitor process that follows each
+/// stopped call to its exit. Full fidelity (arguments, results, payloads), no privileges.
+public final class PtraceBackend: CaptureBackend {
+    public let kind = BackendKind.ptrace
+    private let monitorRun: MonitorRun
+
+    static let blindSpots = [
+        "syscalls outside the rules' and state tracking's set are not stopped (the filter allows them)",
+        "io_uring submissions are not seen as syscalls",
+        "the job cannot ptrace its own processes (they are traced already); use --backend seccomp for debuggers",
+    ]
+
+    /// Checks for real that this process may trace a child under a `SECCOMP_RET_TRACE` filter,
+    /// and prepares the filter for `syscallNames`.
+    public init(syscallNames: Set<String>) throws(CaptureStartError) {
+        monitorRun = try .prepared(.ptrace, syscallNames: syscallNames, blindSpots: Self.blindSpots)
+    }
+
+    public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
+        try monitorRun.run(job, grace: grace, sink: sink)
+    }
+}

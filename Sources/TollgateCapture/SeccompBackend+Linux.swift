@@ -1,0 +1,29 @@
+/// The seccomp backend: the job runs under a user-notification filter for the syscalls wanted
+/// (plus clone/fork/exec/exit, to learn the tree); a monitor process reads each call's
+/// arguments and memory, then lets it continue. No ptrace, so jobs may debug or trace their own
+/// processes; the price is what it cannot see (`blindSpots`).
+public final class SeccompBackend: CaptureBackend {
+    public let kind = BackendKind.seccomp
+    private let monitorRun: MonitorRun
+
+    static let blindSpots = [
+        "return values: a notified call is seen before it runs, so failed and successful calls look alike",
+        "file descriptors allocated by a call (open, socket, accept, dup, pipe) are unknown, so later fd.* fields are too",
+        "memory the kernel writes (accept's peer address, pipe's fds) is not read",
+        "arguments are read at syscall entry; the job could change that memory before the kernel reads it",
+        "exec records are derived when exec is called (path, argv, env from memory, if the target is an executable file)",
+        "exits of processes killed by a signal are seen only when the monitor is their parent",
+        "syscalls outside the rules' and state tracking's set are not notified (the filter allows them)",
+        "io_uring submissions are not seen as syscalls",
+    ]
+
+    /// Checks for real that a child can hand this process a user-notification listener, and
+    /// prepares the filter for `syscallNames`.
+    public init(syscallNames: Set<String>) throws(CaptureStartError) {
+        monitorRun = try .prepared(.seccomp, syscallNames: syscallNames, blindSpots: Self.blindSpots)
+    }
+
+    public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
+        try monitorRun.run(job, grace: grace, sink: sink)
+    }
+}

@@ -23,81 +23,104 @@ package indirect enum JSONValue: Sendable, Equatable {
 
     /// One line, no spaces (Falco's JSON lines).
     package var compact: String {
-        var out = ""
-        write(into: &out, indent: nil, depth: 0)
-        return out
+        var out: [UInt8] = []
+        write(into: &out, pretty: false, depth: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Two-space indentation, one key per line, ending with a newline.
     package var pretty: String {
-        var out = ""
-        write(into: &out, indent: "  ", depth: 0)
-        out.append("\n")
-        return out
+        var out: [UInt8] = []
+        write(into: &out, pretty: true, depth: 0)
+        out.append(UInt8(ascii: "\n"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func write(into out: inout String, indent: String?, depth: Int) {
+    private func write(into out: inout [UInt8], pretty: Bool, depth: Int) {
         switch self {
         case .string(let value): JSONValue.writeString(value, into: &out)
-        case .integer(let value): out.append(String(value))
-        case .bool(let value): out.append(value ? "true" : "false")
-        case .null: out.append("null")
+        case .integer(let value): out.append(contentsOf: String(value).utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
-            writeContainer(open: "[", close: "]", count: items.count, into: &out, indent: indent, depth: depth) { index, out in
-                items[index].write(into: &out, indent: indent, depth: depth + 1)
+            writeContainer(open: "[", close: "]", count: items.count, into: &out, pretty: pretty, depth: depth) { index, out in
+                items[index].write(into: &out, pretty: pretty, depth: depth + 1)
             }
         case .object(let members):
-            writeContainer(open: "{", close: "}", count: members.count, into: &out, indent: indent, depth: depth) { index, out in
+            writeContainer(open: "{", close: "}", count: members.count, into: &out, pretty: pretty, depth: depth) { index, out in
                 JSONValue.writeString(members[index].0, into: &out)
-                out.append(indent == nil ? ":" : ": ")
-                members[index].1.write(into: &out, indent: indent, depth: depth + 1)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                members[index].1.write(into: &out, pretty: pretty, depth: depth + 1)
             }
         }
     }
 
     private func writeContainer(
-        open: Character, close: Character, count: Int, into out: inout String, indent: String?, depth: Int,
-        element: (Int, inout String) -> Void
+        open: Unicode.Scalar, close: Unicode.Scalar, count: Int, into out: inout [UInt8], pretty: Bool, depth: Int,
+        element: (Int, inout [UInt8]) -> Void
     ) {
-        out.append(open)
+        out.append(UInt8(ascii: open))
         guard count > 0 else {
-            out.append(close)
+            out.append(UInt8(ascii: close))
             return
         }
         for index in 0..<count {
-            if index > 0 { out.append(",") }
-            if let indent {
-                out.append("\n")
-                out.append(String(repeating: indent, count: depth + 1))
-            }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if pretty { JSONValue.newline(into: &out, depth: depth + 1) }
             element(index, &out)
         }
-        if let indent {
-            out.append("\n")
-            out.append(String(repeating: indent, count: depth))
-        }
-        out.append(close)
+        if pretty { JSONValue.newline(into: &out, depth: depth) }
+        out.append(UInt8(ascii: close))
+    }
+
+    private static func newline(into out: inout [UInt8], depth: Int) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
     /// RFC 8259 string escaping; also escapes U+2028/U+2029 so the output is safe JavaScript.
-    private static func writeString(_ value: String, into out: inout String) {
-        out.append("\"")
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case "\u{08}": out.append("\\b")
-            case "\u{0C}": out.append("\\f")
-            case _ where scalar.value < 0x20 || scalar == "\u{2028}" || scalar == "\u{2029}":
-                let hex = String(scalar.value, radix: 16, uppercase: false)
-                out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: out.unicodeScalars.append(scalar)
+    private static func writeString(_ value: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.makeContiguousUTF8()  // a no-op for native strings; guarantees the storage below
+        _ = value.utf8.withContiguousStorageIfAvailable { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                // 0xE2 may start U+2028/U+2029; checked on the slow path.
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 else { continue }
+                out.append(contentsOf: bytes[start..<index])
+                start = index + 1
+                if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                    out.append(contentsOf: (bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    start = index + 3
+                } else if byte == 0xE2 {
+                    out.append(byte)
+                } else {
+                    escape(byte, into: &out)
+                }
             }
+            out.append(contentsOf: bytes[start...])
         }
-        out.append("\"")
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+        case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+        case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+        case UInt8(ascii: "\r"): out.append(contentsOf: "\\r".utf8)
+        case UInt8(ascii: "\t"): out.append(contentsOf: "\\t".utf8)
+        case 0x08: out.append(contentsOf: "\\b".utf8)
+        case 0x0C: out.append(contentsOf: "\\f".utf8)
+        default:
+            let digits = Array("0123456789abcdef".utf8)
+            out.append(contentsOf: "\\u00".utf8)
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
     }
 }
 

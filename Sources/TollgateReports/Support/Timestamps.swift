@@ -3,38 +3,63 @@
 package enum Timestamps {
     /// `2026-11-29T16:40:30.123456789Z`: RFC 3339 with nanoseconds, as Falco's JSON `time`.
     package static func rfc3339Nanoseconds(_ nanoseconds: UInt64) -> String {
-        let (date, fraction) = split(nanoseconds)
-        return date + "." + pad(Int(fraction), 9) + "Z"
+        format(nanoseconds, date: true, fractionDigits: 9, zone: true)
     }
 
     /// `2026-11-29T16:40:30.123Z`: RFC 3339 with milliseconds (SARIF times).
     package static func rfc3339Milliseconds(_ nanoseconds: UInt64) -> String {
-        let (date, fraction) = split(nanoseconds)
-        return date + "." + pad(Int(fraction / 1_000_000), 3) + "Z"
+        format(nanoseconds, date: true, fractionDigits: 3, zone: true)
     }
 
     /// `2026-11-29T16:40:30Z` (JUnit `timestamp`).
     package static func rfc3339Seconds(_ nanoseconds: UInt64) -> String {
-        split(nanoseconds).date + "Z"
+        format(nanoseconds, date: true, fractionDigits: 0, zone: true)
     }
 
     /// `16:40:30.123456789`: Falco's `%evt.time` (time of day, here always UTC).
     package static func timeOfDay(_ nanoseconds: UInt64) -> String {
-        let seconds = nanoseconds / 1_000_000_000
-        let daySeconds = Int(seconds % 86_400)
-        return pad(daySeconds / 3600, 2) + ":" + pad(daySeconds / 60 % 60, 2) + ":" + pad(daySeconds % 60, 2)
-            + "." + pad(Int(nanoseconds % 1_000_000_000), 9)
+        format(nanoseconds, date: false, fractionDigits: 9, zone: false)
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS` and the nanosecond fraction.
-    private static func split(_ nanoseconds: UInt64) -> (date: String, fraction: UInt64) {
+    private static func format(_ nanoseconds: UInt64, date: Bool, fractionDigits: Int, zone: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
         let seconds = nanoseconds / 1_000_000_000
-        let days = Int(seconds / 86_400)
+        if date {
+            let (year, month, day) = civilDate(daysSinceEpoch: Int(seconds / 86_400))
+            digits(year, 4, &out)
+            out.append(UInt8(ascii: "-"))
+            digits(month, 2, &out)
+            out.append(UInt8(ascii: "-"))
+            digits(day, 2, &out)
+            out.append(UInt8(ascii: "T"))
+        }
         let daySeconds = Int(seconds % 86_400)
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        let date = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(daySeconds / 3600, 2) + ":" + pad(daySeconds / 60 % 60, 2) + ":" + pad(daySeconds % 60, 2)
-        return (date, nanoseconds % 1_000_000_000)
+        digits(daySeconds / 3600, 2, &out)
+        out.append(UInt8(ascii: ":"))
+        digits(daySeconds / 60 % 60, 2, &out)
+        out.append(UInt8(ascii: ":"))
+        digits(daySeconds % 60, 2, &out)
+        if fractionDigits > 0 {
+            out.append(UInt8(ascii: "."))
+            var fraction = Int(nanoseconds % 1_000_000_000)
+            for _ in fractionDigits..<9 { fraction /= 10 }
+            digits(fraction, fractionDigits, &out)
+        }
+        if zone { out.append(UInt8(ascii: "Z")) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` in decimal, zero-padded to at least `width` digits.
+    private static func digits(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+        var text: [UInt8] = []
+        var rest = value
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        while text.count < width { text.append(UInt8(ascii: "0")) }
+        out.append(contentsOf: text.reversed())
     }
 
     /// Proleptic Gregorian date of a day count from 1970-01-01 (days >= 0).
@@ -49,10 +74,5 @@ package enum Timestamps {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
 }

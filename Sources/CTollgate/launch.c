@@ -111,7 +111,10 @@ int tg_signal_pipe(const int *signals, int count)
     int ends[2];
     if (pipe2(ends, O_CLOEXEC | O_NONBLOCK) != 0)
         return -errno;
+    int previous = signal_pipe_write_end;
     signal_pipe_write_end = ends[1];
+    if (previous >= 0)
+        close(previous); /* a later run replaced the pipe of an earlier one */
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_sigaction = note_signal;

@@ -22,17 +22,26 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the config's rules, else the built-in CI ruleset.", valueName: "path"))
     var rulePaths: [String] = []
 
-    @Option(help: ArgumentHelp("Capture backend: auto, ebpf, ptrace or seccomp.", valueName: "backend"))
-    var backend: CaptureBackends.Choice = .auto
+    @Option(help: ArgumentHelp("Capture backend: auto (default), ebpf, ptrace or seccomp.", valueName: "backend"))
+    var backend: CaptureBackends.Choice?
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
-    var failOn: String = "warning"
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug; default warning).", valueName: "priority"))
+    var failOn: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them.", valueName: "seconds"))
-    var grace: Double = 10
+    @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them (default 10).", valueName: "seconds"))
+    var grace: Double?
+
+    @Option(help: ArgumentHelp("Project config to use instead of ./.tollgate.yaml.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .customLong("no-config"), help: "Ignore ./.tollgate.yaml.")
+    var noConfig = false
+
+    @Option(help: ArgumentHelp("Run the config's named command (e.g. pre-push) instead of one given after '--'.", valueName: "name"))
+    var named: String?
 
     @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events (they are still reported).")
     var tolerateDrops = false
@@ -47,22 +56,30 @@ struct RunCommand: ParsableCommand {
     var command: [String] = []
 
     func validate() throws {
-        guard !command.isEmpty else { throw ValidationError("missing the job to run: tollgate run [options] -- COMMAND [ARG...]") }
-        guard Priority(parsing: failOn) != nil else {
+        guard command.isEmpty != (named == nil) else {
+            throw ValidationError(named == nil
+                ? "missing the job to run: tollgate run [options] -- COMMAND [ARG...]"
+                : "give either '--named NAME' or a command after '--', not both")
+        }
+        if let failOn, Priority(parsing: failOn) == nil {
             throw ValidationError("unknown priority '\(failOn)' for '--fail-on'; use one of \(Priority.spellings.joined(separator: ", "))")
         }
-        guard grace >= 0, grace.isFinite else { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
+        if let grace, !(grace >= 0 && grace.isFinite) { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
+        if config != nil && noConfig { throw ValidationError("'--config' and '--no-config' cannot be used together") }
     }
 
     func run() throws {
-        let threshold = Priority(parsing: failOn) ?? .warning
+        let settings = try RunSettings(flags: self)
+        let threshold = settings.failOn
+        let command = settings.command
+        let reports = settings.reports
         let startTime = wallClockNow()
-        let (engine, rules) = try loadEngine()
+        let (engine, rules) = try loadEngine(settings)
         let console = Console(quiet: quiet)
 
         let started: CaptureBackends.Started
         do {
-            started = try CaptureBackends.start(backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames))
+            started = try CaptureBackends.start(settings.backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames))
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend
@@ -78,7 +95,7 @@ struct RunCommand: ParsableCommand {
                           workingDirectory: FileManager.default.currentDirectoryPath)
         let result: CaptureResult
         do {
-            result = try started.backend.run(job, grace: GracePeriod(seconds: grace), sink: gate)
+            result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace), sink: gate)
         } catch {
             console.error("the job could not be run: \(error)")
             throw ExitStatus.internalError
@@ -110,8 +127,11 @@ struct RunCommand: ParsableCommand {
 
     /// The compiled rules and their report descriptions, or exit 65 after printing why they
     /// did not load.
-    private func loadEngine() throws -> (Engine, [RuleDescriptor]) {
-        let (sources, diagnostics) = rulePaths.isEmpty ? (RuleSources.defaults, []) : RuleSources.read(rulePaths)
+    private func loadEngine(_ settings: RunSettings) throws -> (Engine, [RuleDescriptor]) {
+        var (sources, diagnostics) = settings.rulePaths.map(RuleSources.read) ?? (RuleSources.defaults, [])
+        let extra = RuleSources.read(settings.extraRulePaths)
+        sources += extra.sources
+        diagnostics += extra.diagnostics
         guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
             throw ExitStatus.invalidRules
         }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import TollgateCapture
+import TollgateRules
+
+/// What a `tollgate run` does, from its flags over the project config over the defaults.
+struct RunSettings {
+    /// nil: the built-in ruleset.
+    var rulePaths: [String]?
+    /// Loaded after the rules, always (a project's tuning).
+    var extraRulePaths: [String]
+    var failOn: Priority
+    var backend: CaptureBackends.Choice
+    var grace: Double
+    var reports: ReportOptions
+    var command: [String]
+
+    init(flags: RunCommand) throws {
+        let config = try Self.config(flags)
+        try self.init(flags: flags, config: config)
+    }
+
+    init(flags: RunCommand, config: ProjectConfig?) throws {
+        rulePaths = flags.rulePaths.isEmpty ? config?.rules : flags.rulePaths
+        extraRulePaths = config?.extraRules ?? []
+        failOn = Priority(parsing: flags.failOn ?? config?.failOn ?? "warning") ?? .warning
+        backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
+        grace = flags.grace ?? config?.grace ?? 10
+        reports = flags.reports
+        if let fromConfig = config?.reports {
+            reports.jsonPath = reports.jsonPath ?? fromConfig["json"]
+            reports.sarifPath = reports.sarifPath ?? fromConfig["sarif"]
+            reports.junitPath = reports.junitPath ?? fromConfig["junit"]
+            reports.summaryPath = reports.summaryPath ?? fromConfig["summary"]
+            reports.codeQualityPath = reports.codeQualityPath ?? fromConfig["codequality"]
+            reports.sarifAnchor = reports.sarifAnchor ?? fromConfig["sarif_anchor"]
+        }
+        if let name = flags.named {
+            guard let line = config?.commands[name] else {
+                let known = config.map { $0.commands.keys.sorted().joined(separator: ", ") } ?? ""
+                throw ValidationError(config == nil
+                    ? "'--named \(name)' needs a .tollgate.yaml with 'commands: {\(name): ...}'"
+                    : "no command named '\(name)' in \(config!.path)\(known.isEmpty ? "" : " (it has: \(known))")")
+            }
+            command = ["/bin/sh", "-c", line]
+        } else {
+            command = flags.command
+        }
+    }
+
+    /// The config file the flags select: `--config`, else `./.tollgate.yaml` unless
+    /// `--no-config`. A broken config is a usage error (64) with its position.
+    private static func config(_ flags: RunCommand) throws -> ProjectConfig? {
+        guard !flags.noConfig, let path = flags.config ?? ProjectConfig.find(in: ".") else {
+            return nil
+        }
+        do {
+            return try ProjectConfig.load(path: path)
+        } catch {
+            FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+            throw ExitStatus.usage
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Testing
+@testable import tollgate
+
+struct ProjectConfigTests {
+    @Test func readsEverySettingWithPathsRelativeToTheFile() throws {
+        let config = try ProjectConfig.parse("""
+            rules: [rules/, more.yaml]
+            extra_rules: tuning.yaml
+            fail_on: error
+            backend: ptrace
+            grace: 2.5
+            reports:
+              json: out/findings.json
+              sarif: /abs/r.sarif
+              sarif_anchor: .github/workflows/ci.yml:12
+            commands:
+              pre-push: make test
+              ci: make -j2 all
+            """, path: "project/.tollgate.yaml")
+        #expect(config.rules == ["project/rules/", "project/more.yaml"])
+        #expect(config.extraRules == ["project/tuning.yaml"])
+        #expect(config.failOn == "error")
+        #expect(config.backend == "ptrace")
+        #expect(config.grace == 2.5)
+        #expect(config.reports == ["json": "project/out/findings.json", "sarif": "/abs/r.sarif",
+                                   "sarif_anchor": ".github/workflows/ci.yml:12"])
+        #expect(config.commands == ["pre-push": "make test", "ci": "make -j2 all"])
+    }
+
+    @Test func anEmptyFileIsAnEmptyConfig() throws {
+        #expect(try ProjectConfig.parse("", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml"))
+        #expect(try ProjectConfig.parse("# nothing yet\n", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml"))
+    }
+
+    @Test(arguments: [
+        ("unknown top-level key", "fail-on: error\n", "c.yaml:1:1: error: unknown key 'fail-on'; did you mean 'fail_on'? [CONFIG_UNKNOWN_KEY]"),
+        ("unknown report", "reports:\n  sarf: x\n", "c.yaml:2:3: error: unknown key 'sarf'; did you mean 'sarif'? [CONFIG_UNKNOWN_KEY]"),
+        ("bad priority", "fail_on: warnig\n", "c.yaml:1:10: error: unknown priority 'warnig'; did you mean 'warning'? [CONFIG_VALUE]"),
+        ("bad backend", "backend: bpf\n", "c.yaml:1:10: error: unknown backend 'bpf'; use one of auto, ebpf, ptrace, seccomp [CONFIG_VALUE]"),
+        ("negative grace", "grace: -1\n", "c.yaml:1:8: error: 'grace' takes a number of seconds, at least 0, not '-1' [CONFIG_VALUE]"),
+        ("commands not a mapping", "commands: make\n", "c.yaml:1:11: error: 'commands' takes a mapping, found a scalar [CONFIG_VALUE]"),
+        ("empty command", "commands:\n  pre-push:\n", "c.yaml:2:12: error: 'pre-push' takes a non-empty string, found null [CONFIG_VALUE]"),
+        ("not a mapping", "- rules\n", "c.yaml:1:1: error: expected a mapping of settings, found a sequence [CONFIG_SHAPE]"),
+        ("broken YAML", "rules: [a\n", "c.yaml:2:1: error: YAML error:"),
+    ])
+    func rejectsBadFilesWithTheirPosition(name: String, text: String, expected: String) {
+        #expect(throws: ProjectConfig.Problem.self, "\(name)") { try ProjectConfig.parse(text, path: "c.yaml") }
+        do {
+            _ = try ProjectConfig.parse(text, path: "c.yaml")
+        } catch {
+            #expect(error.description.hasPrefix(expected), "\(name): \(error.description)")
+        }
+    }
+}
+
+struct RunSettingsTests {
+    static let config = ProjectConfig(
+        path: ".tollgate.yaml", rules: ["team-rules/"], extraRules: ["tuning.yaml"], failOn: "error",
+        backend: "ptrace", grace: 3, reports: ["json": "c.json", "sarif": "c.sarif"],
+        commands: ["pre-push": "make test"])
+
+    func settings(_ arguments: [String], config: ProjectConfig? = config) throws -> RunSettings {
+        try RunSettings(flags: try RunCommand.parse(arguments), config: config)
+    }
+
+    @Test func theConfigFillsWhatTheFlagsLeaveOpen() throws {
+        let settings = try settings(["--", "make"])
+        #expect(settings.rulePaths == ["team-rules/"])
+        #expect(settings.extraRulePaths == ["tuning.yaml"])
+        #expect(settings.failOn == .error)
+        #expect(settings.backend == .ptrace)
+        #expect(settings.grace == 3)
+        #expect(settings.reports.jsonPath == "c.json" && settings.reports.sarifPath == "c.sarif")
+        #expect(settings.command == ["make"])
+    }
+
+    @Test func flagsOverrideTheConfig() throws {
+        let settings = try settings(["--rules", "mine.yaml", "--fail-on", "notice", "--backend", "ebpf", "--grace", "0",
+                                     "--json", "f.json", "--", "make"])
+        #expect(settings.rulePaths == ["mine.yaml"])
+        #expect(settings.extraRulePaths == ["tuning.yaml"], "a project's tuning applies to any ruleset")
+        #expect(settings.failOn == .notice)
+        #expect(settings.backend == .ebpf)
+        #expect(settings.grace == 0)
+        #expect(settings.reports.jsonPath == "f.json" && settings.reports.sarifPath == "c.sarif")
+    }
+
+    @Test func defaultsWithoutAConfig() throws {
+        let settings = try settings(["--", "make", "test"], config: nil)
+        #expect(settings.rulePaths == nil)
+        #expect(settings.failOn == .warning && settings.backend == .auto && settings.grace == 10)
+        #expect(settings.command == ["make", "test"])
+    }
+
+    @Test func namedCommandsRunThroughTheShell() throws {
+        #expect(try settings(["--named", "pre-push"]).command == ["/bin/sh", "-c", "make test"])
+        #expect(throws: ValidationError.self) { try settings(["--named", "deploy"]) }
+        #expect(throws: ValidationError.self) { try settings(["--named", "pre-push"], config: nil) }
+    }
+
+    @Test(arguments: [["make"], ["--named", "x", "--", "make"], ["--fail-on", "loud", "--", "make"],
+                      ["--grace", "-1", "--", "make"], ["--config", "a", "--no-config", "--", "make"]])
+    func usageErrors(arguments: [String]) {
+        #expect(throws: (any Error).self) { try RunCommand.parse(arguments) }
+    }
+}

@@ -73,6 +73,14 @@ struct AtomicFileTests {
         #expect(Self.entries(folder) == before, "no temporary file is left behind")
     }
 
+    @Test("an unwritable folder (sysfs refuses new files, even to root)",
+          .enabled(if: FileManager.default.fileExists(atPath: "/sys/kernel"), "needs Linux sysfs at /sys"))
+    func unwritableFolder() {
+        #expect(throws: ReportWriteError(path: "/sys/tollgate-report.sarif", reason: "Permission denied", step: "create a temporary file")) {
+            try AtomicFile.write("{}", to: "/sys/tollgate-report.sarif")
+        }
+    }
+
     @Test(.enabled(if: getuid() != 0, "root writes into read-only folders; needs an unprivileged user"))
     func readOnlyFolder() throws {
         let folder = try Self.scratchFolder()
@@ -104,6 +112,38 @@ struct AtomicFileTests {
         #expect(sawTemporaryMidWrite)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old complete report\n")
         #expect(Self.entries(folder) == ["findings.json"])
+    }
+
+    /// The child half of `killedMidWrite`: starts a report and SIGKILLs itself halfway.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["TOLLGATE_CRASH_WRITE_PATH"] != nil,
+                   "runs only as the child process of the killed-mid-write test"))
+    func crashChild() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["TOLLGATE_CRASH_WRITE_PATH"])
+        try AtomicFile.write(to: path) { (sink: inout AtomicFile.Sink) throws(ReportWriteError) in
+            for _ in 0..<10 { sink.write(String(repeating: "partial ", count: 10_000)) }
+            try sink.flush()
+            kill(getpid(), SIGKILL)
+        }
+    }
+
+    @Test("a process killed mid-write leaves the old report in place, never a partial one",
+          .enabled(if: FileManager.default.fileExists(atPath: "/proc/self/exe"), "re-runs the test binary via /proc/self/exe"))
+    func killedMidWrite() throws {
+        let folder = try Self.scratchFolder()
+        let path = folder + "/report.sarif"
+        try AtomicFile.write("old complete report\n", to: path)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        child.arguments = ["--testing-library", "swift-testing", "--filter", "crashChild"]
+        child.environment = ProcessInfo.processInfo.environment.merging(["TOLLGATE_CRASH_WRITE_PATH": path]) { $1 }
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal && child.terminationStatus == SIGKILL)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old complete report\n")
+        let leftovers = Self.entries(folder).filter { $0 != "report.sarif" }
+        #expect(leftovers.count == 1 && leftovers[0].hasPrefix(".report.sarif.tollgate-"), "the killed write's temporary file: \(leftovers)")
     }
 
     @Test("large streamed reports arrive complete")

@@ -49,6 +49,12 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not stream findings or the summary to standard error.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Also write every captured event to this capture file (see 'tollgate analyze').", valueName: "file"))
+    var capture: String?
+
+    @Flag(name: .customLong("capture-env"), help: "Write environment variable values into the capture file too (secrets included).")
+    var captureEnvironment = false
+
     @OptionGroup(title: "Reports")
     var reports: ReportOptions
 
@@ -93,36 +99,32 @@ struct RunCommand: ParsableCommand {
         let job = JobSpec(command: command,
                           environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
                           workingDirectory: FileManager.default.currentDirectoryPath)
+        let recorder = try CaptureRecorder.open(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment)
         let result: CaptureResult
         do {
-            result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace), sink: gate)
+            result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),
+                                             sink: recorder.map { TeeSink([$0, gate]) } ?? gate)
         } catch {
             console.error("the job could not be run: \(error)")
+            try recorder?.conclude(nil)
             throw ExitStatus.internalError
         }
+        try recorder?.conclude(result)
 
-        let blocking = gate.findings.filter { $0.priority <= threshold }
-        let lostEvents = result.coverage.drops > 0 && !tolerateDrops
-        console.summary(result, findings: gate.findingCount, blocking: blocking.count, lostEvents: lostEvents)
+        let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
+                                  tolerateDrops: tolerateDrops, jobStatus: result.outcome.termination.shellStatus)
+        console.summary(result, findings: gate.findingCount, blocking: verdict.blocking.count, lostEvents: verdict.lostEvents)
 
         let environment = ProcessInfo.processInfo.environment
         let report = RunReport(
             toolVersion: TollgateVersion.current, jobCommand: command,
             jobName: RunReport.defaultJobName(environment: environment), hostname: ProcessInfo.processInfo.hostName,
-            startTime: startTime, endTime: wallClockNow(), jobExitStatus: result.outcome.termination.shellStatus,
-            gateFailed: !blocking.isEmpty || lostEvents, failOn: threshold, backend: result.coverage.backend.rawValue,
+            startTime: startTime, endTime: wallClockNow(), jobExitStatus: verdict.jobStatus,
+            gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots),
             rules: rules, findings: gate.findings)
-        do {
-            try reports.publish(report, environment: environment)
-        } catch {
-            console.error(error.description)
-            throw ExitStatus.cannotWriteReport
-        }
-        if !blocking.isEmpty || lostEvents { throw ExitStatus.blockingFinding }
-        let status = result.outcome.termination.shellStatus
-        if status != 0 { throw ExitCode(status) }
+        try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }
 
     /// The compiled rules and their report descriptions, or exit 65 after printing why they

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TollgateReports
+import TollgateRules
+
+/// How a gated run ends, live or replayed: which findings block, whether lost events fail
+/// the run, and the exit status that follows once the reports are written.
+struct GateVerdict {
+    let blocking: [ReportFinding]
+    /// Events were dropped and `--tolerate-drops` was not given.
+    let lostEvents: Bool
+    /// The job's own status, shell style.
+    let jobStatus: Int32
+
+    init(findings: [ReportFinding], failOn: Priority, drops: UInt64, tolerateDrops: Bool, jobStatus: Int32) {
+        blocking = findings.filter { $0.priority <= failOn }
+        lostEvents = drops > 0 && !tolerateDrops
+        self.jobStatus = jobStatus
+    }
+
+    var gateFailed: Bool { !blocking.isEmpty || lostEvents }
+
+    /// Writes every requested report, then ends: exit 74 when a report could not be written,
+    /// 3 when the gate failed, else the job's own status.
+    func conclude(_ report: RunReport, reports: ReportOptions, console: Console, environment: [String: String]) throws {
+        do {
+            try reports.publish(report, environment: environment)
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.cannotWriteReport
+        }
+        if gateFailed { throw ExitStatus.blockingFinding }
+        if jobStatus != 0 { throw ExitCode(jobStatus) }
+    }
+}

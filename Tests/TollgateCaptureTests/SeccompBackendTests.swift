@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import TollgateEvents
+@testable import TollgateCapture
+
+/// What only the seccomp backend does: it leaves ptrace to the job, and says what it cannot see.
+@Suite(.serialized)
+struct SeccompBackendTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs /usr/bin/strace (apt-get install strace)"))
+    func aJobThatUsesPtraceItselfWorks() throws {
+        let (result, sink) = try UnprivilegedJobs.run(.seccomp, ["/usr/bin/strace", "-f", "-o", "/dev/null", "/bin/sh", "-c", "cat /etc/hostname >/dev/null; exit 4"])
+        #expect(result.outcome.termination == .exited(4), "strace reports its tracee's status")
+        #expect(sink.opened("/etc/hostname"), "the traced job's calls are still seen")
+        #expect(!sink.syscalls(named: "ptrace").isEmpty || !SyscallTable.stateSyscallNames.contains("ptrace"))
+    }
+
+    @Test func underPtraceTheSameJobCannotTrace() throws {
+        let (result, _) = try UnprivilegedJobs.run(.ptrace, ["/usr/bin/strace", "-f", "-o", "/dev/null", "/bin/true"])
+        #expect(result.outcome.termination != .exited(0), "a traced process cannot be traced twice: that is why the seccomp backend exists")
+    }
+
+    @Test func returnValuesAreUnknownAndSaidSo() throws {
+        let (result, sink) = try UnprivilegedJobs.sh(.seccomp, "cat /nonexistent 2>/dev/null; exit 0")
+        let opens = sink.syscalls(named: "openat").filter { $0.payload(.arg(1))?.string == "/nonexistent" }
+        #expect(!opens.isEmpty)
+        #expect(opens.allSatisfy { $0.flags.contains(.returnValueUnknown) && $0.flags.contains(.argsReadAtEntry) })
+        #expect(result.coverage.blindSpots.contains { $0.hasPrefix("return values") })
+    }
+
+    @Test func underPtraceReturnValuesAreKnown() throws {
+        let (_, sink) = try UnprivilegedJobs.sh(.ptrace, "cat /nonexistent 2>/dev/null; exit 0")
+        let opens = sink.syscalls(named: "openat").filter { $0.payload(.arg(1))?.string == "/nonexistent" }
+        #expect(!opens.isEmpty)
+        #expect(opens.allSatisfy { $0.returnValue == -Int64(ENOENT) && !$0.flags.contains(.returnValueUnknown) })
+    }
+
+    @Test(arguments: unprivilegedBackends)
+    func anExecFromAMemfdIsFlagged(_ kind: BackendKind) throws {
+        let script = "import os\nfd = os.memfd_create('payload')\nos.write(fd, open('/bin/true', 'rb').read())\nos.execve(fd, ['payload'], {})"
+        let (result, sink) = try UnprivilegedJobs.run(kind, ["/usr/bin/env", "python3", "-c", script])
+        #expect(result.outcome.termination == .exited(0))
+        let exec = try #require(sink.events.last { $0.kind == .processExec })
+        #expect(RawEvent.ExecFlags(rawValue: exec.args[0]).contains(.exeFromMemfd))
+        #expect(exec.payload(.exePath)?.string?.hasPrefix("/dev/fd/") == true)
+    }
+}

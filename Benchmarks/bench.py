@@ -71,15 +71,20 @@ def main() -> int:
             config.probe(scratch)
             print(f"  configuration {config.name:15} " + (f"n/a ({config.unavailable})" if config.unavailable else "available"),
                   file=sys.stderr)
-        cells = suite.run(generated, chosen, pairs, warmup, scratch / "logs")
         figures = None
         if not options.no_engine:
             figures = engine_module.measure(options.tollgate.resolve(), falco, options.repo.resolve(),
                                             20_000 if options.smoke else options.engine_events, 5)
-        page = report.markdown(cells, figures, options.command_line, about,
-                               [f"{w.name}: {w.description}" for w in generated])
-        (results / "latest.md").write_text(page)
-        report.write_csv(cells, results / "latest.csv")
+        workload_texts = [f"{w.name}: {w.description}" for w in generated]
+
+        def write(cells: list[suite.Cell]) -> str:
+            page = report.markdown(cells, figures, options.command_line, about, workload_texts)
+            (results / "latest.md").write_text(page)
+            report.write_csv(cells, results / "latest.csv")
+            return page
+
+        cells = suite.run(generated, chosen, pairs, warmup, scratch / "logs", after_workload=write)
+        page = write(cells)
         plots = report.write_plots(cells, results)
         print(page)
         print(f"wrote {results / 'latest.md'}, {results / 'latest.csv'}" +

@@ -121,7 +121,8 @@ def markdown(cells: list[Cell], engine: EngineFigures | None, command: str, abou
         if cell.workload not in workloads:
             workloads.append(cell.workload)
     by = {(cell.workload.name, cell.config.name): cell for cell in cells}
-    lines = [f"Machine: {about}.", "", f"Command: `{command}`", "",
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    lines = [f"Machine: {about}; when this page was written {load}.", "", f"Command: `{command}`", "",
              "Wall-time ratio gated/bare, median of adjacent pairs (bare, gated, bare, gated, ...):", "",
              "| workload | bare (s) | " + " | ".join(config.label for config in configs) + " |",
              "|---|---:|" + "---:|" * len(configs)]

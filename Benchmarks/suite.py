@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import configs as configs_module
 import measure
@@ -123,8 +124,9 @@ def _log(text: str) -> None:
 
 
 def run(workloads: list[Workload], configs: list[Config], pairs: int, warmup: bool,
-        logs: Path) -> list[Cell]:
-    """Runs the suite. A failing bare run is fatal: the workload itself is broken."""
+        logs: Path, after_workload: Callable[[list[Cell]], None] = lambda cells: None) -> list[Cell]:
+    """Runs the suite, calling `after_workload` with the cells so far after each workload.
+    A failing bare run is fatal: the workload itself is broken."""
     logs.mkdir(parents=True, exist_ok=True)
     cells: list[Cell] = []
     for workload in workloads:
@@ -155,4 +157,5 @@ def run(workloads: list[Workload], configs: list[Config], pairs: int, warmup: bo
                 _log(f"  {workload.name:10} {cell.config.name:15} pair {len(cell.pairs)}: "
                      f"bare {bare.wall:6.2f} s, gated {gated.wall:6.2f} s, "
                      f"ratio {gated.wall / bare.wall:5.2f}{events}")
+        after_workload(cells)
     return cells

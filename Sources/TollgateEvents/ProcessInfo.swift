@@ -36,11 +36,11 @@ public final class ProcessInfo {
     public internal(set) var sid: Int32?
     public internal(set) var pgid: Int32?
     /// The session leader (`proc.sname`, `proc.sid.exe`...), when known: set by setsid, inherited
-    /// on fork.
-    public internal(set) var sessionLeader: ProcessInfo?
+    /// on fork. Weak: a leader points at itself, and is forgotten once it is gone.
+    public internal(set) weak var sessionLeader: ProcessInfo?
     /// The process group leader (`proc.vpgid.name`...), when known: set by setsid/setpgid,
-    /// inherited on fork.
-    public internal(set) var groupLeader: ProcessInfo?
+    /// inherited on fork. Weak, like `sessionLeader`.
+    public internal(set) weak var groupLeader: ProcessInfo?
     /// Flags from the last exec (memfd, overlay layers, writability).
     public internal(set) var execFlags: RawEvent.ExecFlags?
     /// The fd table (shared with threads, and with processes forked with CLONE_FILES).

@@ -171,6 +171,19 @@ struct DecoderProcessTests {
         #expect(child.sid == 1000)
     }
 
+    @Test func exitedSessionLeadersAreFreed() {
+        weak var leader: ProcessInfo?
+        do {
+            let decoder = EventDecoder(arch: .x86_64, users: T.users, processes: ProcessTable(exitedRetention: 1))
+            decoder.seed(pid: 1000, exePath: "/bin/sh", argv: ["sh"], env: nil, cwd: "/", uid: 0, gid: 0, startTime: 0)
+            T.run(decoder, [T.fork(child: 1001), T.sys("setsid", pid: 1001, ret: 1001)])
+            leader = decoder.processes.process(1001)
+            #expect(leader?.sessionLeader === leader)
+            T.run(decoder, [T.exit(pid: 1001), T.fork(child: 1002), T.exit(pid: 1002)])
+        }
+        #expect(leader == nil)
+    }
+
     @Test func seedCarriesLoginAndTerminal() throws {
         let decoder = EventDecoder(arch: .x86_64, users: T.users)
         let p = decoder.seed(pid: 7, exePath: "/bin/sh", argv: ["sh"], env: nil, cwd: "/", uid: 0, gid: 0,

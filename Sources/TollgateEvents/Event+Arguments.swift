@@ -46,11 +46,28 @@ extension Event {
         }
     }
 
+    /// `evt.arg.<name>` as Falco renders it: `EventValue.rendered`, except that uid and gid
+    /// parameters render as user and group names when the databases know them (the rules
+    /// compare `evt.arg.uid=nobody`). Nil when the parameter is absent or unknown.
+    public func renderedArgument(named name: String) -> String? {
+        info.parameterIndex(named: name).flatMap { renderedArgument(at: $0) }
+    }
+
+    /// `evt.arg[i]` as Falco renders it (see `renderedArgument(named:)`).
+    public func renderedArgument(at index: Int) -> String? {
+        guard let value = argument(at: index) else { return nil }
+        switch value {
+        case .uid(let uid): return users.user(uid: uid)?.name ?? value.rendered
+        case .gid(let gid): return users.groupName(gid: gid) ?? value.rendered
+        default: return value.rendered
+        }
+    }
+
     /// `evt.args`: every known parameter as `name=value`, space-separated.
     public var renderedArguments: String {
         info.parameters.indices.compactMap { i -> String? in
-            guard let value = argument(at: i) else { return nil }
-            return "\(info.parameters[i].name)=\(value.rendered)"
+            guard let value = renderedArgument(at: i) else { return nil }
+            return "\(info.parameters[i].name)=\(value)"
         }.joined(separator: " ")
     }
 

@@ -122,6 +122,7 @@ extension EventDecoder {
             process.pgid = Int32(truncatingIfNeeded: ret)
             process.sessionLeader = process
             process.groupLeader = process
+            process.tty = 0  // a new session has no controlling terminal
         case .setpgid:
             let target = Int32(truncatingIfNeeded: raw.args[0])
             let group = Int32(truncatingIfNeeded: raw.args[1])

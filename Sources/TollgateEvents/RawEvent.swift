@@ -7,9 +7,11 @@
 /// - `.processFork`: `pid`/`tid` are the parent; `returnValue` is the child tid; `args[0]` the
 ///   clone flags; `args[1]` the child tgid (equal to the child tid unless `CLONE_THREAD`).
 ///   `syscall` may name clone/clone3/fork/vfork, or be -1.
-/// - `.processExec`: a successful exec, image in place. Payloads `exePath`, `argv`, and
-///   optionally `env` and `cwd`; `args[0]` holds `ExecFlags`. `syscall` may name execve or
-///   execveat, or be -1.
+/// - `.processExec`: a successful exec, image in place; `returnValue` 0. Payloads `exePath`
+///   (the real executable), `argv`, and optionally `env`, `cwd` and `arg(0)` (`arg(1)` for
+///   execveat): the filename as passed, whose basename is the kernel's comm (`proc.name`: the
+///   script's name when a script runs); without it `proc.name` comes from `exePath`.
+///   `args[0]` holds `ExecFlags`. `syscall` may name execve or execveat, or be -1.
 /// - `.processExit`: a thread exited; `returnValue` is the status in wait(2) form.
 ///
 /// Payloads live in one contiguous buffer (no allocation when there are none); see

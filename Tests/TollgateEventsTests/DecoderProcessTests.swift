@@ -162,6 +162,7 @@ struct DecoderProcessTests {
         #expect(p.sid == 1000 && p.pgid == 1000)
         #expect(p.uid == 0)
         #expect(p.sessionLeader === p)
+        #expect(p.tty == 0)
         // A child inherits the session; its own process group makes it a group leader.
         T.run(decoder, [T.fork(child: 1001), T.exec(pid: 1001, path: "/bin/sleep", argv: ["sleep"]),
                         T.sys("setpgid", pid: 1001, args: [0, 0])])
@@ -202,6 +203,30 @@ struct DecoderProcessTests {
         let leaf = decoder.processes.process(1003)!
         #expect(Array(leaf.ancestorChain).map(\.pid) == leaf.ancestors.map(\.pid))
         #expect(leaf.ancestors.map(\.pid) == [1002, 1001, 1000])
+    }
+
+    @Test func uidArgumentsRenderAsNames() throws {
+        let decoder = T.decoder()
+        let setuid = try #require(decoder.decode(T.sys("setuid", args: [1000])))
+        #expect(setuid.argument(named: "uid") == .uid(1000))
+        #expect(setuid.renderedArgument(named: "uid") == "builder")
+        #expect(setuid.renderedArgument(named: "res") == "0")
+        #expect(setuid.renderedArguments == "res=0 uid=builder")
+        let unknown = try #require(decoder.decode(T.sys("setuid", args: [4242])))
+        #expect(unknown.renderedArgument(named: "uid") == "4242")
+        let chown = try #require(decoder.decode(T.sys("fchown", args: [3, 0, 1000])))
+        #expect(chown.renderedArgument(named: "gid") == "builder")
+        #expect(chown.renderedArgument(named: "nope") == nil)
+    }
+
+    @Test func scriptExecTakesItsNameFromTheFilename() throws {
+        let decoder = T.decoder()
+        var raw = T.exec(pid: 1000, path: "/usr/bin/bash", argv: ["/bin/sh", "./deploy.sh"])
+        raw.setPayload(.arg(0), Array("./deploy.sh".utf8))
+        let event = try #require(decoder.decode(raw))
+        #expect(event.process.name == "deploy.sh")
+        #expect(event.process.exePath == "/usr/bin/bash")
+        #expect(event.argument(named: "filename")?.rendered == "./deploy.sh")
     }
 
     @Test func cloneEventArguments() throws {

@@ -36,6 +36,11 @@ def _count(value: float | None) -> str:
     return "" if value is None else f"{value:,.0f}"
 
 
+def _net(cell: Cell, start_up: Cell | None) -> str:
+    net = cell.net_of_start_up(start_up)
+    return "" if net is None else f"{net[0]:.3f}, {net[1]:.0f} ns"
+
+
 def _state(cell: Cell) -> str | None:
     if cell.unavailable:
         return f"n/a ({cell.unavailable})"
@@ -81,8 +86,15 @@ def targets(cells: list[Cell], engine: EngineFigures | None) -> list[tuple[str, 
             rows.append(("ebpf getppid within 20% of the floor", "", "not measured"))
         else:
             relative = ebpf.ratio / floor.ratio
-            rows.append(("ebpf getppid within 20% of the floor", f"{ebpf.ratio:.3f} vs floor {floor.ratio:.3f} ({relative:.3f}x)",
+            rows.append(("ebpf getppid within 20% of the floor (whole runs)", f"{ebpf.ratio:.3f} vs floor {floor.ratio:.3f} ({relative:.3f}x)",
                          "met" if relative <= 1.2 else f"missed by {relative - 1.2:.3f}"))
+            net_ebpf = ebpf.net_of_start_up(by.get(("start-up", "ebpf")))
+            net_floor = floor.net_of_start_up(by.get(("start-up", "floor")))
+            if net_ebpf and net_floor:
+                relative = net_ebpf[0] / net_floor[0]
+                rows.append(("ebpf getppid within 20% of the floor (net of start-up)",
+                             f"{net_ebpf[0]:.3f} vs floor {net_floor[0]:.3f} ({relative:.3f}x)",
+                             "met" if relative <= 1.2 else f"missed by {relative - 1.2:.3f}"))
     for backend in ("ptrace", "seccomp"):
         mine = [cell for cell in cells if cell.config.name == backend and not _state(cell)]
         if not mine:
@@ -134,7 +146,7 @@ def markdown(cells: list[Cell], engine: EngineFigures | None, command: str, abou
     lines += ["", "Workloads: " + "; ".join(workloads_text) + ".", "",
               "Details (min-max over the pairs; CPU is user+sys in seconds; gate = the tracing process itself, "
               "added = gate plus job tree minus the bare job tree of the same pair; RSS = the gate's VmHWM):", "",
-              "| workload | configuration | ratio (min-max) | gated (s) | gate CPU | added CPU | gate RSS (MiB) | events | events/s | drops | findings | ns added per storm syscall |",
+              "| workload | configuration | ratio (min-max) | gated (s) | gate CPU | added CPU | gate RSS (MiB) | events | events/s | drops | findings | net of start-up: ratio, ns per storm syscall |",
               "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for workload in workloads:
         for config in configs:
@@ -148,7 +160,7 @@ def markdown(cells: list[Cell], engine: EngineFigures | None, command: str, abou
                 f"{_number(cell.gate_cpu)} | {_number(cell.added_cpu)} | {_number(cell.peak_rss_mib, 1)} | "
                 f"{_count(cell.events) if tollgate else ''} | {_count(cell.events_per_second) if tollgate else ''} | "
                 f"{'' if cell.drops is None else cell.drops} | {'' if cell.findings is None else cell.findings} | "
-                f"{_number(cell.added_ns_per_syscall, 0)} |")
+                f"{_net(cell, by.get(('start-up', config.name)))} |")
     if engine:
         lines += ["", "Engine alone:", ""]
         if engine.events_per_second is not None:

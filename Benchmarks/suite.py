@@ -92,11 +92,17 @@ class Cell:
         return max(s.findings for s in summaries) if summaries else None
 
     @property
-    def added_ns_per_syscall(self) -> float | None:
-        if not self.workload.storm_syscalls:
+    def added_wall(self) -> float | None:
+        """Median of gated minus bare wall time over the pairs."""
+        return self.median([pair.gated.wall - pair.bare.wall for pair in self.pairs])
+
+    def net_of_start_up(self, start_up: "Cell | None") -> tuple[float, float] | None:
+        """(ratio, ns added per storm syscall) once the configuration's fixed start-up cost,
+        measured on the start-up workload, is taken out; None when not a storm or unmeasured."""
+        if not self.workload.storm_syscalls or not self.pairs or start_up is None or not start_up.pairs:
             return None
-        added = self.median([pair.gated.wall - pair.bare.wall for pair in self.pairs])
-        return None if added is None else added / self.workload.storm_syscalls * 1e9
+        net = (self.added_wall or 0) - (start_up.added_wall or 0)
+        return 1 + net / (self.bare_wall or 1), net / self.workload.storm_syscalls * 1e9
 
 
 def _prepare(workload: Workload) -> None:

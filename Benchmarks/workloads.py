@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,7 +107,8 @@ def python_tests(root: Path, sizes: Sizes) -> Workload:
             f"    assert os.path.exists(__file__)"
             for k in range(per_file))
         _write(folder / "tests" / f"test_module_{index}.py", f"import json\nimport os\n\n\n{tests}\n")
-    _script(folder, "run.sh", "exec python3 -m pytest -q -p no:cacheprovider tests >/dev/null\n")
+    # The interpreter itself, not a shim (pyenv's shims cost a few processes per start).
+    _script(folder, "run.sh", f"exec {sys.executable} -m pytest -q -p no:cacheprovider tests >/dev/null\n")
     return Workload("pytest", f"pytest on {files * per_file} generated tests (tmp_path, json)", folder)
 
 
@@ -193,7 +195,14 @@ def filesystem_walk(root: Path, sizes: Sizes) -> Workload:
     return Workload("find", f"find {sizes.find_root} (a filesystem walk)", folder)
 
 
+def start_up(root: Path, sizes: Sizes) -> Workload:
+    folder = root / "start-up"
+    _script(folder, "run.sh", "exit 0\n")
+    return Workload("start-up", "a script that exits at once: the fixed cost of starting each configuration", folder)
+
+
 GENERATORS = {
+    "start-up": start_up,
     "c-build": c_build,
     "pytest": python_tests,
     "git": git_operations,

@@ -95,6 +95,11 @@ void tg_monitor_main(const struct tg_monitor_setup *setup) __attribute__((noretu
 void tg_ptrace_loop(void);
 void tg_seccomp_loop(int listener);
 
+/* Memory mapped after the fork (no malloc in the monitor). */
+void *tg_map(size_t size, int shared);
+int tg_tasks_allocate(void);
+int tg_records_allocate(void);
+
 /* Task table. */
 struct tg_task *tg_task_find(pid_t tid);
 struct tg_task *tg_task_add(pid_t tid);
@@ -139,6 +144,8 @@ size_t tg_exec_filename(int nr, const uint64_t args[6], const char *path, size_t
 int tg_is_exec(int nr);
 int tg_is_setid(int nr);
 int tg_is_exit(int nr);
+/* "/proc/<pid><leaf>" into `buffer`, which it returns. */
+char *tg_proc_path(char *buffer, size_t capacity, pid_t pid, const char *leaf);
 /* Small formatting without stdio. */
 char *tg_append(char *at, const char *end, const char *text);
 char *tg_append_number(char *at, const char *end, long long value);

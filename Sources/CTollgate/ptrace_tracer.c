@@ -139,13 +139,7 @@ static struct tg_task *exec_event(struct tg_task *task)
     }
     tg_refresh_creds(task);
     char path[64], exe[TG_PAYLOAD_MAX], filename[TG_PAYLOAD_MAX], text[TG_PAYLOAD_MAX];
-    char *end = path + sizeof(path);
-    char *at = tg_append(tg_append(path, end, "/proc/"), end, "");
-    at = tg_append_number(at, end, leader);
-    char *leaf = at;
-
-    tg_append(leaf, end, "/exe");
-    ssize_t exe_length = readlink(path, exe, sizeof(exe) - 1);
+    ssize_t exe_length = readlink(tg_proc_path(path, sizeof(path), leader, "/exe"), exe, sizeof(exe) - 1);
     exe[exe_length > 0 ? exe_length : 0] = 0;
 
     struct tg_record *record = tg_record_begin(TG_KIND_EXEC, task);
@@ -159,11 +153,9 @@ static struct tg_task *exec_event(struct tg_task *task)
     } else {
         tg_record_bytes(TG_SLOT_EXE_PATH, exe, exe_length > 0 ? (size_t)exe_length : 0, 0);
     }
-    tg_append(leaf, end, "/cmdline");
-    ssize_t n = tg_read_file(path, text, sizeof(text));
+    ssize_t n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/cmdline"), text, sizeof(text));
     tg_record_bytes(TG_SLOT_ARGV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
-    tg_append(leaf, end, "/environ");
-    n = tg_read_file(path, text, sizeof(text));
+    n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/environ"), text, sizeof(text));
     tg_record_bytes(TG_SLOT_ENV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
     tg_record_finish();
     return task;

@@ -1,0 +1,311 @@
+import Foundation
+import Testing
+
+/// The default CI ruleset end to end: every attack job under `Tests/Fixtures/attacks/` fires the
+/// rules it reproduces, and every honest job under `Tests/Fixtures/honest/` (near misses
+/// included) finishes without a single finding at `warning` or above, under `tollgate run`
+/// with the embedded default rules, for each capture backend that can run here.
+@Suite(.serialized)
+struct DefaultRulesetTests {
+    // MARK: Tables
+
+    /// An attack job and the rules it must fire.
+    struct AttackCase: Sendable, CustomTestStringConvertible {
+        let job: String
+        let rules: [String]
+        var testDescription: String { job }
+
+        init(_ job: String, _ rules: String...) {
+            self.job = job
+            self.rules = rules
+        }
+    }
+
+    static let attacks: [AttackCase] = [
+        AttackCase("read_ssh_key", "CI Read SSH private key"),
+        AttackCase("read_ssh_key_renamed_tool", "CI Read SSH private key"),
+        AttackCase("read_cloud_credentials", "CI Read cloud credentials"),
+        AttackCase("read_registry_credentials", "CI Read container registry credentials"),
+        AttackCase("read_kube_config", "CI Read Kubernetes credentials"),
+        AttackCase("read_git_credentials", "CI Read git credentials"),
+        AttackCase("git_credential_fill", "CI Read git credentials"),
+        AttackCase("read_npm_token", "CI Read package manager token"),
+        AttackCase("read_pypirc", "CI Read package manager token"),
+        AttackCase("read_shadow", "CI Read system password file"),
+        AttackCase("read_process_environ", "CI Read another process memory or environment"),
+        AttackCase("ps_environment_dump", "CI Read another process memory or environment"),
+        AttackCase("write_system_binary_folder", "CI Write below system binary folder"),
+        AttackCase("write_ld_so_preload", "CI Write to ld.so.preload"),
+        AttackCase("persistence_cron", "CI Persistence via cron or systemd"),
+        AttackCase("persistence_systemd_user_unit", "CI Persistence via cron or systemd"),
+        AttackCase("shell_profile", "CI Shell profile modified"),
+        AttackCase("write_etc", "CI Write below /etc"),
+        AttackCase("git_hook_planted", "CI Git hook or config planted"),
+        AttackCase("git_config_edited", "CI Git hook or config planted"),
+        AttackCase("git_config_program", "CI Git configured to run a program"),
+        AttackCase("source_tampering", "CI Source file modified during the build"),
+        AttackCase("setuid_bit", "CI Setuid or setgid bit set"),
+        AttackCase("setgid_bit", "CI Setuid or setgid bit set"),
+        AttackCase("memfd_exec", "CI Fileless execution from memfd"),
+        AttackCase("exec_from_dev_shm", "CI Execution from /dev/shm"),
+        AttackCase("download_pipe_to_shell", "CI Download and execute"),
+        AttackCase("download_then_execute", "CI Download and execute"),
+        AttackCase("crypto_miner_name", "CI Crypto miner activity"),
+        AttackCase("crypto_miner_stratum", "CI Crypto miner activity"),
+        AttackCase("crypto_miner_pool_port", "CI Crypto miner activity"),
+        AttackCase("reverse_shell", "CI Reverse shell"),
+        AttackCase("network_tool", "CI Network tool run by the build"),
+        AttackCase("clear_shell_history", "CI Log or shell history cleared"),
+        AttackCase("history_linked_to_dev_null", "CI Log or shell history cleared"),
+        AttackCase("ptrace_attach", "CI Ptrace attach or injection"),
+        AttackCase("kernel_module", "CI Kernel module loaded"),
+        AttackCase("security_tool_disabled", "CI Security tool disabled"),
+        AttackCase("kernel_hardening_weakened", "CI Security tool disabled"),
+        AttackCase("user_namespace", "CI Namespace escape"),
+        AttackCase("setns_other_process", "CI Namespace escape"),
+    ]
+
+    /// For each rule, the honest near-miss jobs written to sit next to its condition.
+    static let nearMisses: [String: [String]] = [
+        "CI Read SSH private key": ["ssh_public_keys_and_ssh_tools", "throwaway_test_keys"],
+        "CI Read cloud credentials": ["credential_lookalikes"],
+        "CI Read container registry credentials": ["credential_lookalikes"],
+        "CI Read Kubernetes credentials": ["credential_lookalikes"],
+        "CI Read git credentials": ["git_through_git", "credential_lookalikes"],
+        "CI Read package manager token": ["package_managers_read_their_config", "node_npm_local"],
+        "CI Read system password file": ["credential_lookalikes"],
+        "CI Read another process memory or environment": ["own_process_files", "list_processes"],
+        "CI Write below system binary folder": ["system_paths_read_only", "c_make_test"],
+        "CI Write to ld.so.preload": ["system_paths_read_only"],
+        "CI Persistence via cron or systemd": ["system_paths_read_only"],
+        "CI Shell profile modified": ["shell_profiles_read"],
+        "CI Write below /etc": ["system_paths_read_only"],
+        "CI Git hook or config planted": ["git_through_git", "git_workflow"],
+        "CI Git configured to run a program": ["git_through_git", "git_workflow"],
+        "CI Source file modified during the build": ["workspace_writes"],
+        "CI Setuid or setgid bit set": ["permissions_without_setuid"],
+        "CI Fileless execution from memfd": ["memory_files_without_exec"],
+        "CI Execution from /dev/shm": ["memory_files_without_exec", "c_tests_from_tmp"],
+        "CI Download and execute": ["downloads_without_execution", "loopback_http"],
+        "CI Crypto miner activity": ["local_sockets"],
+        "CI Reverse shell": ["local_sockets", "loopback_http"],
+        "CI Network tool run by the build": ["tools_named_like_network_tools"],
+        "CI Log or shell history cleared": ["logs_and_history_kept"],
+        "CI Ptrace attach or injection": ["ptrace_traceme_and_debuggers", "c_asan_tests"],
+        "CI Kernel module loaded": ["kernel_module_queries"],
+        "CI Security tool disabled": ["kernel_module_queries"],
+        "CI Namespace escape": ["namespaces_without_user_ns"],
+    ]
+
+    /// Honest jobs: the corpus and its near misses, as paths relative to `Tests/Fixtures/honest`.
+    static let honestJobs: [String] = RulesetFixtures.shellJobs(in: "honest") + RulesetFixtures.shellJobs(in: "honest/near-miss").map { "near-miss/\($0)" }
+
+    static let backends: [RulesetBackend] = RulesetBackend.fromEnvironment()
+
+    // MARK: Coverage of the tables (no privileges needed)
+
+    @Test func everyRuleHasAttackAndNearMissCases() throws {
+        let rules = try RulesetFixtures.defaultRuleNames()
+        #expect(rules.count >= 20, "the default ruleset should not shrink silently: \(rules)")
+        let fired = Set(Self.attacks.flatMap(\.rules))
+        #expect(Set(rules).subtracting(fired).isEmpty, "rules without an attack case: \(Set(rules).subtracting(fired).sorted())")
+        #expect(fired.subtracting(rules).isEmpty, "attack cases naming unknown rules: \(fired.subtracting(rules).sorted())")
+        let quiet = Set(Self.nearMisses.keys)
+        #expect(Set(rules).subtracting(quiet).isEmpty, "rules without a near miss: \(Set(rules).subtracting(quiet).sorted())")
+        let honestNames = Set(Self.honestJobs.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent })
+        let unknownNearMisses = Self.nearMisses.flatMap { rule, jobs in jobs.filter { !honestNames.contains($0) }.map { "\($0) (\(rule))" } }
+        #expect(unknownNearMisses.isEmpty, "near misses that are not honest jobs: \(unknownNearMisses.sorted())")
+        for attack in Self.attacks {
+            #expect(FileManager.default.fileExists(atPath: RulesetFixtures.url("attacks/\(attack.job).sh").path), "missing attack job \(attack.job)")
+        }
+        #expect(Self.honestJobs.count >= 25, "the honest corpus should not shrink: \(Self.honestJobs)")
+    }
+
+    @Test func readmeTuningExampleLoadsOverTheDefaultRules() throws {
+        let readme = try String(contentsOf: RulesetFixtures.rulesFolder.appendingPathComponent("README.md"), encoding: .utf8)
+        let opening = try #require(readme.range(of: "```yaml\n"))
+        let closing = try #require(readme.range(of: "```", range: opening.upperBound..<readme.endIndex))
+        let example = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-tuning-\(UUID().uuidString).yaml")
+        try String(readme[opening.upperBound..<closing.lowerBound]).write(to: example, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: example) }
+        let rules = try FileManager.default.contentsOfDirectory(atPath: RulesetFixtures.rulesFolder.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { RulesetFixtures.rulesFolder.appendingPathComponent($0).path }
+        let outcome = try RulesetGateRun.execute(["rules", "validate"] + rules + [example.path])
+        let report = String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self)
+        #expect(outcome.status == 0, "\(report)")
+        #expect(report.contains("0 warning(s)"), "\(report)")
+        let total = try RulesetFixtures.defaultRuleNames().count
+        #expect(report.contains("\(total) rules (\(total - 1) enabled)"), "the example disables exactly one rule: \(report)")
+    }
+
+    @Test func defaultRulesValidateWithoutWarnings() throws {
+        let outcome = try RulesetGateRun.execute(["rules", "validate", RulesetFixtures.rulesFolder.path])
+        let report = String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self)
+        #expect(outcome.status == 0, "\(report)")
+        #expect(report.contains(" 0 warning(s)"), "\(report)")
+    }
+
+    // MARK: End to end
+
+    @Test(.enabled(if: getuid() == 0, "needs root: the gate captures with eBPF, ptrace or seccomp as root"),
+          arguments: attacks, backends)
+    func attackJobFiresItsRules(_ attack: AttackCase, _ backend: RulesetBackend) throws {
+        guard let outcome = try RulesetGateRun.run(job: "attacks/\(attack.job).sh", backend: backend) else { return }
+        let fired = Set(outcome.findings.map(\.rule))
+        for rule in attack.rules {
+            #expect(fired.contains(rule), "\(attack.job) under \(backend): '\(rule)' did not fire; fired \(fired.sorted()); stderr: \(outcome.stderr)")
+        }
+        let expectsBlocking = outcome.findings.contains { attack.rules.contains($0.rule) && $0.isBlocking }
+        #expect(outcome.status == (expectsBlocking ? 3 : 0), "\(attack.job): exit status \(outcome.status); stderr: \(outcome.stderr)")
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root: the gate captures with eBPF, ptrace or seccomp as root"),
+          arguments: honestJobs, backends)
+    func honestJobHasNoBlockingFinding(_ job: String, _ backend: RulesetBackend) throws {
+        guard let outcome = try RulesetGateRun.run(job: "honest/\(job)", backend: backend) else { return }
+        let blocking = outcome.findings.filter(\.isBlocking)
+        #expect(blocking.isEmpty, "\(job) under \(backend): \(blocking.map { "\($0.priority) \($0.rule): \($0.output)" })")
+        #expect(outcome.status == 0, "\(job) under \(backend): exit status \(outcome.status); stderr: \(outcome.stderr)")
+        let informational = outcome.findings.filter { !$0.isBlocking }
+        if !informational.isEmpty { print("note: \(job) under \(backend): \(informational.count) non-blocking finding(s): \(Set(informational.map(\.rule)).sorted())") }
+    }
+}
+
+/// A capture backend the end-to-end cases run under.
+enum RulesetBackend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case ebpf, ptrace, seccomp
+    var testDescription: String { rawValue }
+
+    /// `TOLLGATE_RULESET_BACKENDS=ebpf,ptrace,seccomp` widens the default (eBPF).
+    static func fromEnvironment() -> [RulesetBackend] {
+        let listed = ProcessInfo.processInfo.environment["TOLLGATE_RULESET_BACKENDS"]?
+            .split(separator: ",").compactMap { RulesetBackend(rawValue: $0.trimmingCharacters(in: .whitespaces)) } ?? []
+        return listed.isEmpty ? [.ebpf] : listed
+    }
+
+    /// Whether `tollgate doctor --json` says this backend can run here, with its reason.
+    var availability: (available: Bool, reason: String) {
+        Self.doctorReport[rawValue] ?? (false, "tollgate doctor did not report '\(rawValue)'")
+    }
+
+    private static let doctorReport: [String: (available: Bool, reason: String)] = {
+        guard let outcome = try? RulesetGateRun.execute(["doctor", "--json"]),
+              let object = try? JSONSerialization.jsonObject(with: outcome.stdout) as? [String: Any],
+              let backends = object["backends"] as? [[String: Any]]
+        else { return [:] }
+        var report: [String: (available: Bool, reason: String)] = [:]
+        for entry in backends {
+            guard let name = entry["backend"] as? String else { continue }
+            report[name] = ((entry["available"] as? Bool) ?? false, (entry["reason"] as? String) ?? "")
+        }
+        return report
+    }()
+}
+
+/// One finding from `--json` (Falco json_output lines).
+struct RulesetFinding: Sendable {
+    let rule: String
+    let priority: String
+    let output: String
+
+    static let blockingPriorities: Set<String> = ["emergency", "alert", "critical", "error", "warning"]
+    var isBlocking: Bool { Self.blockingPriorities.contains(priority.lowercased()) }
+}
+
+/// Runs a fixture job under `tollgate run` with the default ruleset.
+enum RulesetGateRun {
+    struct Outcome {
+        let status: Int32
+        let findings: [RulesetFinding]
+        let stderr: String
+    }
+
+    /// Runs `Tests/Fixtures/<job>` with a fresh scratch folder as `$1`; nil (with a printed
+    /// reason) when the backend cannot run here.
+    static func run(job: String, backend: RulesetBackend) throws -> Outcome? {
+        let availability = backend.availability
+        guard availability.available else {
+            print("skipped \(job) under \(backend): backend unavailable: \(availability.reason)")
+            return nil
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-ruleset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let json = scratch.appendingPathComponent("findings.json")
+        let work = scratch.appendingPathComponent("job")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let outcome = try execute(["run", "--quiet", "--backend", backend.rawValue, "--json", json.path, "--",
+                                   "/bin/sh", RulesetFixtures.url(job).path, work.path])
+        if outcome.status == 69 {
+            print("skipped \(job) under \(backend): tollgate run exited 69 (no capture backend): \(outcome.stderr)")
+            return nil
+        }
+        let text = (try? String(contentsOf: json, encoding: .utf8)) ?? ""
+        let findings = try text.split(separator: "\n").map { line -> RulesetFinding in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            return RulesetFinding(rule: object["rule"] as? String ?? "", priority: object["priority"] as? String ?? "",
+                                  output: object["output"] as? String ?? "")
+        }
+        return Outcome(status: outcome.status, findings: findings, stderr: String(decoding: outcome.stderr, as: UTF8.self))
+    }
+
+    /// Runs the built `tollgate` with CI-specific variables removed, so the gate prints no
+    /// annotations and writes no step summary while under test.
+    static func execute(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
+        let process = Process()
+        process.executableURL = TollgateBinary.url
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "CI_PROJECT_DIR", "TOLLGATE_WORKSPACE"] {
+            environment[name] = nil
+        }
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Drain stderr on another thread so neither pipe can fill up and block the gate.
+        let errorBox = DataBox()
+        let reader = Thread { errorBox.data = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errorBox.isDone { usleep(1_000) }
+        return (process.terminationStatus, stdout, errorBox.data)
+    }
+
+    private final class DataBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Data?
+        var data: Data {
+            get { lock.withLock { stored ?? Data() } }
+            set { lock.withLock { stored = newValue } }
+        }
+        var isDone: Bool { lock.withLock { stored != nil } }
+    }
+}
+
+/// Paths of the ruleset's fixtures and rules, from this source file's location.
+enum RulesetFixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    static let rulesFolder = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules")
+
+    static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
+
+    /// The executable `*.sh` jobs of a fixture folder (helpers such as common.sh are not jobs).
+    static func shellJobs(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url(folder).path)) ?? []
+        return names.filter { $0.hasSuffix(".sh") && $0 != "common.sh" }.sorted()
+    }
+
+    /// Rule names of `rules/*.yaml` as `tollgate rules list --json` reports them.
+    static func defaultRuleNames() throws -> [String] {
+        let outcome = try RulesetGateRun.execute(["rules", "list", rulesFolder.path, "--json"])
+        let object = try JSONSerialization.jsonObject(with: outcome.stdout)
+        let entries = (object as? [[String: Any]]) ?? ((object as? [String: Any])?["rules"] as? [[String: Any]]) ?? []
+        return entries.compactMap { ($0["name"] as? String) ?? ($0["rule"] as? String) }
+    }
+}

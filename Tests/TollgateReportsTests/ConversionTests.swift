@@ -143,4 +143,32 @@ struct ConversionTests {
         ])
         #expect(UnevaluableRule.find(in: ruleSet, backend: "ebpf", deliverableSyscalls: nil).map(\.rule) == ["Needs DNS"])
     }
+
+    @Test("an exec finding's target is the executable, also for the exec record that names no path")
+    func execFinding() throws {
+        let yaml = """
+        - rule: Exec from shm
+          desc: d
+          condition: evt.type = execve and proc.exepath startswith /dev/shm/
+          output: exec %proc.exepath
+          priority: ERROR
+        """
+        let engine = Engine(try #require(RuleLoader().load(files: [RuleSource(path: "r.yaml", text: yaml)]).ruleSet))
+        let decoder = Self.decoder()
+        _ = decoder.decode(RawEvent(kind: .processFork, timestamp: 1_500, pid: 1001, tid: 1001, uid: 1000, gid: 1000,
+                                    args: [0x1200011, 1004], returnValue: 1004))
+        let event = try #require(decoder.decode(RawEvent(
+            kind: .processExec, timestamp: 1_600, pid: 1004, tid: 1004, uid: 1000, gid: 1000, args: [0],
+            payloads: [.exePath: "/dev/shm/t", .argv: ByteString.joined(["t"], separator: 0)])))
+        let finding = try #require(engine.evaluate(event).first)
+        let report = ReportFinding(finding, event: event, hostname: "h")
+        #expect(report.target == "/dev/shm/t")
+        #expect(report.processChainText == "make -> sh -> t")
+        // The execve syscall's own exit record, whose filename payload the backend may not carry.
+        let syscall = try #require(decoder.decode(Self.sys("execve", pid: 1004, args: [0, 0, 0], ret: 0)))
+        let second = try #require(engine.evaluate(syscall).first)
+        let secondReport = ReportFinding(second, event: syscall, hostname: "h")
+        #expect(secondReport.target == "/dev/shm/t")
+        #expect(FindingGroup.identityHash(of: secondReport) == FindingGroup.identityHash(of: report), "one exec, one identity")
+    }
 }

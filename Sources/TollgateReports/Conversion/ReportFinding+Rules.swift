@@ -38,7 +38,8 @@ extension ReportFinding {
     }
 
     /// What the event acted on, stable across runs: the server side of a socket (never the
-    /// client's ephemeral port), else the path the syscall named, else the fd's path.
+    /// client's ephemeral port), else the path the syscall named, else the fd's path; for an
+    /// exec (also the lifecycle record, which names no path) the executable.
     static func target(of event: Event) -> String? {
         if let fd = event.fd, fd.type.isSocket, let socket = fd.socket {
             if let server = socket.server { return server.description }
@@ -48,6 +49,7 @@ extension ReportFinding {
             return path.description
         }
         if let fd = event.fd, !fd.path.isEmpty { return fd.path.description }
+        if event.info.effect == .execve, let exe = event.process.exePath ?? event.process.exe { return exe.description }
         return nil
     }
 }

@@ -7,7 +7,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate and list Falco rules files.",
-        subcommands: [RulesValidateCommand.self, RulesListCommand.self, RulesBenchCommand.self]
+        subcommands: [RulesValidateCommand.self, RulesListCommand.self, RulesTestCommand.self, RulesBenchCommand.self]
     )
 }
 

@@ -99,7 +99,7 @@ struct RunCommand: ParsableCommand {
         let job = JobSpec(command: command,
                           environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
                           workingDirectory: FileManager.default.currentDirectoryPath)
-        let recorder = try CaptureRecorder.open(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment)
+        let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment)
         let result: CaptureResult
         do {
             result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),

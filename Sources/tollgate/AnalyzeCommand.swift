@@ -1,0 +1,161 @@
+import ArgumentParser
+import Foundation
+import TollgateCapture
+import TollgateEvents
+import TollgateReports
+import TollgateRules
+
+/// `tollgate analyze FILE...`: replays capture files through the same decoder, state and
+/// engine as `tollgate run` (a `Gate`), and reports and exits as the run would have.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Re-evaluate recorded capture files against rules; report and exit like 'run'.",
+        discussion: """
+            Each file is replayed with fresh process state; findings of all files form one report.
+            Exit status: 3 when a blocking finding exists or a capture lost events; otherwise the \
+            recorded job's status (the first non-zero one); 64 usage; 65 invalid rules or a damaged \
+            capture file; 66 a capture file cannot be read; 74 a report could not be written.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Capture files written by 'tollgate record' or 'tollgate run --capture'.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
+    var rulePaths: [String] = []
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
+    var failOn: String = "warning"
+
+    @Flag(help: "Analyse the records before the first damage of a damaged file instead of refusing it.")
+    var salvage = false
+
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events.")
+    var tolerateDrops = false
+
+    @Flag(help: "Do not stream findings or the summary to standard error.")
+    var quiet = false
+
+    @Flag(help: "Print the replay rate (events per second) to standard error.")
+    var timing = false
+
+    @OptionGroup(title: "Reports")
+    var reports: ReportOptions
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("missing the capture file(s): tollgate analyze FILE...") }
+        guard Priority(parsing: failOn) != nil else {
+            throw ValidationError("unknown priority '\(failOn)' for '--fail-on'; use one of \(Priority.spellings.joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let threshold = Priority(parsing: failOn) ?? .warning
+        let (engine, rules) = try RuleEngineLoading.load(rulePaths)
+        let console = Console(quiet: quiet)
+        var findings: [ReportFinding] = []
+        var findingCount = 0
+        var coverage = Coverage(events: 0)
+        var jobStatus: Int32 = 0
+        var headers: [CaptureHeader] = []
+        var endTime: UInt64 = 0
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        for path in files {
+            let replay: CaptureReplay
+            do {
+                replay = try CaptureReplay(path: path)
+            } catch {
+                Self.printLine(CaptureReplay.message(path, error))
+                throw error.code == .unreadable ? ExitStatus.unreadableCapture : ExitStatus.damagedCapture
+            }
+            if let damage = replay.damage {
+                Self.printLine(CaptureReplay.message(path, damage))
+                guard salvage else { throw ExitStatus.damagedCapture }
+                Self.printLine("\(path): warning: --salvage: analysing the \(replay.intactRecords) record(s) before the damage")
+                coverage.degradations.append("\(path) is damaged (\(damage.code.rawValue)); only \(replay.intactRecords) records were analysed")
+            }
+            let header = replay.reader.header
+            headers.append(header)
+            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname) {
+                console.finding($0)
+            }
+            let (delivered, late) = replay.replay(into: gate)
+            if let late {
+                Self.printLine(CaptureReplay.message(path, late))
+                guard salvage else { throw ExitStatus.damagedCapture }
+                Self.printLine("\(path): warning: --salvage: analysed the \(delivered) record(s) before the damage")
+                coverage.degradations.append("\(path) is damaged (\(late.code.rawValue)); only \(delivered) records were analysed")
+            }
+            findings += gate.findings
+            findingCount += gate.findingCount
+            coverage.events += UInt64(delivered)
+            if let trailer = replay.trailer {
+                coverage.drops += trailer.drops
+                coverage.malformed += trailer.malformed
+                coverage.blindSpots += trailer.blindSpots.filter { !coverage.blindSpots.contains($0) }
+                if jobStatus == 0, let status = trailer.exitStatus { jobStatus = status }
+                endTime = max(endTime, trailer.endTime)
+            }
+        }
+        let elapsed = clock.now - started
+        if timing {
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            Self.printLine(String(format: "tollgate: replayed %llu events from %d file(s) in %.3f s: %.0f events/s",
+                                  coverage.events, files.count, seconds, Double(coverage.events) / max(seconds, 1e-9)))
+        }
+
+        let blocking = findings.filter { $0.priority <= threshold }
+        let lostEvents = coverage.drops > 0 && !tolerateDrops
+        if lostEvents {
+            console.error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
+        }
+        console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findingCount) findings, \(blocking.count) blocking")
+
+        let environment = ProcessInfo.processInfo.environment
+        let first = headers.first
+        let report = RunReport(
+            toolVersion: TollgateVersion.current,
+            jobCommand: first?.command.map { String(decoding: $0.bytes, as: UTF8.self) } ?? [],
+            jobName: RunReport.defaultJobName(environment: environment), hostname: first?.hostname ?? "",
+            startTime: first?.startTime ?? 0, endTime: endTime, jobExitStatus: jobStatus,
+            gateFailed: !blocking.isEmpty || lostEvents, failOn: threshold,
+            backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
+            findings: findings)
+        do {
+            try reports.publish(report, environment: environment)
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.cannotWriteReport
+        }
+        if !blocking.isEmpty || lostEvents { throw ExitStatus.blockingFinding }
+        if jobStatus != 0 { throw ExitCode(jobStatus) }
+    }
+
+    static func printLine(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+extension ExitStatus {
+    /// A capture file is damaged (EX_DATAERR, shared with invalid rules: bad input data).
+    static let damagedCapture = ExitCode(65)
+    /// A capture file cannot be opened or read (EX_NOINPUT).
+    static let unreadableCapture = ExitCode(66)
+}
+
+/// Loads rules for the commands that evaluate without capturing (`analyze`, `record`,
+/// `rules test`): the given paths, or the built-in ruleset.
+enum RuleEngineLoading {
+    /// The compiled rules and their report descriptions, or exit 65 after printing why they
+    /// did not load.
+    static func load(_ paths: [String]) throws -> (Engine, [RuleDescriptor]) {
+        let (sources, diagnostics) = paths.isEmpty ? (RuleSources.defaults, []) : RuleSources.read(paths)
+        guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
+            throw ExitStatus.invalidRules
+        }
+        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
+    }
+}

@@ -105,25 +105,7 @@ struct RulesBenchCommand: ParsableCommand {
     func run() throws {
         let result = files.load()
         guard let ruleSet = result.ruleSet else { throw ExitCode(65) }
-        let engine = Engine(ruleSet)
-        let workload = SyntheticWorkload.make(count: 20_000)
-        var matches = 0
-        // Warm up once, then time whole passes over the pre-decoded events.
-        for event in workload.events { matches &+= engine.matchCount(event) }
-        matches = 0
-        let passes = max(1, events / workload.events.count)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<passes {
-                for event in workload.events { matches &+= engine.matchCount(event) }
-            }
-        }
-        let evaluated = passes * workload.events.count
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rate = Double(evaluated) / seconds
         print("rules: \(ruleSet.rules.count) (\(ruleSet.rules.filter(\.enabled).count) enabled)")
-        print("event mix: \(workload.mix)")
-        print("evaluated \(evaluated) events in \(String(format: "%.3f", seconds)) s, \(matches) rule matches")
-        print("engine throughput: \(Int(rate)) events/s")
+        print(EngineBenchmark.run(Engine(ruleSet), events: events).report)
     }
 }

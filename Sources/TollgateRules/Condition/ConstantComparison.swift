@@ -71,11 +71,11 @@ enum ConstantComparison {
         if let modifier = op.modifier {
             if modifier == .anyof, op.base == .equal || op.base == .doubleEqual {
                 let set = ByteStringSet(values.map { Array($0.utf8) })
-                return { set.contains(ByteString($0)) }
+                return { set.contains($0) }
             }
             if modifier == .allof, op.base == .notEqual {
                 let set = ByteStringSet(values.map { Array($0.utf8) })
-                return { !set.contains(ByteString($0)) }
+                return { !set.contains($0) }
             }
             var built: [BytesPredicate] = []
             for value in values { built.append(try single(lhs, op.base, value, at: location)) }
@@ -97,7 +97,7 @@ enum ConstantComparison {
         switch op.base {
         case .in, .intersects:
             let set = ByteStringSet(values.map { Array($0.utf8) })
-            return { set.contains(ByteString($0)) }
+            return { set.contains($0) }
         case .pmatch:
             let trie = PathPrefixSet(values.map { Array($0.utf8) })
             return { trie.matches($0) }

@@ -7,8 +7,18 @@ public final class Engine: Sendable {
     /// Syscall names the enabled rules can match, for the capture side to filter in the kernel.
     /// Every syscall when some rule can match any event type.
     public let neededSyscalls: Set<String>
-    /// Rule indices per event type id.
-    private let index: [[Int]]
+    /// Rules per event type id. Class slots: calling a predicate loads one field instead of
+    /// copying a `CompiledRule` out of an array.
+    private let index: [[Slot]]
+
+    private final class Slot: Sendable {
+        let position: Int
+        let predicate: EventPredicate
+        init(_ position: Int, _ predicate: @escaping EventPredicate) {
+            self.position = position
+            self.predicate = predicate
+        }
+    }
 
     public init(_ ruleSet: RuleSet) {
         self.ruleSet = ruleSet
@@ -25,28 +35,27 @@ public final class Engine: Sendable {
             let info = SyscallTable.all[slot]
             if info.x86_64 != nil || info.arm64 != nil { needed.insert(info.name) }
         }
-        self.index = index
+        let slots = ruleSet.rules.enumerated().map { Slot($0.offset, $0.element.predicate) }
+        self.index = index.map { $0.map { slots[$0] } }
         self.neededSyscalls = needed
     }
 
     /// The enabled rules that can match events of this type, in definition order.
     public func rules(for type: EventType) -> [CompiledRule] {
-        index[Int(type.rawValue)].map { ruleSet.rules[$0] }
+        index[Int(type.rawValue)].map { ruleSet.rules[$0.position] }
     }
 
     /// Every enabled rule that matches the event. Evaluate before decoding the next event:
     /// fields read the process and fd state as it is now.
     public func evaluate(_ event: Event) -> [Finding] {
         var findings: [Finding] = []
-        for position in index[Int(event.type.rawValue)] {
-            let rule = ruleSet.rules[position]
-            if rule.predicate(event) {
-                findings.append(Finding(
-                    rule: rule.name, priority: rule.priority, output: rule.output.render(event),
-                    outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
-                    time: event.wallClockTime, ruleLocation: rule.location, eventNumber: event.number,
-                    eventType: event.name, pid: event.process.pid))
-            }
+        for slot in index[Int(event.type.rawValue)] where slot.predicate(event) {
+            let rule = ruleSet.rules[slot.position]
+            findings.append(Finding(
+                rule: rule.name, priority: rule.priority, output: rule.output.render(event),
+                outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
+                time: event.wallClockTime, ruleLocation: rule.location, eventNumber: event.number,
+                eventType: event.name, pid: event.process.pid))
         }
         return findings
     }
@@ -57,7 +66,7 @@ public final class Engine: Sendable {
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
     public func matchCount(_ event: Event) -> Int {
         var count = 0
-        for position in index[Int(event.type.rawValue)] where ruleSet.rules[position].predicate(event) { count += 1 }
+        for slot in index[Int(event.type.rawValue)] where slot.predicate(event) { count += 1 }
         return count
     }
 }

@@ -2,12 +2,19 @@ import TollgateEvents
 
 /// `fd.*` fields: the fd the event is about, from the fd table.
 enum FileDescriptorFields {
-    /// Pre-built byte strings for `fd.type` and `fd.typechar`, so extraction does not allocate.
-    static let typeNames: [ByteString] = FdType.allCases.map { ByteString($0.name) }
-    static let typeChars: [ByteString] = FdType.allCases.map { ByteString(String($0.typeChar)) }
+    /// Pre-built byte strings for `fd.type` and `fd.typechar` by raw value, so extraction
+    /// neither allocates nor searches (`FdType.allCases` builds an array on every use).
+    static let typeNames: [ByteString] = table { ByteString($0.name) }
+    static let typeChars: [ByteString] = table { ByteString(String($0.typeChar)) }
+
+    static func table(_ make: (FdType) -> ByteString) -> [ByteString] {
+        var result = [ByteString](repeating: "", count: 256)
+        for type in FdType.allCases { result[Int(type.rawValue)] = make(type) }
+        return result
+    }
     static let protocolNames: [L4Protocol: ByteString] = [.tcp: "tcp", .udp: "udp", .icmp: "icmp", .raw: "raw"]
 
-    static func typeName(_ type: FdType) -> ByteString { typeNames[FdType.allCases.firstIndex(of: type) ?? 0] }
+    static func typeName(_ type: FdType) -> ByteString { typeNames[Int(type.rawValue)] }
 
     static func socket(_ event: Event) -> SocketInfo? { event.fd?.socket }
 
@@ -15,7 +22,7 @@ enum FileDescriptorFields {
         FieldDefinition("fd.num", .int64, "the unique number identifying the file descriptor.", .integer { $0.fdNumber }),
         FieldDefinition("fd.type", .charbuf, "type of FD (file, directory, ipv4, ipv6, unix, pipe, ...).", .string { event in event.fd.map { typeName($0.type) } }),
         FieldDefinition("fd.typechar", .charbuf, "type of FD as a single character.",
-                        .string { event in event.fd.map { typeChars[FdType.allCases.firstIndex(of: $0.type) ?? 0] } }),
+                        .string { event in event.fd.map { typeChars[Int($0.type.rawValue)] } }),
         FieldDefinition("fd.name", .charbuf, "FD full name: the path of files, cip:cport->sip:sport for IP sockets.", .string { $0.fd?.name }),
         FieldDefinition("fd.nameraw", .charbuf, "FD full name raw: the path as the process passed it.", .string { $0.fd?.nameRaw }),
         FieldDefinition("fd.directory", .charbuf, "If the fd is a file, the directory that contains it.", .string { $0.fd?.directory }),

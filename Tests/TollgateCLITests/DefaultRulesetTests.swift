@@ -145,6 +145,31 @@ struct DefaultRulesetTests {
         #expect(report.contains(" 0 warning(s)"), "\(report)")
     }
 
+    /// The event-level cases of `rules/tests/` (docs/rule-tests.md) pass, and every rule has a
+    /// case file there with at least one firing and one quiet case.
+    @Test func ruleCaseFilesPass() throws {
+        let folder = RulesetFixtures.rulesFolder.appendingPathComponent("tests")
+        let outcome = try RulesetGateRun.execute(["rules", "test", folder.path])
+        let report = String(decoding: outcome.stdout + outcome.stderr, as: UTF8.self)
+        #expect(outcome.status == 0, "\(report)")
+        #expect(report.contains(" 0 failed"), "\(report)")
+        let caseFiles = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+        var firing: Set<String> = []
+        var quiet = 0
+        for file in caseFiles {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                if let range = line.range(of: "rule: ") {
+                    firing.insert(String(line[range.upperBound...]).components(separatedBy: ",")[0].trimmingCharacters(in: .whitespaces))
+                }
+                if line.hasSuffix("expect: []") { quiet += 1 }
+            }
+        }
+        let rules = Set(try RulesetFixtures.defaultRuleNames())
+        #expect(rules.subtracting(firing).isEmpty, "rules without a firing case in rules/tests: \(rules.subtracting(firing).sorted())")
+        #expect(quiet >= rules.count, "expected at least one quiet case per rule, found \(quiet)")
+    }
+
     // MARK: End to end
 
     @Test(.enabled(if: getuid() == 0, "needs root: the gate captures with eBPF, ptrace or seccomp as root"),
@@ -163,6 +188,23 @@ struct DefaultRulesetTests {
           arguments: honestJobs, backends)
     func honestJobHasNoBlockingFinding(_ job: String, _ backend: RulesetBackend) throws {
         guard let outcome = try RulesetGateRun.run(job: "honest/\(job)", backend: backend) else { return }
+        if let limitation = Self.backendLimitations[backend.rawValue + "/" + job] {
+            withKnownIssue(Comment(rawValue: limitation)) { Self.expectQuiet(outcome, job: job, backend: backend) }
+            return
+        }
+        Self.expectQuiet(outcome, job: job, backend: backend)
+    }
+
+    /// Honest jobs a backend cannot run unchanged, with why and how to reproduce.
+    static let backendLimitations: [String: String] = [
+        "ptrace/c_asan_tests.sh": """
+            LeakSanitizer ptrace-attaches to its own threads at exit; under the ptrace backend the job \
+            is already traced (one tracer per process), so the attach fails with EPERM and the test \
+            binary exits 1. Repro: tollgate run --backend ptrace -- sh Tests/Fixtures/honest/c_asan_tests.sh $(mktemp -d)
+            """,
+    ]
+
+    static func expectQuiet(_ outcome: RulesetGateRun.Outcome, job: String, backend: RulesetBackend) {
         let blocking = outcome.findings.filter(\.isBlocking)
         #expect(blocking.isEmpty, "\(job) under \(backend): \(blocking.map { "\($0.priority) \($0.rule): \($0.output)" })")
         #expect(outcome.status == 0, "\(job) under \(backend): exit status \(outcome.status); stderr: \(outcome.stderr)")

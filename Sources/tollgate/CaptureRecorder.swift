@@ -19,11 +19,14 @@ final class CaptureRecorder: CaptureSink {
     private let backend: BackendKind
     private let keepEnvironmentValues: Bool
     private let startTime: UInt64
+    private let bootTimeOffset: Int64
     private var writer: CaptureWriter?
     private var failure: String?
 
     /// Creates the temporary file beside `path`; throws when the folder is not writable.
-    init(path: String, backend: BackendKind, keepEnvironmentValues: Bool) throws(WriteError) {
+    /// `bootTimeOffset` must be the one the live `Gate` uses, so replayed times are identical.
+    init(path: String, backend: BackendKind, keepEnvironmentValues: Bool,
+         bootTimeOffset: Int64 = BootClock.wallClockOffset()) throws(WriteError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
         temporaryPath = url.deletingLastPathComponent()
@@ -32,6 +35,7 @@ final class CaptureRecorder: CaptureSink {
         guard descriptor >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
         self.backend = backend
         self.keepEnvironmentValues = keepEnvironmentValues
+        self.bootTimeOffset = bootTimeOffset
         startTime = UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
     }
 
@@ -43,7 +47,7 @@ final class CaptureRecorder: CaptureSink {
         let executable = ExecutableSearch.resolve(job.command.first ?? "", environment: job.environment)
         startWriter(CaptureHeader(
             backend: backend.rawValue, toolVersion: TollgateVersion.current, hostname: ProcessInfo.processInfo.hostName,
-            bootTimeOffset: BootClock.wallClockOffset(), startTime: startTime, seedPid: pid, seedPpid: getpid(),
+            bootTimeOffset: bootTimeOffset, startTime: startTime, seedPid: pid, seedPpid: getpid(),
             uid: geteuid(), gid: getegid(), seedTimestamp: timestamp,
             workingDirectory: ByteString(job.workingDirectory), executable: ByteString(executable),
             command: job.command.map { ByteString($0) }, environment: job.environment.map { ByteString($0) },
@@ -61,7 +65,7 @@ final class CaptureRecorder: CaptureSink {
         if writer == nil {
             // The backend failed before the job started: an empty capture still says so.
             startWriter(CaptureHeader(
-                backend: backend.rawValue, toolVersion: TollgateVersion.current, hostname: ProcessInfo.processInfo.hostName, bootTimeOffset: BootClock.wallClockOffset(),
+                backend: backend.rawValue, toolVersion: TollgateVersion.current, hostname: ProcessInfo.processInfo.hostName, bootTimeOffset: bootTimeOffset,
                 startTime: startTime, seedPid: 0, seedPpid: getpid(), uid: geteuid(), gid: getegid(), seedTimestamp: 0,
                 workingDirectory: "", executable: "", command: [], environment: [], environmentValuesIncluded: false))
         }
@@ -132,10 +136,12 @@ final class TeeSink: CaptureSink {
 extension CaptureRecorder {
     /// The recorder for `run --capture PATH`, nil without the flag; exits 74 when the file
     /// cannot be created.
-    static func starting(_ path: String?, backend: BackendKind, keepEnvironmentValues: Bool) throws -> CaptureRecorder? {
+    static func starting(_ path: String?, backend: BackendKind, keepEnvironmentValues: Bool,
+                         bootTimeOffset: UInt64) throws -> CaptureRecorder? {
         guard let path else { return nil }
         do {
-            return try CaptureRecorder(path: path, backend: backend, keepEnvironmentValues: keepEnvironmentValues)
+            return try CaptureRecorder(path: path, backend: backend, keepEnvironmentValues: keepEnvironmentValues,
+                                       bootTimeOffset: Int64(bootTimeOffset))
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitStatus.cannotWriteReport

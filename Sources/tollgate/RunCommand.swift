@@ -92,14 +92,16 @@ struct RunCommand: ParsableCommand {
         }
         console.note(started.explanation)
 
-        let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, BootClock.wallClockOffset())),
+        let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
+        let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
                         hostname: ProcessInfo.processInfo.hostName) { finding in
             console.finding(finding)
         }
         let job = JobSpec(command: command,
                           environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
                           workingDirectory: FileManager.default.currentDirectoryPath)
-        let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment)
+        let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
+                                                    bootTimeOffset: bootTimeOffset)
         let result: CaptureResult
         do {
             result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),

@@ -54,8 +54,9 @@ public struct CaptureError: Error, Sendable, Equatable, CustomStringConvertible 
         switch error.reason {
         case .recordTooShort, .recordTooLong:
             self.init(.badLength, text, offset: error.offset, record: number)
-        case .truncated:
-            self.init(.truncated, "file ends inside the record: \(text)", offset: error.offset, record: number)
+        case .truncated(let needed, let available):
+            self.init(.truncated, "file ends inside the record: it needs \(needed) bytes, \(available) are present",
+                      offset: error.offset, record: number)
         case .unsupportedVersion:
             self.init(.badVersion, text, offset: error.offset, record: number)
         default:

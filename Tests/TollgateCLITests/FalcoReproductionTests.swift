@@ -13,22 +13,49 @@ struct FalcoReproductionTests {
     @Test(arguments: Reproduction.all, GateBackend.allCases)
     func reproductionFiresTheFalcoRule(_ reproduction: Reproduction, on backend: GateBackend) throws {
         try EndToEnd.skipUnlessRunnable(backend, needsRoot: reproduction.needsRoot)
+        try Self.skipIfNotEvaluable(reproduction, on: backend)
+        try Self.verify(reproduction, backendOption: backend.rawValue, knownBug: reproduction.knownBugs[backend])
+    }
+
+    /// Issue 5: the same reproductions with the gate itself running as `nobody` without
+    /// capabilities, where `--backend auto` must choose ptrace.
+    @Test(.enabled(if: EndToEnd.isRoot, "needs root: switches to the nobody user with setpriv"),
+          arguments: Reproduction.all.filter { !$0.needsRoot })
+    func reproductionAsNobodyChoosesPtrace(_ reproduction: Reproduction) throws {
+        try EndToEnd.skipUnlessRunnable(.ptrace, needsRoot: false)
+        try Self.skipIfNotEvaluable(reproduction, on: .ptrace)
+        let copy = try TollgateBinary.copyForOtherUsers()
+        defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
+        let outcome = try Self.verify(reproduction, backendOption: "auto", knownBug: reproduction.knownBugs[.ptrace],
+                                      wrapper: DoctorCommandTests.nobody, executable: copy)
+        #expect(outcome.stderr.contains("tollgate: backend ptrace"), "auto did not choose ptrace:\n\(outcome.stderr)")
+    }
+
+    static func skipIfNotEvaluable(_ reproduction: Reproduction, on backend: GateBackend) throws {
         if let reason = reproduction.notEvaluable[backend] {
             print("skipped '\(reproduction.name)' on \(backend): \(reason)")
             try Test.cancel("not evaluable on \(backend): \(reason)")
         }
+    }
+
+    /// Runs the reproduction's job under the gate and checks the rules, stderr and exit status.
+    @discardableResult
+    static func verify(_ reproduction: Reproduction, backendOption: String, knownBug: String?,
+                       wrapper: [String] = [], executable: URL = TollgateBinary.url) throws -> GateRun.Outcome {
         let scratch = try Scratch()
         defer { scratch.remove() }
+        if !wrapper.isEmpty { chmod(scratch.url.path, 0o777) }  // the job and the gate run as another user
         let command = try reproduction.job.command(in: scratch)
-        var arguments = ["run", "--backend", backend.rawValue, "--grace", "5",
+        var arguments = ["run", "--backend", backendOption, "--grace", "5",
                          "--rules", EndToEnd.falcoStableRules.path]
+        if reproduction.alsoIncubating { arguments += ["--rules", EndToEnd.falcoIncubatingRules.path] }
         if let witness = reproduction.witness {
             arguments += ["--rules", try scratch.write("witness.yaml", witness.ruleFile).path]
         }
         let json = scratch.url.appendingPathComponent("findings.json")
         arguments += ["--json", json.path, "--"] + command
-        let outcome = try GateRun(arguments: arguments, timeout: 90).run()
-        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        let outcome = try GateRun(arguments: arguments, wrapper: wrapper, executable: executable, timeout: 90).run()
+        if let backend = GateBackend(rawValue: backendOption) { try EndToEnd.skipIfNotImplemented(backend, outcome) }
 
         let check = {
             let findings = try FalcoJSONFile(json)
@@ -46,11 +73,12 @@ struct FalcoReproductionTests {
             }
             #expect(outcome.status == reproduction.exit, "gate exit \(outcome.status); stderr:\n\(outcome.stderr)")
         }
-        if let bug = reproduction.knownBugs[backend] {
-            try withKnownIssue(Comment(rawValue: bug), isIntermittent: true) { try check() }
+        if let knownBug {
+            try withKnownIssue(Comment(rawValue: knownBug), isIntermittent: true) { try check() }
         } else {
             try check()
         }
+        return outcome
     }
 }
 
@@ -90,6 +118,8 @@ struct Reproduction: Sendable, CustomTestStringConvertible {
     /// The gate's exit status: 3 when a fired rule is at or above WARNING, else the job's.
     var exit: Int32 = 3
     var needsRoot = false
+    /// Load Falco's incubating ruleset after the stable one.
+    var alsoIncubating = false
     /// Backends that cannot evaluate the rule, and why.
     var notEvaluable: [GateBackend: String] = [:]
     /// Known tollgate bugs per backend, each with file, what is wrong and a repro command.
@@ -225,6 +255,26 @@ extension Reproduction {
                      staysQuiet: ["Detect release_agent File Container Escapes"],
                      witness: .init(name: "release_agent", condition: "open_write and fd.name endswith release_agent"), exit: 0,
                      notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+
+        // Incubating rules (loaded after the stable file) for the disabled-by-default actions.
+        // Launch Package Management Process in Container: spawned_process, container,
+        // package_mgmt_procs (apt-get), user.name is not _apt.
+        Reproduction(name: "apt-get stays quiet on the host", job: .script("apt_get_version.sh"),
+                     staysQuiet: ["Launch Package Management Process in Container"],
+                     witness: .init(name: "package manager", condition: "spawned_process and proc.name in (package_mgmt_binaries)"),
+                     exit: 0, alsoIncubating: true),
+        // Delete or rename shell history: modify_shell_history (unlinkat with evt.arg.name
+        // endswith ash_history); the `: >` that created it also matches truncate_shell_history.
+        Reproduction(name: "delete shell history", job: .script("delete_shell_history.sh"),
+                     fires: [.init(rule: "Delete or rename shell history", priority: .warning)], alsoIncubating: true),
+        // Set Setuid or Setgid bit: chmod family (fchmodat) with evt.arg.mode containing S_ISUID.
+        Reproduction(name: "chmod u+s", job: .script("set_setuid_bit.sh"),
+                     fires: [.init(rule: "Set Setuid or Setgid bit", priority: .notice)], exit: 0, alsoIncubating: true),
+        // Launch Suspicious Network Tool on Host: spawned_process, not container,
+        // network_tool_procs (proc.name=nmap).
+        Reproduction(name: "nmap on the host", job: .script("network_tool_on_host.sh"),
+                     fires: [.init(rule: "Launch Suspicious Network Tool on Host", priority: .notice)], exit: 0,
+                     alsoIncubating: true),
     ]
 }
 
@@ -299,6 +349,10 @@ enum EndToEnd {
     /// Falco's stable ruleset, kept beside the repository in ../shared/falco-rules.
     static let falcoStableRules = repository.deletingLastPathComponent()
         .appendingPathComponent("shared/falco-rules/falco_rules.yaml")
+
+    /// Falco's incubating ruleset, loaded after the stable one where a case asks for it.
+    static let falcoIncubatingRules = falcoStableRules.deletingLastPathComponent()
+        .appendingPathComponent("falco-incubating_rules.yaml")
 
     static var isRoot: Bool { getuid() == 0 }
 

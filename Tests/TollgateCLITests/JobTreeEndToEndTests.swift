@@ -93,6 +93,28 @@ struct JobTreeEndToEndTests {
         #expect(parents.count == 1, "children attributed to parents \(parents.sorted().prefix(5))")
     }
 
+    /// Issue 5: a job that traces its own children (`strace -f`) works under the seccomp
+    /// backend, where the ptrace backend would take the tracer's place. Its exit status passes
+    /// (the PTRACE findings are below `--fail-on critical`), and strace saw the grandchild exec.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace installed"))
+    func jobUsingPtraceItselfWorksUnderSeccomp() throws {
+        try EndToEnd.skipUnlessRunnable(.seccomp, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let trace = scratch.url.appendingPathComponent("strace.out")
+        let json = scratch.url.appendingPathComponent("findings.json")
+        let outcome = try GateRun(arguments: ["run", "--backend", "seccomp", "--fail-on", "critical",
+                                              "--rules", EndToEnd.falcoStableRules.path, "--json", json.path, "--",
+                                              "/usr/bin/strace", "-f", "-qq", "-o", trace.path,
+                                              "/bin/sh", "-c", "/bin/true; exit 4"],
+                                  timeout: 60).run()
+        try EndToEnd.skipIfNotImplemented(.seccomp, outcome)
+        #expect(outcome.status == 4, "\(outcome.stderr)")
+        let traced = (try? String(contentsOf: trace, encoding: .utf8)) ?? ""
+        #expect(traced.contains("execve(\"/bin/true\""), "strace output:\n\(traced.prefix(2000))")
+        #expect(!(try FalcoJSONFile(json)).lines(for: "PTRACE attached to process").isEmpty)
+    }
+
     /// Whether `pid` has disappeared (or is a zombie) within two seconds.
     static func isGone(_ pid: Int32) -> Bool {
         for _ in 0..<100 {

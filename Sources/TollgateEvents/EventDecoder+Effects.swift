@@ -64,7 +64,7 @@ extension EventDecoder {
         case .accept:
             applyAccept(info, raw, process, &change)
         case .bind:
-            guard let address = raw.payload(.arg(1)).flatMap(SocketAddress.init(bytes:)) else { return }
+            guard let address = Self.address(raw, argument: 1) else { return }
             let socketFd = socketFdCreatingIfNeeded(process, number: Self.fdValue(raw.args[0]), family: address.family)
             socketFd.socket?.local = address
         case .listen:

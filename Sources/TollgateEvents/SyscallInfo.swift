@@ -50,6 +50,7 @@ public final class SyscallInfo: Sendable {
         self.effect = effect
         self.category = category
         payloadArguments = arguments.indices.filter { arguments[$0].type.needsPayload }
+        outputPayloadArguments = payloadArguments.filter { outputArgumentSpecs.contains(OutputArgument(syscall: name, index: $0)) }
         fsPathParameters = Self.fsPathParameters(parameters: parameters, arguments: arguments, category: category,
                                                  effect: effect)
         parameterIndexByName = Dictionary(parameters.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -90,6 +91,11 @@ public final class SyscallInfo: Sendable {
 
     /// Kernel argument indexes whose pointed-to memory the capture side must read.
     public let payloadArguments: [Int]
+
+    /// The subset of `payloadArguments` the kernel fills in (accept's peer address, pipe's fds,
+    /// recvfrom's source): read them at syscall exit, after a successful return. The others
+    /// are inputs, best read at entry.
+    public let outputPayloadArguments: [Int]
 
     /// Index of the Falco parameter called `name`, or nil.
     public func parameterIndex(named name: String) -> Int? { parameterIndexByName[name] }

@@ -29,6 +29,19 @@ enum ParameterSpec {
     }
 }
 
+/// A payload argument the kernel writes rather than reads.
+struct OutputArgument: Hashable {
+    let syscall: String
+    let index: Int
+}
+
+let outputArgumentSpecs: Set<OutputArgument> = [
+    OutputArgument(syscall: "accept", index: 1), OutputArgument(syscall: "accept4", index: 1),
+    OutputArgument(syscall: "recvfrom", index: 4), OutputArgument(syscall: "recvmsg", index: 1),
+    OutputArgument(syscall: "pipe", index: 0), OutputArgument(syscall: "pipe2", index: 0),
+    OutputArgument(syscall: "socketpair", index: 3),
+]
+
 struct SyscallSpec {
     let name: String
     let x86_64: Int32?

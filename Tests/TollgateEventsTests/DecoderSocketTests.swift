@@ -104,6 +104,17 @@ struct DecoderSocketTests {
         #expect(packet.argument(named: "type")?.rendered == "SOCK_RAW")
     }
 
+    @Test func ipv4MappedPeerMakesAnIPv4Socket() throws {
+        let decoder = T.decoder()
+        let mapped = SocketAddress.ipv6(address: IPv6Address(high: 0, low: 0xFFFF_A9FE_A9FE), port: 80)
+        T.run(decoder, [T.sys("socket", args: [10, 1, 0], ret: 3)])
+        let event = try #require(decoder.decode(
+            T.sys("connect", args: [3, 0, 28], payloads: [.arg(1): T.sockaddr(mapped)])))
+        #expect(event.fd?.type == .ipv4)
+        #expect(event.fd?.socket?.server == .ipv4(address: 0xA9FE_A9FE, port: 80))
+        #expect(event.fd?.name == "0.0.0.0:0->169.254.169.254:80")
+    }
+
     @Test func preexistingSocketLearnedFromConnect() throws {
         let decoder = T.decoder()
         let event = try #require(decoder.decode(

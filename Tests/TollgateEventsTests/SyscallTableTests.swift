@@ -88,6 +88,9 @@ struct SyscallTableTests {
         #expect(SyscallTable.payloadArguments(arch: .x86_64, number: 42) == [1])
         #expect(SyscallTable.payloadArguments(arch: .x86_64, number: 265) == [1, 3])
         #expect(SyscallTable.payloadArguments(arch: .x86_64, number: 0) == [])
+        #expect(SyscallTable.info(named: "accept4")?.outputPayloadArguments == [1])
+        #expect(SyscallTable.info(named: "pipe2")?.outputPayloadArguments == [0])
+        #expect(SyscallTable.info(named: "connect")?.outputPayloadArguments == [])
         #expect(SyscallTable.info(named: "read")?.isHighVolume == true)
         #expect(SyscallTable.info(named: "openat")?.isHighVolume == false)
     }

@@ -147,7 +147,10 @@ package struct ConditionCompiler {
                 let parts: [ByteString]
                 switch inputList[1].kind {
                 case .stringList(let get): parts = get(event) ?? []
-                case .anyString(let get): parts = get(event)
+                case .anyString(let get):
+                    var collected: [ByteString] = []
+                    _ = get(event) { collected.append($0); return false }
+                    parts = collected
                 case .string(let get): parts = get(event).map { [$0] } ?? []
                 default: parts = []
                 }

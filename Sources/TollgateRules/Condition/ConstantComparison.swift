@@ -16,7 +16,7 @@ enum ConstantComparison {
             }
         case .anyString(let get):
             let predicate = try stringPredicate(lhs, op, values, at: location)
-            return { event in get(event).contains { predicate($0.bytes) } }
+            return { event in get(event) { predicate($0.bytes) } }
         case .stringList(let get):
             guard op.modifier == nil, op.base == .in || op.base == .intersects else {
                 throw fail("list filter '\(lhs.name)' only supports operators 'exists', 'in' and 'intersects'")
@@ -40,27 +40,39 @@ enum ConstantComparison {
             guard op.modifier == nil, [.equal, .doubleEqual, .notEqual, .in, .intersects].contains(op.base) else {
                 throw fail("'\(op)' operator not supported for boolean filters")
             }
-            var accepted: Set<Bool> = []
+            var acceptsTrue = false
+            var acceptsFalse = false
             for value in values {
                 switch value.lowercased() {
-                case "true": accepted.insert(true)
-                case "false": accepted.insert(false)
+                case "true": acceptsTrue = true
+                case "false": acceptsFalse = true
                 default: throw fail("'\(value)' is not a boolean value for field '\(lhs.name)'; use true or false")
                 }
             }
             let negate = op.base == .notEqual
-            let truths = accepted
-            return { event in get(event).map { truths.contains($0) != negate } ?? false }
+            let yes = acceptsTrue != negate
+            let no = acceptsFalse != negate
+            return { event in
+                guard let value = get(event) else { return false }
+                return value ? yes : no
+            }
         case .address(let get):
             let predicate = try addressPredicate(lhs, op, values, at: location)
             return { event in get(event).map(predicate) ?? false }
         case .anyAddress(let get):
             if op.base == .notEqual {
                 let equal = try addressPredicate(lhs, BinaryOperator(.equal), values, at: location)
-                return { event in let all = get(event); return !all.isEmpty && !all.contains(where: equal) }
+                return { event in
+                    let (a, b) = get(event)
+                    guard a != nil || b != nil else { return false }
+                    return !(a.map(equal) ?? false) && !(b.map(equal) ?? false)
+                }
             }
             let predicate = try addressPredicate(lhs, op, values, at: location)
-            return { event in get(event).contains(where: predicate) }
+            return { event in
+                let (a, b) = get(event)
+                return (a.map(predicate) ?? false) || (b.map(predicate) ?? false)
+            }
         }
     }
 

@@ -23,7 +23,7 @@ enum FieldComparison {
             let compare = try strings(op, fail)
             return { event in
                 guard let b = right(event) else { return false }
-                return left(event).contains { compare($0.bytes, b.bytes) }
+                return left(event) { compare($0.bytes, b.bytes) }
             }
         default:
             throw fail("fields '\(lhs.name)' and '\(rhs.name)' have different types (\(lhs.type.rawValue), \(rhs.type.rawValue)) and cannot be compared")

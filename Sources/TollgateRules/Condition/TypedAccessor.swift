@@ -28,9 +28,9 @@ package struct TypedAccessor: Sendable {
         case .integer(let f): return { f($0) != nil }
         case .bool(let f): return { f($0) != nil }
         case .address(let f): return { f($0) != nil }
-        case .anyString(let f): return { !f($0).isEmpty }
+        case .anyString(let f): return { f($0) { _ in true } }
         case .anyInteger(let f): return { !f($0).isEmpty }
-        case .anyAddress(let f): return { !f($0).isEmpty }
+        case .anyAddress(let f): return { let (a, b) = f($0); return a != nil || b != nil }
         case .stringList(let f): return { f($0) != nil }
         }
     }

@@ -138,9 +138,11 @@ package enum FieldAccessor: Sendable {
     case integer(@Sendable (Event) -> Int64?)
     case bool(@Sendable (Event) -> Bool?)
     case address(@Sendable (Event) -> IPAddressValue?)
-    case anyString(@Sendable (Event) -> [ByteString])
+    /// Calls the visitor on each value until it returns true; returns whether one did.
+    case anyString(@Sendable (Event, (ByteString) -> Bool) -> Bool)
     case anyInteger(@Sendable (Event) -> [Int64])
-    case anyAddress(@Sendable (Event) -> [IPAddressValue])
+    /// Two addresses of which either may match (client and server).
+    case anyAddress(@Sendable (Event) -> (IPAddressValue?, IPAddressValue?))
     case stringList(@Sendable (Event) -> [ByteString]?)
 
     /// The text an output shows for the field, nil when unknown (`<NA>`).
@@ -150,9 +152,14 @@ package enum FieldAccessor: Sendable {
         case .integer(let f): return f(event).map { String($0) }
         case .bool(let f): return f(event).map { $0 ? "true" : "false" }
         case .address(let f): return f(event)?.description
-        case .anyString(let f): return f(event).first?.description
+        case .anyString(let f):
+            var first: ByteString?
+            _ = f(event) { first = $0; return true }
+            return first?.description
         case .anyInteger(let f): return f(event).first.map { String($0) }
-        case .anyAddress(let f): return f(event).first?.description
+        case .anyAddress(let f):
+            let (a, b) = f(event)
+            return (a ?? b)?.description
         case .stringList(let f): return f(event).map { $0.map(\.description).joined(separator: ",") }
         }
     }

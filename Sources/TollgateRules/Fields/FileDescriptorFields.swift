@@ -28,7 +28,7 @@ enum FileDescriptorFields {
         FieldDefinition("fd.directory", .charbuf, "If the fd is a file, the directory that contains it.", .string { $0.fd?.directory }),
         FieldDefinition("fd.filename", .charbuf, "If the fd is a file, the filename without the path.", .string { $0.fd?.filename }),
         FieldDefinition("fd.ip", .ipaddr, "matches the ip address (client or server) of the fd.", flags: [.filterOnly, .noRightHandSide, .noTransformer],
-                        .anyAddress { event in addresses(event, [\.client, \.server]) }),
+                        .anyAddress { event in clientAndServer(event) }),
         FieldDefinition("fd.cip", .ipaddr, "client IP address.", .address { event in IPAddressValue(socket(event)?.client) }),
         FieldDefinition("fd.sip", .ipaddr, "server IP address.", .address { event in IPAddressValue(socket(event)?.server) }),
         FieldDefinition("fd.lip", .ipaddr, "local IP address.", .address { event in IPAddressValue(socket(event)?.local) }),
@@ -56,7 +56,7 @@ enum FileDescriptorFields {
         FieldDefinition("fd.containerdirectory", .charbuf, "chaining of the container ID and the directory name.",
                         .string { event in event.fd?.directory.map { ByteString(event.process.containerID) + $0 } }),
         FieldDefinition("fd.net", .ipnet, "matches the IP network (client or server) of the fd.", flags: [.filterOnly, .noRightHandSide, .noTransformer],
-                        .anyAddress { event in addresses(event, [\.client, \.server]) }),
+                        .anyAddress { event in clientAndServer(event) }),
         FieldDefinition("fd.cnet", .ipnet, "matches the client IP network of the fd.", flags: [.filterOnly, .noRightHandSide, .noTransformer],
                         .address { event in IPAddressValue(socket(event)?.client) }),
         FieldDefinition("fd.snet", .ipnet, "matches the server IP network of the fd.", flags: [.filterOnly, .noRightHandSide, .noTransformer],
@@ -96,8 +96,8 @@ enum FileDescriptorFields {
         .unsupported("fd.is_lower_layer", .bool, "'true' if the fd is of a file in the lower layer of an overlayfs.", reason: "overlayfs layers of files are not recorded"),
     ]
 
-    static func addresses(_ event: Event, _ ends: [KeyPath<SocketInfo, SocketAddress?>]) -> [IPAddressValue] {
-        guard let socket = socket(event) else { return [] }
-        return ends.compactMap { IPAddressValue(socket[keyPath: $0]) }
+    static func clientAndServer(_ event: Event) -> (IPAddressValue?, IPAddressValue?) {
+        guard let socket = socket(event) else { return (nil, nil) }
+        return (IPAddressValue(socket.client), IPAddressValue(socket.server))
     }
 }

@@ -30,11 +30,23 @@ enum ProcessFields {
             FieldDefinition("proc.\(parent)", .charbuf, "\(doc) of the parent process.", .string { event in event.process.parent.flatMap(get) }),
             FieldDefinition("proc.\(ancestor)", .charbuf, "\(doc) of a process ancestor (proc.\(ancestor)[1] is the parent); without index, any ancestor matches.",
                             argument: .allowed, flags: [.noRightHandSide, .noTransformer], bind: { argument throws(FieldBindError) in
-                guard let argument else { return .anyString { event in event.process.ancestors.compactMap(get) } }
+                guard let argument else { return .anyString { event, visit in anyAncestor(event, get, visit) } }
                 let level = try ancestorLevel(argument, field: "proc.\(ancestor)")
                 return .string { event in event.process.ancestor(level).flatMap(get) }
             }),
         ]
+    }
+
+    /// Visits the ancestors' values (parent first) without building arrays.
+    static func anyAncestor(_ event: Event, _ get: (ProcessInfo) -> ByteString?, _ visit: (ByteString) -> Bool) -> Bool {
+        var current = event.process.parent
+        var hops = 0
+        while let process = current, hops < ProcessInfo.maxAncestorDepth {
+            if let value = get(process), visit(value) { return true }
+            current = process.parent
+            hops += 1
+        }
+        return false
     }
 
     static func ancestorLevel(_ argument: String, field: String) throws(FieldBindError) -> Int {
@@ -56,7 +68,7 @@ enum ProcessFields {
         FieldDefinition("proc.aargs", .charbuf, "The arguments of a process ancestor (proc.aargs[1] is the parent's); without index, any ancestor.",
                         argument: .allowed, bind: { argument throws(FieldBindError) in
             let join: @Sendable (ProcessInfo) -> ByteString? = { $0.args.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
-            guard let argument else { return .anyString { event in event.process.ancestors.compactMap(join) } }
+            guard let argument else { return .anyString { event, visit in anyAncestor(event, join, visit) } }
             let level = try ancestorLevel(argument, field: "proc.aargs")
             return .string { event in event.process.ancestor(level).flatMap(join) }
         }),
@@ -73,7 +85,7 @@ enum ProcessFields {
         FieldDefinition("proc.aenv", .charbuf, "The environment of ancestors: without argument any ancestor's environment; proc.aenv[NAME] the value in the nearest process (itself first) that has it; proc.aenv[n] the n-th ancestor's environment.",
                         argument: .allowed, flags: [.noRightHandSide, .noTransformer], bind: { argument throws(FieldBindError) in
             let join: @Sendable (ProcessInfo) -> ByteString? = { $0.env.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
-            guard let argument else { return .anyString { event in event.process.ancestors.compactMap(join) } }
+            guard let argument else { return .anyString { event, visit in anyAncestor(event, join, visit) } }
             if let level = Int(argument) { return .string { event in event.process.ancestor(level).flatMap(join) } }
             let name = ByteString(argument)
             return .string { event in

@@ -67,6 +67,20 @@ public enum SyscallTable {
         names.filter { byName[$0] == nil }
     }
 
+    /// For a parameter name (`evt.arg.<name>`), its index in every event type, indexed by
+    /// `EventType.rawValue` (nil where the type has no such parameter). Build once when a rule
+    /// is compiled, then `event.argument(at: table[Int(event.type.rawValue)])` per event skips
+    /// the per-event name lookup.
+    public static func parameterIndexTable(named name: String) -> [Int?] {
+        all.map { $0.parameterIndex(named: name) }
+    }
+
+    /// True when some event type has a parameter called `name` (Falco rejects unknown
+    /// `evt.arg.<name>` at load time).
+    public static func isKnownParameter(_ name: String) -> Bool {
+        all.contains { $0.parameterIndex(named: name) != nil }
+    }
+
     /// Kernel argument indexes whose memory the capture side must read, for a native number.
     public static func payloadArguments(arch: Architecture, number: Int32) -> [Int] {
         info(arch: arch, number: number)?.payloadArguments ?? []

@@ -117,6 +117,15 @@ struct SyscallTableTests {
         #expect(names("execve").contains("flags") && names("execve").contains("filename"))
         #expect(names("procexit") == ["status", "ret", "sig", "core"])
         #expect(SyscallTable.info(named: "openat")?.parameterIndex(named: "flags") == 3)
+        let flags = SyscallTable.parameterIndexTable(named: "flags")
+        #expect(flags.count == SyscallTable.all.count)
+        #expect(flags[Int(EventType(named: "openat")!.rawValue)] == 3)
+        #expect(flags[Int(EventType(named: "close")!.rawValue)] == nil)
+        for name in ["cmd", "domain", "fd", "filename", "flags", "linkpath", "mode", "name", "newpath", "oldpath",
+                     "path", "request", "target", "uid", "res"] {
+            #expect(SyscallTable.isKnownParameter(name), "evt.arg.\(name) is used by Falco's rules")
+        }
+        #expect(!SyscallTable.isKnownParameter("nosuch"))
     }
 }
 

@@ -5,26 +5,36 @@
 //
 // - `RawEvent`: the record every backend delivers (kind, timestamp, pid/tid/ppid, uid/gid,
 //   native syscall number, 6 raw args, return value, flags, payloads by `PayloadSlot`).
-//   Binary form: `encode(into:)` / `RawEvent.decode(_:at:)` (errors: `RawEventDecodingError`).
+//   `RawEvent(kind:timestamp:pid:tid:ppid:uid:gid:syscall:args:returnValue:flags:payloads:)`,
+//   `payload(_:)`, `setPayload(_:_:)`. Binary form: `encode(into:)` / `RawEvent.decode(_:at:)`
+//   (errors: `RawEventDecodingError` with the byte offset).
 // - `SyscallTable`: every syscall rules or state need, for x86_64 and arm64.
 //   `info(named:)`, `info(arch:number:)`, `eventType(arch:number:)`, `names(forNumbers:arch:)`,
-//   `numbers(forNames:arch:)`, `payloadArguments(arch:number:)`, `stateSyscallNames`.
-//   Each `SyscallInfo` is also a Falco event type (`EventType`, a dense UInt16 id, index into
-//   `SyscallTable.all`) with Falco's parameter list (`parameters`, `parameterIndex(named:)`).
+//   `numbers(forNames:arch:)`, `payloadArguments(arch:number:)`, `stateSyscallNames`,
+//   `parameterIndexTable(named:)`, `isKnownParameter(_:)`. Each `SyscallInfo` is also a Falco
+//   event type (`EventType`, a dense UInt16 id, index into `SyscallTable.all`) with Falco's
+//   parameters (`parameters`, `parameterIndex(named:)`), kernel `arguments`,
+//   `payloadArguments` / `outputPayloadArguments`, `category`, `isHighVolume`.
 // - `EventDecoder`: owns the `ProcessTable` (threads, processes, fd tables) and a
 //   `UserDatabase`; `seed(...)` registers the job's first process; `decode(_:)` updates state
-//   and returns an `Event` (nil for syscalls the table does not know).
-// - `Event`: `type`/`name` (evt.type), `number` (evt.num), `timestamp`, `wallClockTime`,
-//   `thread` / `process` (proc.*, thread.*), `fd` / `fdNumber` (fd.*), `argument(at:)` /
-//   `argument(named:)` -> `EventValue` (evt.arg.*, `.rendered` gives Falco's string), `result`
-//   (evt.rawres), `resultString` (evt.res), `failed`, `isOpenRead/Write/Create/Exec`,
-//   `fsPath` (fs.path.*), `absolutePath(parameterAt:)` (evt.abspath), `renderedArguments`
-//   (evt.args), `user`, `groupName`.
-// - State types: `ProcessInfo` (pid, ppid, parent, ancestor(n), exe, exePath, name, args,
-//   cmdline, env, cwd, uid, gid, loginUID, startTime, tty, sid, pgid, isExeFromMemfd, ...),
-//   `ThreadInfo`, `FdTable`, `FdInfo` (number, type, name, nameRaw, directory, filename,
-//   socket), `SocketInfo`, `SocketAddress`, `FdType` (fd.type / fd.typechar).
+//   and returns an `Event` (nil for syscalls the table does not know: `unknownSyscallCount`).
+// - `Event`: `type`/`info`/`name` (evt.type), `number` (evt.num), `timestamp`,
+//   `wallClockTime`, `thread` / `process` (proc.*, thread.*), `fd` / `fdNumber` /
+//   `fdNameChanged` (fd.*), `argument(at:)` / `argument(named:)` -> `EventValue` (typed;
+//   `.rendered`, `.integer`, `.byteString`), `renderedArgument(named:)` (evt.arg.* as Falco
+//   prints it, uid/gid as names), `renderedArguments` (evt.args), `result` (evt.rawres),
+//   `resultString` (evt.res), `failed`, `openFlags`, `isOpenRead/Write/Create/Exec`, `fsPath`
+//   (fs.path.*), `absolutePath(parameterAt:)` (evt.abspath), `user`, `groupName`.
+// - State: `ProcessInfo` (pid, ppid, parent, ancestor(n), ancestors, ancestorChain, exe,
+//   exePath, name, args, cmdline, exeline, env, environmentValue(_:), cwd, uid, gid, loginUID,
+//   startTime, duration(at:), tty, sid, pgid, sessionLeader, groupLeader, isExeFromMemfd,
+//   isExeUpperLayer, isExeWritable, containerID, fds), `ThreadInfo`, `FdTable` (`[fd]`, `all`),
+//   `FdInfo` (number, type, name, nameRaw, path, directory, filename, openFlags, socket),
+//   `SocketInfo` (client/server/local/remote, l4proto, isServer, connected), `SocketAddress`,
+//   `FdType` (fd.type `name` / fd.typechar `typeChar`).
+// - Rendering: `FlagNames.render(_:_:arch:)`, `Errno.name(_:)`.
 // - Bytes: `ByteString` keeps paths and arguments exact (not necessarily UTF-8).
+// - Benchmarks: `SyntheticWorkload.seed(_:)` + `events(children:arch:)`, a CI-like mix.
 //
 // Nil means unknown (Falco renders `<NA>`). Nothing here allocates Strings on the decode path;
 // rendering (`EventValue.rendered`, `ByteString.description`) is lazy.

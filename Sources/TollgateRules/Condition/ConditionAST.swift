@@ -9,12 +9,14 @@ package indirect enum ConditionNode: Sendable, CustomStringConvertible {
     case not(ConditionNode, SourceLocation)
     /// A macro reference.
     case identifier(String, SourceLocation)
+    /// An expanded macro: prints as its body; compiled once and memoized per event.
+    case macro(String, ConditionNode, SourceLocation)
     case unary(Operand, UnaryOperator, SourceLocation)
     case binary(Operand, BinaryOperator, RightHandSide, SourceLocation)
 
     package var location: SourceLocation {
         switch self {
-        case .and(_, let l), .or(_, let l), .not(_, let l), .identifier(_, let l),
+        case .and(_, let l), .or(_, let l), .not(_, let l), .identifier(_, let l), .macro(_, _, let l),
              .unary(_, _, let l), .binary(_, _, _, let l):
             return l
         }
@@ -30,6 +32,8 @@ package indirect enum ConditionNode: Sendable, CustomStringConvertible {
             return "not " + child.description
         case .identifier(let name, _):
             return name
+        case .macro(_, let body, _):
+            return body.description
         case .unary(let operand, let op, _):
             return "\(operand) \(op.rawValue)"
         case .binary(let operand, let op, let rhs, _):

@@ -1,7 +1,10 @@
 import TollgateEvents
 
 /// A compiled condition: true when the event matches.
-package typealias EventPredicate = @Sendable (Event) -> Bool
+package typealias EventPredicate = @Sendable (Event, MacroMemo) -> Bool
+
+/// A single check: reads fields of the event only.
+package typealias LeafPredicate = @Sendable (Event) -> Bool
 
 /// A field or condition that does not compile (LOAD_ERR_COMPILE_CONDITION or LOAD_UNKNOWN_FIELD).
 package struct CompileFailure: Error, Sendable {
@@ -19,8 +22,12 @@ package struct ConditionCompiler {
     /// Deprecated fields used, with where.
     package private(set) var deprecatedFields: [(String, SourceLocation)] = []
 
-    package init(registry: FieldRegistry = .shared) {
+    /// Compiled macros shared by every rule of a load, each with a memo slot.
+    package let macros: MacroCompilationCache
+
+    package init(registry: FieldRegistry = .shared, macros: MacroCompilationCache = MacroCompilationCache()) {
         self.registry = registry
+        self.macros = macros
     }
 
     package mutating func compile(_ node: ConditionNode) throws(CompileFailure) -> EventPredicate {
@@ -31,15 +38,46 @@ package struct ConditionCompiler {
             return try combine(children[...], conjunction: false)
         case .not(let child, _):
             let inner = try compile(child)
-            return { !inner($0) }
+            return { !inner($0, $1) }
         case .identifier(let name, let location):
             throw CompileFailure(message: "Undefined macro '\(name)' used in filter.", location: location, code: .validate)
+        case .macro(let name, let body, _):
+            return try compileMacro(name, body)
         case .unary(let operand, _, let location):
-            let accessor = try typedAccessor(operand, at: location)
-            return accessor.exists
+            let leaf = try typedAccessor(operand, at: location).exists
+            return { event, _ in leaf(event) }
         case .binary(let operand, let op, let rhs, let location):
-            return try compileBinary(operand, op, rhs, at: location)
+            let leaf = try compileBinary(operand, op, rhs, at: location)
+            return { event, _ in leaf(event) }
         }
+    }
+
+    /// A macro is compiled once per load and evaluated at most once per event: rules share
+    /// macros such as `open_read` or `spawned_process`, and the memo keeps their result.
+    private mutating func compileMacro(_ name: String, _ body: ConditionNode) throws(CompileFailure) -> EventPredicate {
+        if let cached = macros.compiled[name] {
+            uncapturedFields.formUnion(cached.uncapturedFields)
+            deprecatedFields += cached.deprecatedFields
+            return cached.predicate
+        }
+        let before = (uncapturedFields, deprecatedFields)
+        uncapturedFields = []
+        deprecatedFields = []
+        let inner = try compile(body)
+        let slot = macros.slotCount
+        macros.slotCount += 1
+        let memoized: EventPredicate = { event, memo in
+            let known = memo.values[slot]
+            if known != 0 { return known == 2 }
+            let result = inner(event, memo)
+            memo.values[slot] = result ? 2 : 1
+            return result
+        }
+        macros.compiled[name] = MacroCompilationCache.Entry(
+            predicate: memoized, uncapturedFields: uncapturedFields, deprecatedFields: deprecatedFields)
+        uncapturedFields.formUnion(before.0)
+        deprecatedFields = before.1 + deprecatedFields
+        return memoized
     }
 
     /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n).
@@ -51,14 +89,14 @@ package struct ConditionCompiler {
         if children.count == 2 {
             let left = try compile(children[children.startIndex])
             let right = try compile(children[children.startIndex + 1])
-            if conjunction { return { left($0) && right($0) } }
-            return { left($0) || right($0) }
+            if conjunction { return { left($0, $1) && right($0, $1) } }
+            return { left($0, $1) || right($0, $1) }
         }
         let middle = children.startIndex + children.count / 2
         let left = try combine(children[children.startIndex..<middle], conjunction: conjunction)
         let right = try combine(children[middle..<children.endIndex], conjunction: conjunction)
-        if conjunction { return { left($0) && right($0) } }
-        return { left($0) || right($0) }
+        if conjunction { return { left($0, $1) && right($0, $1) } }
+        return { left($0, $1) || right($0, $1) }
     }
 
     // MARK: - Operands
@@ -169,7 +207,7 @@ package struct ConditionCompiler {
 
     // MARK: - Binary checks
 
-    private mutating func compileBinary(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> EventPredicate {
+    private mutating func compileBinary(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> LeafPredicate {
         if case .field("evt.type", nil) = operand, op.modifier == nil, let predicate = try eventTypeCheck(op, rhs, at: location) {
             return predicate
         }
@@ -189,7 +227,7 @@ package struct ConditionCompiler {
     }
 
     /// `evt.type = X`, `!= X`, `in (…)`: checked against the dense event-type id.
-    private func eventTypeCheck(_ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> EventPredicate? {
+    private func eventTypeCheck(_ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> LeafPredicate? {
         let names: [String]
         switch rhs {
         case .value(let value): names = [value]

@@ -51,6 +51,8 @@ package enum EventTypeSet: Sendable, Equatable {
             return negated ? sets.reduce(.all) { $0.intersection($1) } : sets.reduce(.none) { $0.union($1) }
         case .not(let child, _):
             return of(child, negated: !negated)
+        case .macro(_, let body, _):
+            return of(body, negated: negated)
         case .identifier, .unary:
             return .all
         case .binary(let operand, let op, let rhs, _):

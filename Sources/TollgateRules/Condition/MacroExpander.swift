@@ -75,8 +75,8 @@ package struct MacroExpander {
                 throw Failure(message: "Undefined macro '\(name)' used in filter.\(hint.isEmpty ? "" : " Did you mean '\(Suggestion.closest(to: name, in: macros.keys) ?? "")'?")", location: location)
             }
             used.insert(name)
-            return try expandMacroBody(name, stack: &stack, location: location)
-        case .unary, .binary:
+            return .macro(name, try expandMacroBody(name, stack: &stack, location: location), location)
+        case .unary, .binary, .macro:
             return node
         }
     }
@@ -97,6 +97,8 @@ package struct MacroExpander {
                 pending += children.map { ($0, depth + 1) }
             case .not(let child, _):
                 pending.append((child, depth + 1))
+            case .macro(_, let body, _):
+                pending.append((body, depth))
             default:
                 break
             }

@@ -34,6 +34,9 @@ public struct RuleSet: Sendable {
     /// `required_plugin_versions` entries, by plugin name (not enforced: tollgate loads no plugins).
     public var requiredPlugins: [String: String]
 
+    /// Memo slots the rules' shared macros need per evaluated event.
+    package var memoSlots = 0
+
     public init(rules: [CompiledRule], requiredEngineVersion: SemanticVersion? = nil, requiredPlugins: [String: String] = [:]) {
         self.rules = rules
         self.requiredEngineVersion = requiredEngineVersion

@@ -49,7 +49,8 @@ public final class Engine: Sendable {
     /// fields read the process and fd state as it is now.
     public func evaluate(_ event: Event) -> [Finding] {
         var findings: [Finding] = []
-        for slot in index[Int(event.type.rawValue)] where slot.predicate(event) {
+        let memo = MacroMemo(count: ruleSet.memoSlots)
+        for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) {
             let rule = ruleSet.rules[slot.position]
             findings.append(Finding(
                 rule: rule.name, priority: rule.priority, output: rule.output.render(event),
@@ -61,12 +62,15 @@ public final class Engine: Sendable {
     }
 
     /// Whether one rule's condition matches (benchmarks, tests).
-    package func ruleMatches(_ rule: CompiledRule, _ event: Event) -> Bool { rule.predicate(event) }
+    package func ruleMatches(_ rule: CompiledRule, _ event: Event) -> Bool {
+        rule.predicate(event, MacroMemo(count: ruleSet.memoSlots))
+    }
 
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
     public func matchCount(_ event: Event) -> Int {
         var count = 0
-        for slot in index[Int(event.type.rawValue)] where slot.predicate(event) { count += 1 }
+        let memo = MacroMemo(count: ruleSet.memoSlots)
+        for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) { count += 1 }
         return count
     }
 }

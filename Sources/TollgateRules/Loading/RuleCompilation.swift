@@ -6,6 +6,8 @@ struct RuleCompilation {
     private(set) var diagnostics: [Diagnostic] = []
     private var usedLists: Set<String> = []
     private var substitution = ListSubstitution(lists: [])
+    /// Macros compiled once and shared by all rules, with their memo slots.
+    let macroCache = MacroCompilationCache()
 
     init(collector: RuleCollector) {
         self.collector = collector
@@ -103,7 +105,7 @@ struct RuleCompilation {
             self.error(.validate, error.message, at: error.location, type: "rule", name: rule.name)
             return nil
         }
-        var compiler = ConditionCompiler()
+        var compiler = ConditionCompiler(macros: macroCache)
         let predicate: EventPredicate
         let output: CompiledOutput
         do {

@@ -55,8 +55,8 @@ public struct RuleLoader: Sendable {
         }
         var plugins: [String: String] = [:]
         for requirement in collector.pluginRequirements { plugins[requirement.name] = requirement.version }
-        return LoadResult(
-            ruleSet: RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins),
-            diagnostics: diagnostics)
+        var ruleSet = RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins)
+        ruleSet.memoSlots = compilation.macroCache.slotCount
+        return LoadResult(ruleSet: ruleSet, diagnostics: diagnostics)
     }
 }

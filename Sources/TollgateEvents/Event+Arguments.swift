@@ -93,9 +93,13 @@ extension Event {
     }
 
     /// Clone flags of a fork record or clone-family syscall.
-    var cloneFlags: UInt64? {
+    var cloneFlags: UInt64? { Self.cloneFlags(raw, syscallName: info.name) }
+
+    /// Clone flags: `args[0]` of a fork record or clone, clone3's `struct clone_args` flags
+    /// (first u64 of its payload), the implied flags of fork and vfork.
+    static func cloneFlags(_ raw: RawEvent, syscallName: String) -> UInt64? {
         if raw.kind == .processFork { return raw.args[0] }
-        switch info.name {
+        switch syscallName {
         case "clone": return raw.args[0]
         case "clone3":
             guard let bytes = raw.payload(.arg(0)), bytes.count >= 8 else { return nil }

@@ -20,14 +20,8 @@ extension EventDecoder {
             }
             return
         }
-        let flags: UInt64
-        if raw.kind == .processFork {
-            flags = raw.args[0]
-        } else if info.name == "clone" {
-            flags = raw.args[0]
-        } else {
-            flags = 0  // fork/vfork/clone3 syscall records: flags unknown, assume a new process
-        }
+        // clone3 without its clone_args payload: flags unknown, assume a new process.
+        let flags = Event.cloneFlags(raw, syscallName: info.name) ?? 0
         let parent = parentThread.process
         if flags & Self.cloneThread != 0 {
             processes.register(ThreadInfo(tid: childTid, process: parent))

@@ -98,6 +98,18 @@ struct DecoderProcessTests {
         #expect(decoder.processes.threadCount == 1)
     }
 
+    @Test func clone3SyscallRecordWithThreadFlagAddsAThread() throws {
+        let decoder = T.decoder()
+        let cloneArgs = ByteString((0..<64).map { i in i < 8 ? UInt8((UInt64(0x3D0F00) >> UInt64(8 * i)) & 0xFF) : 0 })
+        let event = try #require(decoder.decode(T.sys("clone3", args: [0, 88], ret: 1010, payloads: [.arg(0): cloneArgs])))
+        #expect(event.argument(named: "flags")?.rendered.contains("CLONE_THREAD") == true)
+        #expect(decoder.processes.thread(1010)?.process === decoder.processes.process(1000))
+        #expect(decoder.processes.process(1010) == nil)
+        // Without the payload the flags are unknown and a new process is assumed.
+        T.run(decoder, [T.sys("clone3", args: [0, 88], ret: 1011)])
+        #expect(decoder.processes.process(1011)?.parent?.pid == 1000)
+    }
+
     @Test func cloneFilesSharesTheTable() throws {
         let decoder = T.decoder()
         T.run(decoder, [T.fork(child: 1002, flags: 0x400), T.openat("/shared", fd: 5, pid: 1002)])

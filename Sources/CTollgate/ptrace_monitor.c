@@ -239,10 +239,9 @@ void tg_monitor_close(struct tg_monitor *monitor)
 {
     if (!monitor)
         return;
-    if (!monitor->summary.finished)
-        kill(monitor->monitor_pid, SIGKILL);
-    close(monitor->records_fd);
+    /* Closing the control pipe tells a monitor that still runs to kill the job and end. */
     close(monitor->control_fd);
+    close(monitor->records_fd);
     int status;
     while (waitpid(monitor->monitor_pid, &status, 0) < 0 && errno == EINTR) {
     }

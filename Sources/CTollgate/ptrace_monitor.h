@@ -79,6 +79,7 @@ struct tg_monitor_state {
     int main_status;
     int cancelled;
     int killing;
+    int gate_gone;           /* the gate closed its pipes: kill the job, answer until it is gone */
     int64_t grace_deadline_ns;
     uint64_t stops;
     uint64_t records;

@@ -103,7 +103,7 @@ static void kill_pid(pid_t pid)
 static int kill_process(struct tg_task *task, void *context)
 {
     (void)context;
-    if (task->tid == task->tgid && task->tid != tg_mon.main_pid)
+    if (task->tid == task->tgid && (task->tid != tg_mon.main_pid || tg_mon.gate_gone))
         kill_pid(task->tid);
     return 0;
 }
@@ -138,8 +138,8 @@ void tg_tick(void)
         if (byte == TG_CONTROL_CANCEL)
             tg_mon.cancelled = 1;
     if (got == 0)
-        tg_mon.cancelled = 1; /* the gate closed its end: end the run */
-    if (tg_mon.main_ended && (tg_mon.cancelled || tg_now_ns(CLOCK_MONOTONIC) >= tg_mon.grace_deadline_ns))
+        tg_mon.gate_gone = 1; /* the gate closed its end: end the run */
+    if (tg_mon.gate_gone || (tg_mon.main_ended && (tg_mon.cancelled || tg_now_ns(CLOCK_MONOTONIC) >= tg_mon.grace_deadline_ns)))
         tg_mon.killing = 1;
     if (tg_mon.killing)
         kill_remaining();
@@ -195,6 +195,42 @@ static void job_child(int release_fd)
     _exit(127);
 }
 
+/* Closes the descriptors the monitor inherited from the gate that the job would not inherit
+ * (close-on-exec ones) except its own two: another run's pipes, forked into this monitor by a
+ * concurrent run in the same gate, must not keep that run's pipes open. */
+static void close_gate_descriptors(int keep, int keep_too)
+{
+    int directory = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (directory < 0)
+        return;
+    char entries[4096];
+    int found[1024];
+    size_t count = 0;
+    long got;
+    while ((got = syscall(SYS_getdents64, directory, entries, sizeof(entries))) > 0) {
+        for (long offset = 0; offset < got;) {
+            struct {
+                uint64_t inode;
+                int64_t next;
+                unsigned short length;
+                unsigned char type;
+                char name[];
+            } *entry = (void *)(entries + offset);
+            long fd = 0;
+            int digits = 0;
+            for (const char *c = entry->name; *c >= '0' && *c <= '9'; c++, digits++)
+                fd = fd * 10 + (*c - '0');
+            if (digits && fd != directory && fd != keep && fd != keep_too && count < 1024)
+                found[count++] = (int)fd;
+            offset += entry->length;
+        }
+    }
+    close(directory);
+    for (size_t i = 0; i < count; i++)
+        if (fcntl(found[i], F_GETFD) & FD_CLOEXEC)
+            close(found[i]);
+}
+
 static void on_alarm(int signal)
 {
     (void)signal;
@@ -234,11 +270,11 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
         signal(ignored[i], SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != setup->gate_pid)
-        _exit(70);
+    /* No PR_SET_PDEATHSIG: if the gate dies the monitor kills the job and keeps answering
+     * until it is gone (a dead listener would fail the job's calls with ENOSYS meanwhile). */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         fail("becoming the job's child subreaper", errno);
+    close_gate_descriptors(setup->out_fd, setup->control_fd);
     int flags = fcntl(setup->control_fd, F_GETFL);
     fcntl(setup->control_fd, F_SETFL, flags | O_NONBLOCK);
     fcntl(setup->out_fd, F_SETPIPE_SZ, 1 << 20);

@@ -76,23 +76,20 @@ char *tg_proc_path(char *buffer, size_t capacity, pid_t pid, const char *leaf)
 
 static void write_all(int fd, const char *data, size_t length)
 {
-    while (length > 0) {
+    while (length > 0 && !tg_mon.gate_gone) {
         ssize_t sent = write(fd, data, length);
         if (sent < 0 && errno == EINTR)
             continue;
         if (sent <= 0) {
-            /* The gate is gone: nobody watches the job any more. */
-            if (tg_mon.setup->mode == TG_MONITOR_PTRACE)
-                _exit(70); /* PTRACE_O_EXITKILL takes the job down */
-            kill(-tg_mon.main_pid, SIGKILL);
-            kill(tg_mon.main_pid, SIGKILL);
-            _exit(70);
+            /* Nobody watches the job any more: it is killed (tg_tick), and the monitor goes on
+             * answering and reaping until it is gone, so no call fails with ENOSYS meanwhile. */
+            tg_mon.gate_gone = 1;
+            return;
         }
         data += sent;
         length -= (size_t)sent;
     }
 }
-
 
 int tg_wants(int nr)
 {

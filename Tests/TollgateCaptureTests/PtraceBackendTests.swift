@@ -1,3 +1,4 @@
+import CTollgate
 import Foundation
 import Testing
 import TollgateEvents
@@ -151,5 +152,25 @@ struct PtraceBackendTests {
         let output = try String(contentsOfFile: path, encoding: .utf8)
         #expect(expected.contains(output), "\(script)")
         #expect(result.outcome.termination == .exited(0))
+    }
+
+    /// A gate that goes away mid-run leaves no job running unobserved, and no hang.
+    @Test(arguments: unprivilegedBackends)
+    func closingTheMonitorMidRunEndsTheJob(_ kind: BackendKind) throws {
+        var config = BPFCaptureConfig.make(syscallNames: UnprivilegedJobs.names)
+        var error = [CChar](repeating: 0, count: 256)
+        let argv = [strdup("/bin/sleep"), strdup("30"), nil]
+        defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = [nil]
+        let mode = kind == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE
+        let monitor = try #require(tg_monitor_start(mode, "/bin/sleep", argv, envp, &config, 10, &error, error.count))
+        let pid = tg_monitor_summary(monitor).pointee.job_pid
+        #expect(tg_monitor_release(monitor) == 0)
+        _ = tg_monitor_poll(monitor, 200, nil, nil)
+        #expect(kill(pid, 0) == 0, "the job runs")
+        let started = ContinuousClock.now
+        tg_monitor_close(monitor)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(kill(pid, 0) != 0, "the job was killed and reaped with the monitor")
     }
 }

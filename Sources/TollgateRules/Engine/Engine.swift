@@ -47,7 +47,7 @@ public final class Engine: Sendable {
 
     /// Every enabled rule that matches the event. Evaluate before decoding the next event:
     /// fields read the process and fd state as it is now.
-    public func evaluate(_ event: Event) -> [Finding] {
+    public func evaluate(_ event: borrowing Event) -> [Finding] {
         var findings: [Finding] = []
         let memo = MacroMemo(count: ruleSet.memoSlots)
         for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) {
@@ -67,7 +67,7 @@ public final class Engine: Sendable {
     }
 
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
-    public func matchCount(_ event: Event) -> Int {
+    public func matchCount(_ event: borrowing Event) -> Int {
         var count = 0
         let memo = MacroMemo(count: ruleSet.memoSlots)
         for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) { count += 1 }

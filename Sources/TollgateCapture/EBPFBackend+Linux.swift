@@ -66,6 +66,8 @@ public final class EBPFBackend: CaptureBackend {
 
 /// Carries records from the C callback to the current sink.
 private final class Delivery {
+    static let execSyscalls = Set(SyscallTable.numbers(forNames: ["execve", "execveat"]))
+
     var sink: CaptureSink?
     var tree: JobTree?
     var events: UInt64 = 0
@@ -77,6 +79,9 @@ private let deliverRecord: tg_record_handler = { context, bytes, size in
     let delivery = Unmanaged<Delivery>.fromOpaque(context).takeUnretainedValue()
     do {
         let event = try RawRecordParser.parse(UnsafeRawBufferPointer(start: bytes, count: size))
+        // A successful exec returns into the new image: its registers no longer hold the
+        // call's arguments, and the exec record from sched_process_exec already tells it.
+        if event.kind == .syscall, event.returnValue == 0, Delivery.execSyscalls.contains(event.syscall) { return 0 }
         delivery.events += 1
         delivery.tree?.observe(event)
         delivery.sink?.receive(event)

@@ -124,7 +124,9 @@ struct RunCommand: ParsableCommand {
             startTime: startTime, endTime: wallClockNow(), jobExitStatus: verdict.jobStatus,
             gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
-                               malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots),
+                               malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
+                               notEvaluable: UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
+                                                                  deliverableSyscalls: nil)),
             rules: rules, findings: gate.findings)
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }

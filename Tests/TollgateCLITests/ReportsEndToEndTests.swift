@@ -20,9 +20,23 @@ struct ReportsEndToEndTests {
         let key = folder.appendingPathComponent("home/.ssh/id_rsa").path
         try Data("not a key".utf8).write(to: URL(fileURLWithPath: key))
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        // A rules file of the test's own, so the test does not follow the default ruleset's names.
+        try Data("""
+            - rule: Read SSH private key
+              desc: A private key below .ssh was read.
+              condition: evt.type in (open, openat, openat2) and evt.is_open_read=true and fd.directory endswith "/.ssh" and fd.filename startswith "id_"
+              output: SSH private key read by %proc.name (file=%fd.name pid=%proc.pid)
+              priority: ERROR
+              tags: [credential_access, T1552.004]
+            - rule: Kernel module loaded
+              desc: Never fires here; must still be a passing testcase.
+              condition: evt.type in (init_module, finit_module)
+              output: module loaded by %proc.name
+              priority: CRITICAL
+            """.utf8).write(to: URL(fileURLWithPath: path("rules.yaml")))
 
         let outcome = try TollgateBinary.run([
-            "run", "--backend", "ebpf", "--sarif", path("r.sarif"), "--junit", path("r.xml"),
+            "run", "--no-config", "--backend", "ebpf", "--rules", path("rules.yaml"), "--sarif", path("r.sarif"), "--junit", path("r.xml"),
             "--summary", path("s.md"), "--json", path("f.json"), "--", "/bin/sh", "-c", "cat '\(key)' > /dev/null",
         ])
         #expect(outcome.status == 3, "\(outcome.stderr)")
@@ -49,6 +63,8 @@ struct ReportsEndToEndTests {
         let junit = try String(contentsOfFile: path("r.xml"), encoding: .utf8)
         #expect(junit.contains("name=\"Read SSH private key\""))
         #expect(junit.contains("<failure"))
+        #expect(junit.contains("name=\"Kernel module loaded\""))
+        #expect(junit.components(separatedBy: "<failure").count == 2, "only the rule that fired fails")
         #expect(junit.contains("tracer coverage"))
 
         // Markdown: the verdict and the process chain leading to the finding.

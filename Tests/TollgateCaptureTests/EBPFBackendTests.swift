@@ -49,6 +49,8 @@ struct EBPFBackendTests {
         #expect(argv == ["cat", "/etc/hostname"])
         #expect(cat.payload(.env)?.string?.contains("TOLLGATE_TEST=1") == true)
         #expect(!sink.syscalls(named: "getppid").isEmpty, "sh reads its PPID with getppid()")
+        #expect(sink.syscalls(named: "execve").allSatisfy { $0.returnValue != 0 },
+                "a successful exec is told once, by its exec record")
         #expect(sink.events.contains { $0.kind == .processFork && $0.pid == sink.startedPid })
         #expect(sink.events.contains { $0.kind == .processExit && $0.pid == sink.startedPid })
         #expect(sink.events.allSatisfy { $0.kind != .syscall || Self.names.contains(SyscallTable.info(arch: .native, number: $0.syscall)?.name ?? "") })

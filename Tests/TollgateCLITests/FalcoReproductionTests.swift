@@ -42,6 +42,7 @@ struct FalcoReproductionTests {
     @discardableResult
     static func verify(_ reproduction: Reproduction, backendOption: String, knownBug: String?,
                        wrapper: [String] = [], executable: URL = TollgateBinary.url) throws -> GateRun.Outcome {
+        let backend = GateBackend(rawValue: backendOption)
         let scratch = try Scratch()
         defer { scratch.remove() }
         if !wrapper.isEmpty { chmod(scratch.url.path, 0o777) }  // the job and the gate run as another user
@@ -55,7 +56,7 @@ struct FalcoReproductionTests {
         let json = scratch.url.appendingPathComponent("findings.json")
         arguments += ["--json", json.path, "--"] + command
         let outcome = try GateRun(arguments: arguments, wrapper: wrapper, executable: executable, timeout: 90).run()
-        if let backend = GateBackend(rawValue: backendOption) { try EndToEnd.skipIfNotImplemented(backend, outcome) }
+        if let backend { try EndToEnd.skipIfNotImplemented(backend, outcome) }
 
         let check = {
             let findings = try FalcoJSONFile(json)
@@ -77,6 +78,20 @@ struct FalcoReproductionTests {
             try withKnownIssue(Comment(rawValue: knownBug), isIntermittent: true) { try check() }
         } else {
             try check()
+        }
+        let findings = try FalcoJSONFile(json)
+        for field in reproduction.fields {
+            let seen = findings.lines(for: field.rule).map { FieldCheck.text($0.outputFields[field.field]) }
+            let expected = field.expected(scratch: scratch.url.path)
+            let verify = {
+                #expect(seen.contains { field.matches($0, expected) },
+                        "'\(field.rule)' \(field.field): expected '\(expected)', seen \(seen)")
+            }
+            if let bug = field.knownBugs[backend ?? .ptrace] {
+                withKnownIssue(Comment(rawValue: bug), isIntermittent: true) { verify() }
+            } else {
+                verify()
+            }
         }
         return outcome
     }
@@ -124,6 +139,8 @@ struct Reproduction: Sendable, CustomTestStringConvertible {
     var notEvaluable: [GateBackend: String] = [:]
     /// Known tollgate bugs per backend, each with file, what is wrong and a repro command.
     var knownBugs: [GateBackend: String] = [:]
+    /// Output fields of the fired rules that must carry Falco's value.
+    var fields: [FieldCheck] = []
 
     var testDescription: String { name }
 
@@ -139,35 +156,55 @@ extension Reproduction {
         // allow-list. Root: only root may open /etc/shadow.
         Reproduction(name: "read /etc/shadow", job: .script("read_sensitive_file.sh"),
                      fires: [.init(rule: "Read sensitive file untrusted", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues],
+                     fields: [
+                         .init(rule: "Read sensitive file untrusted", field: "fd.name", value: "/etc/shadow"),
+                         .init(rule: "Read sensitive file untrusted", field: "proc.cmdline", value: "cat /etc/shadow"),
+                         .init(rule: "Read sensitive file untrusted", field: "evt.type", value: "openat"),
+                         .init(rule: "Read sensitive file untrusted", field: "user.loginuid", value: "$LOGINUID", knownBugs: .onEvery(KnownBugs.loginUIDUnknown))]),
         // Directory traversal monitored file read: open_read, etc_dir (fd.name=/etc/shadow),
         // directory_traversal (fd.nameraw=/etc/../etc/../etc/shadow matches '*../*../*') and the
         // parent of cat is the gate, not a shell. Read sensitive file untrusted fires as well.
         Reproduction(name: "directory traversal read of /etc/shadow", job: .script("directory_traversal_read.sh"),
                      fires: [.init(rule: "Directory traversal monitored file read", priority: .warning),
                              .init(rule: "Read sensitive file untrusted", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues],
+                     fields: [
+                         .init(rule: "Directory traversal monitored file read", field: "fd.nameraw", value: "/etc/../etc/../etc/shadow"),
+                         .init(rule: "Directory traversal monitored file read", field: "fd.name", value: "/etc/shadow")]),
         // Create Symlink Over Sensitive Files: symlinkat with evt.arg.target=/etc, which is in
         // sensitive_directory_names.
         Reproduction(name: "symlink to /etc", job: .script("symlink_over_sensitive_dir.sh"),
-                     fires: [.init(rule: "Create Symlink Over Sensitive Files", priority: .warning)]),
+                     fires: [.init(rule: "Create Symlink Over Sensitive Files", priority: .warning)],
+                     fields: [
+                         .init(rule: "Create Symlink Over Sensitive Files", field: "evt.arg.target", value: "/etc"),
+                         .init(rule: "Create Symlink Over Sensitive Files", field: "evt.arg.linkpath", value: "$SCRATCH/etc_link")]),
         // Create Hardlink Over Sensitive Files: linkat with evt.arg.oldpath=/etc/shadow (in
         // sensitive_file_names). Root: fs.protected_hardlinks refuses others.
         Reproduction(name: "hardlink to /etc/shadow", job: .script("hardlink_over_sensitive_file.sh"),
                      fires: [.init(rule: "Create Hardlink Over Sensitive Files", priority: .warning)],
-                     needsRoot: true),
+                     needsRoot: true,
+                     fields: [
+                         .init(rule: "Create Hardlink Over Sensitive Files", field: "evt.arg.oldpath", value: "/etc/shadow"),
+                         .init(rule: "Create Hardlink Over Sensitive Files", field: "evt.arg.newpath", value: "$SCRATCH/shadow_link")]),
         // Clear Log Activities: open_write of a file whose fd.filename is syslog (log_files)
         // with evt.arg.flags containing O_TRUNC.
         Reproduction(name: "truncate a syslog file", job: .script("clear_log_file.sh"),
                      fires: [.init(rule: "Clear Log Activities", priority: .warning)],
-                     notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+                     notEvaluable: [.seccomp: seccompHasNoReturnValues],
+                     fields: [
+                         .init(rule: "Clear Log Activities", field: "fd.name", value: "$SCRATCH/syslog")]),
         // Remove Bulk Data from Disk: spawned_process with proc.name=shred (data_remove_commands).
         Reproduction(name: "shred a file", job: .script("shred_file.sh"),
-                     fires: [.init(rule: "Remove Bulk Data from Disk", priority: .warning)]),
+                     fires: [.init(rule: "Remove Bulk Data from Disk", priority: .warning)],
+                     fields: [
+                         .init(rule: "Remove Bulk Data from Disk", field: "proc.cmdline", value: "shred -u $SCRATCH/bulk")]),
         // PTRACE attached to process: evt.type=ptrace, evt.arg.request contains PTRACE_ATTACH,
         // proc.name=ptrace_attach exists and is not in known_ptrace_binaries.
         Reproduction(name: "ptrace attach", job: .compiled("ptrace_attach"),
-                     fires: [.init(rule: "PTRACE attached to process", priority: .warning)]),
+                     fires: [.init(rule: "PTRACE attached to process", priority: .warning)],
+                     fields: [
+                         .init(rule: "PTRACE attached to process", field: "proc.name", value: "ptrace_attach")]),
         // PTRACE anti-debug attempt: evt.type=ptrace, evt.arg.request contains PTRACE_TRACEME,
         // proc_name_exists. NOTICE is below the default --fail-on warning: the job's 0 passes.
         Reproduction(name: "ptrace traceme", job: .compiled("ptrace_traceme"),
@@ -175,15 +212,23 @@ extension Reproduction {
         // Fileless execution via memfd_create: spawned_process with proc.is_exe_from_memfd=true
         // (execve of /proc/self/fd/N where N is a memfd); proc.name is not runc.
         Reproduction(name: "memfd exec", job: .compiled("memfd_exec"),
-                     fires: [.init(rule: "Fileless execution via memfd_create", priority: .critical)]),
+                     fires: [.init(rule: "Fileless execution via memfd_create", priority: .critical)],
+                     fields: [
+                         .init(rule: "Fileless execution via memfd_create", field: "evt.arg.flags", value: "EXE_FROM_MEMFD"),
+                         .init(rule: "Fileless execution via memfd_create", field: "proc.exepath", value: "memfd:payload", knownBugs: .onEvery(KnownBugs.exepathNotCanonical))]),
         // Execution from /dev/shm: spawned_process, shell_procs (sh) and proc.args startswith
         // "-c /dev/shm"; the script's own exec has proc.exe startswith "/dev/shm/".
         Reproduction(name: "exec from /dev/shm", job: .script("exec_from_dev_shm.sh"),
-                     fires: [.init(rule: "Execution from /dev/shm", priority: .warning)]),
+                     fires: [.init(rule: "Execution from /dev/shm", priority: .warning)],
+                     fields: [
+                         .init(rule: "Execution from /dev/shm", field: "proc.cmdline", value: "sh -c /dev/shm/tollgate-e2e-", match: .prefix),
+                         .init(rule: "Execution from /dev/shm", field: "proc.pcmdline", value: "exec_from_dev_s $FIXTURES/exec_from_dev_shm.sh $SCRATCH", knownBugs: [.seccomp: KnownBugs.seccompScriptArguments])]),
         // Search Private Keys or Passwords: spawned_process, proc.name=find and proc.args
         // contains id_rsa.
         Reproduction(name: "find id_rsa", job: .script("find_private_keys.sh"),
-                     fires: [.init(rule: "Search Private Keys or Passwords", priority: .warning)]),
+                     fires: [.init(rule: "Search Private Keys or Passwords", priority: .warning)],
+                     fields: [
+                         .init(rule: "Search Private Keys or Passwords", field: "proc.cmdline", value: "find $SCRATCH -maxdepth 1 -iname id_rsa")]),
         // Search Private Keys or Passwords: grep_commands and proc.args icontains "BEGIN RSA PRIVATE".
         Reproduction(name: "grep for a private key header", job: .script("grep_private_keys.sh"),
                      fires: [.init(rule: "Search Private Keys or Passwords", priority: .warning)]),
@@ -197,7 +242,11 @@ extension Reproduction {
         // protected_shell_spawner (proc.aname=httpd, in http_server_binaries), the parent is not a
         // shell by name, the cmdline is not on known_shell_spawn_cmdlines. NOTICE: job's 0 passes.
         Reproduction(name: "shell below httpd", job: .script("shell_below_httpd.sh"),
-                     fires: [.init(rule: "Run shell untrusted", priority: .notice)], exit: 0),
+                     fires: [.init(rule: "Run shell untrusted", priority: .notice)], exit: 0,
+                     fields: [
+                         .init(rule: "Run shell untrusted", field: "proc.pname", value: "httpd"),
+                         .init(rule: "Run shell untrusted", field: "proc.pexe", value: "$SCRATCH/httpd"),
+                         .init(rule: "Run shell untrusted", field: "proc.pexepath", value: "$SH_CANONICAL", knownBugs: .onEvery(KnownBugs.exepathNotCanonical))]),
         // Read sensitive file trusted after startup: open_read of /etc/shadow by proc.name=httpd
         // (server_procs) whose proc.duration > 5 s (not proc_is_new). The untrusted rule fires too.
         Reproduction(name: "httpd reads /etc/shadow after startup", job: .script("httpd_reads_shadow_late.sh"),
@@ -208,13 +257,20 @@ extension Reproduction {
         // passwd database) and interactive (proc.name=login). INFO: job's 0 passes.
         Reproduction(name: "system user runs login", job: .script("system_user_login.sh"),
                      fires: [.init(rule: "System user interactive", priority: .informational)], exit: 0,
-                     needsRoot: true),
+                     needsRoot: true,
+                     fields: [
+                         .init(rule: "System user interactive", field: "user.name", value: "daemon"),
+                         .init(rule: "System user interactive", field: "user.uid", value: "1")]),
         // Disallowed SSH Connection Non Standard Port: outbound (connect, ipv4, 198.51.100.7 is
         // neither loopback nor RFC 1918, evt.res=EINPROGRESS), proc.exe endswith ssh,
         // fd.l4proto=tcp, fd.sport=443. NOTICE: the job's 0 passes.
         Reproduction(name: "ssh to port 443", job: .script("ssh_non_standard_port.sh"),
                      fires: [.init(rule: "Disallowed SSH Connection Non Standard Port", priority: .notice)], exit: 0,
-                     notEvaluable: [.seccomp: "outbound needs evt.rawres/evt.res (EINPROGRESS), a return value seccomp notification cannot see"]),
+                     notEvaluable: [.seccomp: "outbound needs evt.rawres/evt.res (EINPROGRESS), a return value seccomp notification cannot see"],
+                     fields: [
+                         .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.rport", value: "443"),
+                         .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.l4proto", value: "tcp"),
+                         .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.lport", match: .known, knownBugs: .onEvery(KnownBugs.connectLocalAddressMissing))]),
 
         // Container-only rules: `container` (container.id != host) is false on the host.
         // Netcat Remote Code Execution in Container: spawned_process, container, proc.name=nc
@@ -276,6 +332,57 @@ extension Reproduction {
                      fires: [.init(rule: "Launch Suspicious Network Tool on Host", priority: .notice)], exit: 0,
                      alsoIncubating: true),
     ]
+}
+
+/// One output field of a fired rule and the value Falco gives it ("$SCRATCH" stands for the
+/// case's scratch folder, "$FIXTURES" for Tests/Fixtures/jobs, "$LOGINUID" for the audit login
+/// uid, "$SH_CANONICAL" for /bin/sh with symlinks resolved). Some line of the rule must match.
+struct FieldCheck: Sendable {
+    enum Match: Sendable { case equals, prefix, known }
+    let rule: String
+    let field: String
+    var value = ""
+    var match = Match.equals
+    /// Known tollgate bugs that make the value wrong, per backend.
+    var knownBugs: [GateBackend: String] = [:]
+
+    func expected(scratch: String) -> String {
+        value.replacingOccurrences(of: "$SCRATCH", with: scratch)
+            .replacingOccurrences(of: "$FIXTURES", with: Fixtures.folder.path)
+            .replacingOccurrences(of: "$LOGINUID", with: Self.loginUID)
+            .replacingOccurrences(of: "$SH_CANONICAL", with: URL(fileURLWithPath: "/bin/sh").resolvingSymlinksInPath().path)
+    }
+
+    func matches(_ seen: String, _ expected: String) -> Bool {
+        switch match {
+        case .equals: seen == expected
+        case .prefix: seen.hasPrefix(expected)
+        case .known: seen != "<NA>"
+        }
+    }
+
+    /// This process's audit login uid as Falco prints user.loginuid: -1 when unset.
+    static var loginUID: String {
+        let text = ((try? String(contentsOfFile: "/proc/self/loginuid", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text == "4294967295" ? "-1" : text
+    }
+
+    /// A JSON output field value as Falco prints it in `output`.
+    static func text(_ value: Any?) -> String {
+        switch value {
+        case let text as String: text
+        case let number as NSNumber: number.stringValue
+        default: "<NA>"
+        }
+    }
+}
+
+extension [GateBackend: String] {
+    /// The same known bug on every backend.
+    static func onEvery(_ bug: String) -> Self {
+        Dictionary(uniqueKeysWithValues: GateBackend.allCases.map { ($0, bug) })
+    }
 }
 
 /// A job fixture from Tests/Fixtures/jobs.

@@ -277,6 +277,38 @@ struct RunCommandTests {
 /// Bugs these tests found in tollgate, each with where it is, what is wrong and a repro command.
 /// The cases that hit them are marked with `withKnownIssue` so that they report, not fail.
 enum KnownBugs {
+    static let loginUIDUnknown = """
+        user.loginuid is <NA> for every process of the job, though the launcher can read it \
+        (/proc/self/loginuid; 4294967295 when unset, which Falco prints as -1): the seed of the first \
+        process (Sources/TollgateCapture launcher seed -> Sources/TollgateEvents process state) loses it \
+        or the field renders it unknown. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml \
+        -- cat /etc/shadow` prints user_loginuid=<NA>; Falco prints user_loginuid=-1.
+        """
+    static let exepathNotCanonical = """
+        proc.exepath is the path as executed, not Falco's canonical executable path: a symlinked \
+        program (/bin/sh -> /usr/bin/dash, or a symlink named httpd) gives the link's path, and an exec \
+        from a memfd gives /proc/self/fd/N where Falco gives memfd:<name> (which the stable rule's \
+        known_memfd_execution_processes exception, 'memfd:runc_cloned:/proc/self/exe', relies on). \
+        Sources/TollgateEvents process state sets exepath from the exec filename instead of the new \
+        image's exe file. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
+        Tests/Fixtures/jobs/shell_below_httpd.sh $(mktemp -d)` prints parent_exepath=/tmp/.../httpd, not /usr/bin/dash.
+        """
+    static let connectLocalAddressMissing = """
+        connect() records no local address: fd.name is '0.0.0.0:0->198.51.100.7:443' and fd.lport <NA>, \
+        where Falco reads the socket's bound address at connect exit ('192.0.2.2:PORT->...'). \
+        The eBPF and ptrace backends (Sources/CTollgate bpf/tollgate.bpf.c, ptrace_tracer.c) capture only \
+        the sockaddr argument. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
+        Tests/Fixtures/jobs/ssh_non_standard_port.sh /tmp` prints connection=0.0.0.0:0->198.51.100.7:443 lport=<NA>.
+        """
+    static let seccompScriptArguments = """
+        seccomp backend, exec of a #! script: proc.exe/args/cmdline come from the execve call's argv, \
+        not the argv the kernel gives the interpreter (argv[0]=/bin/sh, args='<script> <args>', as Falco \
+        and the eBPF/ptrace backends see): the script's parent cmdline loses the script path and \
+        'Execution from /dev/shm' fires twice as often (proc.exe=/dev/shm/...). Sources/CTollgate/ \
+        seccomp_notify.c (arguments read at notification time). Repro: `tollgate run --backend seccomp \
+        --rules ../shared/falco-rules/falco_rules.yaml -- Tests/Fixtures/jobs/exec_from_dev_shm.sh /tmp` \
+        prints pcmdline=exec_from_dev_s /tmp instead of exec_from_dev_s .../exec_from_dev_shm.sh /tmp.
+        """
     static let forwardedSignalsStayBlocked = """
         SIGTERM to the gate is never forwarded when the gate starts with it blocked (a blocked mask \
         survives exec; thread-pool threads, e.g. Foundation.Process from Swift concurrency or \

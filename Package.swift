@@ -52,7 +52,7 @@ let package = Package(
             plugins: ["EmbedRules"]
         ),
         .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"]),
-        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"]),
+        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"], exclude: ["Fixtures"]),
         .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
         .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),

@@ -75,6 +75,10 @@ def main() -> int:
         if not options.no_engine:
             figures = engine_module.measure(options.tollgate.resolve(), falco, options.repo.resolve(),
                                             20_000 if options.smoke else options.engine_events, 5)
+            recorded = next((w for w in generated if w.name == "c-build"), generated[-1])
+            events, rate, command, failure = engine_module.replay(options.tollgate.resolve(), recorded, scratch, 5)
+            figures.replay_events, figures.replay_per_second, figures.replay_command = events, rate, command
+            figures.failure = figures.failure or failure
         workload_texts = [f"{w.name}: {w.description}" for w in generated]
 
         def write(cells: list[suite.Cell]) -> str:

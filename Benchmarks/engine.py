@@ -1,5 +1,6 @@
-"""The engine alone: `tollgate rules bench-engine` throughput and the time to load Falco's
-three rulesets together (`tollgate rules validate`, a whole process, median of 5)."""
+"""The engine alone: `tollgate analyze` replaying a capture recorded from a workload
+(events/s, median of 5), `tollgate rules bench-engine` on a synthetic mix, and the time to
+load Falco's three rulesets together (`tollgate rules validate`, whole process, median of 5)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from workloads import Workload
+
 THROUGHPUT = re.compile(r"engine throughput: (\d+) events/s")
+REPLAY = re.compile(r"replayed (\d+) events from \d+ file\(s\) in [0-9.]+ s: (\d+) events/s")
 
 
 @dataclass
@@ -22,7 +26,32 @@ class EngineFigures:
     load_ms_min: float | None
     load_ms_max: float | None
     load_command: str
+    replay_events: int | None = None
+    replay_per_second: float | None = None
+    replay_command: str = ""
     failure: str | None = None
+
+
+def replay(tollgate: Path, workload: Workload, scratch: Path, runs: int) -> tuple[int | None, float | None, str, str | None]:
+    """Records `workload` under the eBPF backend, then times `tollgate analyze` on the capture:
+    (events, median events/s, command, failure)."""
+    capture = scratch / f"{workload.name}.tgcap"
+    if workload.prepare:
+        subprocess.run(workload.prepare, check=True, stdout=subprocess.DEVNULL)
+    recorded = subprocess.run([str(tollgate), "run", "--backend", "ebpf", "--quiet", "--capture", str(capture), "--"]
+                              + workload.command, cwd=workload.folder, capture_output=True, text=True)
+    analyze = [str(tollgate), "analyze", "--quiet", "--timing", str(capture)]
+    if recorded.returncode not in (0, 3) or not capture.exists():
+        return None, None, " ".join(analyze), f"recording exited {recorded.returncode}: {recorded.stderr.strip()[-200:]}"
+    rates, events = [], None
+    for _ in range(runs):
+        done = subprocess.run(analyze, capture_output=True, text=True)
+        found = REPLAY.search(done.stderr)
+        if not found:
+            return None, None, " ".join(analyze), f"analyze exited {done.returncode}: {done.stderr.strip()[-200:]}"
+        events, rate = int(found[1]), float(found[2])
+        rates.append(rate)
+    return events, statistics.median(rates), " ".join(analyze), None
 
 
 def measure(tollgate: Path, falco_folder: Path, repo: Path, events: int, loads: int) -> EngineFigures:

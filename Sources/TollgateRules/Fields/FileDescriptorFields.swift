@@ -23,7 +23,9 @@ enum FileDescriptorFields {
         FieldDefinition("fd.type", .charbuf, "type of FD (file, directory, ipv4, ipv6, unix, pipe, ...).", .string { event in event.fd.map { typeName($0.type) } }),
         FieldDefinition("fd.typechar", .charbuf, "type of FD as a single character.",
                         .string { event in event.fd.map { typeChars[Int($0.type.rawValue)] } }),
-        FieldDefinition("fd.name", .charbuf, "FD full name: the path of files, cip:cport->sip:sport for IP sockets.", .string { $0.fd?.name }),
+        // Files read the stored path directly; only sockets build their tuple name.
+        FieldDefinition("fd.name", .charbuf, "FD full name: the path of files, cip:cport->sip:sport for IP sockets.",
+                        .string { event in event.fd.map { $0.type.isSocket ? $0.name : $0.path } }),
         FieldDefinition("fd.nameraw", .charbuf, "FD full name raw: the path as the process passed it.", .string { $0.fd?.nameRaw }),
         FieldDefinition("fd.directory", .charbuf, "If the fd is a file, the directory that contains it.", .string { $0.fd?.directory }),
         FieldDefinition("fd.filename", .charbuf, "If the fd is a file, the filename without the path.", .string { $0.fd?.filename }),

@@ -48,6 +48,25 @@ public final class EventDecoder {
             unknownSyscallCount += 1
             return nil
         }
+        return makeEvent(raw, type)
+    }
+
+    /// Decodes one record and hands the event to `body`; returns false (without calling it) for
+    /// an unknown syscall. Same as `decode(_:)`, but the event never travels inside an
+    /// Optional, which spares a generic destroy per event in hot loops (~300 instructions
+    /// under callgrind).
+    @discardableResult
+    public func decode(_ raw: RawEvent, _ body: (Event) throws -> Void) rethrows -> Bool {
+        guard let type = eventType(of: raw) else {
+            unknownSyscallCount += 1
+            return false
+        }
+        try body(makeEvent(raw, type))
+        return true
+    }
+
+    /// Applies a record of a known type to the state and builds its event.
+    private func makeEvent(_ raw: RawEvent, _ type: EventType) -> Event {
         let info = table[Int(type.rawValue)]
         let thread = processes.threadCreatingIfNeeded(for: raw)
         let process = thread.process

@@ -269,6 +269,23 @@ struct DecoderProcessTests {
         let decoder = T.decoder()
         let raw = RawEvent(kind: .syscall, timestamp: 1, pid: 1000, tid: 1000, syscall: 999)
         #expect(decoder.decode(raw) == nil)
-        #expect(decoder.unknownSyscallCount == 1)
+        var called = false
+        #expect(!decoder.decode(raw) { _ in called = true })
+        #expect(!called)
+        #expect(decoder.unknownSyscallCount == 2)
+    }
+
+    @Test func closureDecodeMatchesOptionalDecode() {
+        let viaOptional = T.decoder()
+        let viaClosure = T.decoder()
+        let events = SyntheticWorkload.events(children: 3, arch: .x86_64)
+        for raw in events {
+            let expected = viaOptional.decode(raw)
+            var seen: (UInt64, String, ByteString?)?
+            let decoded = viaClosure.decode(raw) { event in seen = (event.number, event.name, event.fd?.name) }
+            #expect(decoded == (expected != nil))
+            #expect(seen?.0 == expected?.number && seen?.1 == expected?.name && seen?.2 == expected?.fd?.name)
+        }
+        #expect(viaClosure.eventCount == viaOptional.eventCount)
     }
 }

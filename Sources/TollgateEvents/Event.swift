@@ -17,7 +17,8 @@
 //   `payloadArguments` / `outputPayloadArguments`, `category`, `isHighVolume`.
 // - `EventDecoder`: owns the `ProcessTable` (threads, processes, fd tables) and a
 //   `UserDatabase`; `seed(...)` registers the job's first process; `decode(_:)` updates state
-//   and returns an `Event` (nil for syscalls the table does not know: `unknownSyscallCount`).
+//   and returns an `Event` (nil for syscalls the table does not know: `unknownSyscallCount`);
+//   `decode(_:_:)` hands the event to a closure instead (cheaper in hot loops).
 // - `Event`: `type`/`info`/`name` (evt.type), `number` (evt.num), `timestamp`,
 //   `wallClockTime`, `thread` / `process` (proc.*, thread.*), `fd` / `fdNumber` /
 //   `fdNameChanged` (fd.*), `argument(at:)` / `argument(named:)` -> `EventValue` (typed;

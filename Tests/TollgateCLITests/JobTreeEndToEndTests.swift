@@ -38,7 +38,7 @@ struct JobTreeEndToEndTests {
         let findings = try FalcoJSONFile(json)
         let search = findings.lines(for: "Search Private Keys or Passwords")
         #expect(!search.isEmpty, "rules seen: \(findings.ruleNames); stderr:\n\(outcome.stderr)")
-        withKnownIssue(Comment(rawValue: KnownBugs.execDeliveredTwice), isIntermittent: true) {
+        KnownBugs.expect(KnownBugs.execDeliveredTwice, on: backend, except: .ebpf) {
             #expect(search.count == 1, "one find, one finding")
         }
         #expect(search.first?.outputFields["proc.name"] as? String == "find")
@@ -86,7 +86,7 @@ struct JobTreeEndToEndTests {
         let lines = try FalcoJSONFile(json).lines(for: MarkerRule.name)
         let pids = Set(lines.compactMap { ($0.outputFields["proc.pid"] as? NSNumber)?.intValue })
         let parents = Set(lines.compactMap { ($0.outputFields["proc.ppid"] as? NSNumber)?.intValue })
-        withKnownIssue(Comment(rawValue: KnownBugs.execDeliveredTwice), isIntermittent: true) {
+        KnownBugs.expect(KnownBugs.execDeliveredTwice, on: backend, except: .ebpf) {
             #expect(lines.count == 1000, "one finding per exec")
         }
         #expect(pids.count == 1000)

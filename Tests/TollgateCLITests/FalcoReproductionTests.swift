@@ -172,6 +172,13 @@ extension Reproduction {
                      fields: [
                          .init(rule: "Directory traversal monitored file read", field: "fd.nameraw", value: "/etc/../etc/../etc/shadow"),
                          .init(rule: "Directory traversal monitored file read", field: "fd.name", value: "/etc/shadow")]),
+        // Directory traversal monitored file read, failed attempt: open_file_failed (openat,
+        // fd.typechar='f', fd.num=-1, evt.res=EACCES), etc_dir, directory_traversal; cat runs as
+        // daemon (setpriv execs it: its parent is the gate). The job's status 1 gives way to 3.
+        Reproduction(name: "directory traversal read of /etc/shadow denied", job: .script("directory_traversal_denied.sh"),
+                     fires: [.init(rule: "Directory traversal monitored file read", priority: .warning)],
+                     needsRoot: true, notEvaluable: [.seccomp: "open_file_failed needs fd.num=-1 and evt.res, return values seccomp notification cannot see"],
+                     knownBugs: [.ebpf: KnownBugs.failedOpenHasNoFdNumber, .ptrace: KnownBugs.failedOpenHasNoFdNumber]),
         // Create Symlink Over Sensitive Files: symlinkat with evt.arg.target=/etc, which is in
         // sensitive_directory_names.
         Reproduction(name: "symlink to /etc", job: .script("symlink_over_sensitive_dir.sh"),

@@ -174,3 +174,38 @@ struct PtraceBackendTests {
         #expect(kill(pid, 0) != 0, "the job was killed and reaped with the monitor")
     }
 }
+
+/// The same suites with the gate running as `nobody` without capabilities, as on a locked
+/// down runner: the test binary re-runs itself under setpriv.
+struct UnprivilegedBackendsAsNobodyTests {
+    static let setpriv = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all"]
+    static var testBinary: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+
+    static func runAsNobody(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: setpriv[0])
+        child.arguments = Array(setpriv.dropFirst()) + arguments
+        child.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        child.standardError = pipe
+        try child.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        return (child.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    /// Root can switch to nobody, and nobody can run this test binary (its folders allow it).
+    static var possible: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: setpriv[0])
+            && (try? runAsNobody(["/bin/sh", "-c", "test -x '\(testBinary)'"]).status) == 0
+    }
+
+    @Test(.enabled(if: possible, "needs root to switch to nobody, setpriv, and a test binary nobody may run"))
+    func theUnprivilegedSuitesPassAsNobody() throws {
+        let (status, output) = try Self.runAsNobody([Self.testBinary, "--testing-library", "swift-testing",
+                                                     "--filter", "PtraceBackendTests|SeccompBackendTests"])
+        #expect(status == 0, "\(output.suffix(3000))")
+        #expect(output.contains("PtraceBackendTests"), "the nested run ran the suites")
+    }
+}

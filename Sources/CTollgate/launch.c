@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -120,8 +121,14 @@ int tg_signal_pipe(const int *signals, int count)
     action.sa_sigaction = note_signal;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
     sigemptyset(&action.sa_mask);
-    for (int i = 0; i < count; i++)
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int i = 0; i < count; i++) {
         if (sigaction(signals[i], &action, NULL) != 0)
             return -errno;
+        sigaddset(&handled, signals[i]);
+    }
+    /* A gate started with these signals blocked (some CI runners do) must still hear them. */
+    pthread_sigmask(SIG_UNBLOCK, &handled, NULL);
     return ends[0];
 }

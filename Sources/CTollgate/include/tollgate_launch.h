@@ -30,7 +30,8 @@ void tg_launch_abort(struct tg_launch *launch);
 int tg_become_subreaper(void);
 
 /* Installs handlers for `signals` that write each delivery as a struct tg_signal_note into a
- * non-blocking pipe, and returns the pipe's read end (or -errno). */
+ * non-blocking pipe, unblocks them in the calling thread, and returns the pipe's read end
+ * (or -errno). */
 int tg_signal_pipe(const int *signals, int count);
 
 /* One delivered signal, read from the tg_signal_pipe() descriptor. */

@@ -7,6 +7,13 @@ public enum Errno {
         return name.isEmpty ? nil : name
     }
 
+    /// The name for a syscall result `-errno` (e.g. -2 -> `ENOENT`); nil for non-negative or
+    /// out-of-range values (never traps, even for `Int64.min`).
+    public static func name(forResult result: Int64) -> String? {
+        guard result < 0, result > -4096 else { return nil }
+        return name(-result)
+    }
+
     /// The number of an errno name (`EINPROGRESS` -> 115).
     public static func code(named name: String) -> Int64? {
         names.firstIndex(of: name).map { Int64($0) }

@@ -88,7 +88,7 @@ public struct Event {
     /// `evt.res`: `SUCCESS`, or the errno name (`ENOENT`) of a failed call.
     public var resultString: String? {
         guard let result else { return nil }
-        if result < 0 && raw.kind == .syscall { return Errno.name(-result) ?? String(result) }
+        if result < 0 && raw.kind == .syscall { return Errno.name(forResult: result) ?? String(result) }
         return "SUCCESS"
     }
 

@@ -38,7 +38,7 @@ public enum EventValue: Sendable, Hashable {
         switch self {
         case .fd(let v), .pid(let v), .signed(let v): return String(v)
         case .errno(let v):
-            if v < 0, let name = Errno.name(-v) { return name }
+            if let name = Errno.name(forResult: v) { return name }
             return String(v)
         case .path(let b), .string(let b), .bytes(let b): return b.description
         case .stringList(let list): return list.map(\.description).joined(separator: " ")

@@ -79,7 +79,9 @@ extension EventDecoder {
             process.exe = exePath
             process.args = []
         }
-        process.exePath = exePath
+        // proc.exepath is the file the kernel runs (symlinks resolved, `memfd:NAME` for a memfd)
+        // when the backend knows it; the name stays the one the program was executed by.
+        process.exePath = raw.payload(.resolvedPath) ?? exePath
         if let commSource = filename ?? exePath { process.name = commName(of: commSource) }
         if let env = raw.payload(.env) { process.env = env.split(separator: 0) }
         if let cwd = raw.payload(.cwd) { process.cwd = directoryWithSlash(cwd) }

@@ -241,6 +241,16 @@ struct DecoderProcessTests {
         #expect(event.argument(named: "filename")?.rendered == "./deploy.sh")
     }
 
+    @Test func execPrefersTheKernelResolvedExecutable() throws {
+        let decoder = T.decoder()
+        var raw = T.exec(pid: 1000, path: "/usr/bin/python3", argv: ["python3", "x.py"])
+        raw.setPayload(.resolvedPath, Array("/usr/bin/python3.12".utf8))
+        let event = try #require(decoder.decode(raw))
+        #expect(event.process.exePath == "/usr/bin/python3.12")
+        #expect(event.process.name == "python3")
+        #expect(event.process.exe == "python3")
+    }
+
     @Test func cloneEventArguments() throws {
         let decoder = T.decoder()
         let clone = try #require(decoder.decode(T.fork(child: 1003, flags: 0x1200011)))

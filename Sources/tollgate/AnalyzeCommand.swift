@@ -107,12 +107,12 @@ struct AnalyzeCommand: ParsableCommand {
                                   coverage.events, files.count, seconds, Double(coverage.events) / max(seconds, 1e-9)))
         }
 
-        let blocking = findings.filter { $0.priority <= threshold }
-        let lostEvents = coverage.drops > 0 && !tolerateDrops
-        if lostEvents {
+        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops,
+                                  tolerateDrops: tolerateDrops, jobStatus: jobStatus)
+        if verdict.lostEvents {
             console.error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
         }
-        console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findingCount) findings, \(blocking.count) blocking")
+        console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findingCount) findings, \(verdict.blocking.count) blocking")
 
         let environment = ProcessInfo.processInfo.environment
         let first = headers.first
@@ -121,17 +121,10 @@ struct AnalyzeCommand: ParsableCommand {
             jobCommand: first?.command.map { String(decoding: $0.bytes, as: UTF8.self) } ?? [],
             jobName: RunReport.defaultJobName(environment: environment), hostname: first?.hostname ?? "",
             startTime: first?.startTime ?? 0, endTime: endTime, jobExitStatus: jobStatus,
-            gateFailed: !blocking.isEmpty || lostEvents, failOn: threshold,
+            gateFailed: verdict.gateFailed, failOn: threshold,
             backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
             findings: findings)
-        do {
-            try reports.publish(report, environment: environment)
-        } catch {
-            console.error(error.description)
-            throw ExitStatus.cannotWriteReport
-        }
-        if !blocking.isEmpty || lostEvents { throw ExitStatus.blockingFinding }
-        if jobStatus != 0 { throw ExitCode(jobStatus) }
+        try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }
 
     static func printLine(_ line: String) {

@@ -58,9 +58,9 @@ enum EventFields {
         FieldDefinition("evt.rawarg", .dyn, "one of the event arguments specified by name, as a number.", argument: .required,
                         flags: [.noRightHandSide, .noTransformer], bind: { argument throws(FieldBindError) in try argumentAccessor(argument, raw: true) }),
         FieldDefinition("evt.buffer", .bytebuf, "the binary data buffer for events that have one, like read(), recvfrom(), etc.",
-                        .string { $0.argument(named: "data")?.byteString }),
+                        .string { buffer($0) }),
         FieldDefinition("evt.buflen", .uint64, "the length of the binary data buffer for events that have one.",
-                        .integer { event in event.argument(named: "data")?.byteString.map { Int64($0.count) } }),
+                        .integer { event in buffer(event).map { Int64($0.count) } }),
         FieldDefinition("evt.res", .charbuf, "event return value, as a string (SUCCESS or the errno name).", .string { event in event.resultString.map { ByteString($0) } }),
         FieldDefinition("evt.rawres", .int64, "event return value, as a number (e.g. -2).", .integer { $0.result }),
         FieldDefinition("evt.failed", .bool, "'true' for events that returned an error status.", .bool { $0.failed }),
@@ -89,6 +89,13 @@ enum EventFields {
         FieldDefinition("evt.is_open_create", .bool, "'true' for open/openat/openat2/open_by_handle_at events where a file is created.", .bool { $0.isOpenCreate }),
     ]
 
+    static let dataIndices = parameterIndices("data")
+
+    static func buffer(_ event: Event) -> ByteString? {
+        let index = Int(dataIndices[Int(event.type.rawValue)])
+        return index < 0 ? nil : event.argument(at: index)?.byteString
+    }
+
     static func categoryName(_ category: SyscallCategory) -> String {
         switch category {
         case .file: return "file"
@@ -112,8 +119,23 @@ enum EventFields {
         guard parameterNames.contains(argument) else {
             throw FieldBindError(message: "unknown event argument '\(argument)'\(Suggestion.hint(for: argument, in: parameterNames))")
         }
-        if raw { return .integer { $0.argument(named: argument)?.integer } }
-        return .string { event in event.argument(named: argument).map(render) }
+        let indices = parameterIndices(argument)
+        if raw {
+            return .integer { event in
+                let index = Int(indices[Int(event.type.rawValue)])
+                return index < 0 ? nil : event.argument(at: index)?.integer
+            }
+        }
+        return .string { event in
+            let index = Int(indices[Int(event.type.rawValue)])
+            return index < 0 ? nil : event.argument(at: index).map(render)
+        }
+    }
+
+    /// The index of a named parameter for every event type (-1 where absent), resolved once
+    /// so extraction does not search parameter names per event.
+    static func parameterIndices(_ name: String) -> [Int16] {
+        SyscallTable.all.map { Int16($0.parameterIndex(named: name) ?? -1) }
     }
 
     /// Exact bytes for string-like values, Falco's rendering for the rest.

@@ -29,7 +29,13 @@ final class Gate: CaptureSink {
         decoder.seed(
             pid: pid, ppid: getpid(), exePath: ByteString(executable), argv: job.command.map { ByteString($0) },
             env: job.environment.map { ByteString($0) }, cwd: ByteString(job.workingDirectory),
-            uid: geteuid(), gid: getegid(), startTime: timestamp)
+            uid: geteuid(), gid: getegid(), startTime: timestamp, loginUID: Self.loginUID())
+    }
+
+    /// The audit login uid the job inherits from the gate (`UInt32.max` when unset).
+    private static func loginUID() -> UInt32? {
+        (try? String(contentsOfFile: "/proc/self/loginuid", encoding: .utf8))
+            .flatMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     func receive(_ raw: RawEvent) {

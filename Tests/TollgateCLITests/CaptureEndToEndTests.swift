@@ -25,6 +25,7 @@ struct CaptureEndToEndTests {
           arguments: GateBackend.allCases)
     func liveFindingsEqualReplayedFindings(_ backend: GateBackend) throws {
         try EndToEnd.skipUnlessRunnable(backend, needsRoot: true)
+        var findingsSeen = 0
         for (job, rules) in Self.jobs {
             let scratch = try Scratch()
             defer { scratch.remove() }
@@ -40,9 +41,11 @@ struct CaptureEndToEndTests {
             let analyze = try GateRun(arguments: ["analyze", "--quiet"] + rules + [capture.path, "--json", replayed.path]).run()
             #expect(analyze.status == run.status, "\(job): analyze exits like run; \(analyze.stderr)")
             let liveFindings = try Self.findings(live)
-            #expect(!liveFindings.isEmpty, "\(job) under \(backend) found nothing live: \(run.stderr)")
+            findingsSeen += liveFindings.count
             #expect(try Self.findings(replayed) == liveFindings, "\(job) under \(backend)")
         }
+        // Which job fires is the rules' business; the comparison needs some findings to mean anything.
+        #expect(findingsSeen > 0, "no job produced a finding under \(backend)")
     }
 
     @Test(.enabled(if: EndToEnd.isRoot, "needs root: the default backend is eBPF"))

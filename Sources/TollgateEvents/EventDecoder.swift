@@ -90,7 +90,9 @@ public final class EventDecoder {
         }
         if let created = change.fd {
             fd = created
-            fdNumber = created.number >= 0 ? created.number : nil
+            // A failed open has fd.num -1 in Falco (its open_file_failed macro tests that);
+            // with no return value known (seccomp), the number is unknown instead.
+            fdNumber = created.number >= 0 ? created.number : raw.flags.contains(.returnValueUnknown) ? nil : -1
         } else if info.fdSource == .returnValue, !raw.flags.contains(.returnValueUnknown), raw.returnValue >= 0 {
             fdNumber = raw.returnValue
             fd = process.fds[raw.returnValue]

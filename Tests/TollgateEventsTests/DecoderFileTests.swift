@@ -120,7 +120,7 @@ struct DecoderFileTests {
         #expect(failed.resultString == "ENOENT")
         #expect(failed.result == -2)
         #expect(failed.fd?.name == "/nope")  // the fd the call was about, for fd.name in outputs
-        #expect(failed.fdNumber == nil)
+        #expect(failed.fdNumber == -1, "Falco: fd.num is -1 for a failed open (open_file_failed)")
     }
 
     @Test func closeEventStillSeesTheClosedFd() throws {

@@ -52,7 +52,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let threshold = Priority(parsing: failOn) ?? .warning
-        let (engine, rules) = try RuleEngineLoading.load(rulePaths)
+        let (engine, rules) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
         let console = Console(quiet: quiet)
         var findings: [ReportFinding] = []
         var findingCount = 0
@@ -129,26 +129,5 @@ struct AnalyzeCommand: ParsableCommand {
 
     static func printLine(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-extension ExitStatus {
-    /// A capture file is damaged (EX_DATAERR, shared with invalid rules: bad input data).
-    static let damagedCapture = ExitCode(65)
-    /// A capture file cannot be opened or read (EX_NOINPUT).
-    static let unreadableCapture = ExitCode(66)
-}
-
-/// Loads rules for the commands that evaluate without capturing (`analyze`, `record`,
-/// `rules test`): the given paths, or the built-in ruleset.
-enum RuleEngineLoading {
-    /// The compiled rules and their report descriptions, or exit 65 after printing why they
-    /// did not load.
-    static func load(_ paths: [String]) throws -> (Engine, [RuleDescriptor]) {
-        let (sources, diagnostics) = paths.isEmpty ? (RuleSources.defaults, []) : RuleSources.read(paths)
-        guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
-            throw ExitStatus.invalidRules
-        }
-        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
     }
 }

@@ -11,6 +11,10 @@ enum ExitStatus {
     static let usage = ExitCode(64)
     /// A rules file did not load.
     static let invalidRules = ExitCode(65)
+    /// A capture file is damaged (EX_DATAERR, like invalid rules: bad input data).
+    static let damagedCapture = ExitCode(65)
+    /// A capture file cannot be opened or read (EX_NOINPUT).
+    static let unreadableCapture = ExitCode(66)
     /// No capture backend could start (or the one asked for could not).
     static let noBackend = ExitCode(69)
     /// tollgate itself failed.

@@ -59,7 +59,7 @@ struct RecordCommand: ParsableCommand {
         if allSyscalls {
             syscallNames = Self.allSyscallNames
         } else {
-            syscallNames = try RuleEngineLoading.load(rulePaths).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
+            syscallNames = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
         }
         let started: CaptureBackends.Started
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import TollgateReports
 import TollgateRules
 
 /// Where rules come from: files and folders named by the user, or the embedded default set.
@@ -57,5 +58,18 @@ enum RuleSources {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
         }
         return result
+    }
+
+    /// The compiled rules and their report descriptions from `paths` (nil: the built-in
+    /// ruleset) followed by `extraPaths`, or exit 65 after printing why they did not load.
+    static func engine(_ paths: [String]?, extraPaths: [String] = []) throws -> (Engine, [RuleDescriptor]) {
+        var (sources, diagnostics) = paths.map(read) ?? (defaults, [])
+        let extra = read(extraPaths)
+        sources += extra.sources
+        diagnostics += extra.diagnostics
+        guard let ruleSet = load(sources, readDiagnostics: diagnostics).ruleSet else {
+            throw ExitStatus.invalidRules
+        }
+        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
     }
 }

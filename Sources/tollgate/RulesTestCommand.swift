@@ -36,7 +36,7 @@ struct RulesTestCommand: ParsableCommand {
             }
             for testCase in cases {
                 if engines[testCase.rules] == nil {
-                    engines[testCase.rules] = .some(try? RuleEngineLoading.load(testCase.rules).0)
+                    engines[testCase.rules] = .some(try? RuleSources.engine(testCase.rules.isEmpty ? nil : testCase.rules).0)
                 }
                 let outcome = Self.evaluate(testCase, engine: engines[testCase.rules] ?? nil)
                 let place = "\(testCase.location.file):\(testCase.location.line)"

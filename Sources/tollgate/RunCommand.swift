@@ -80,7 +80,7 @@ struct RunCommand: ParsableCommand {
         let command = settings.command
         let reports = settings.reports
         let startTime = wallClockNow()
-        let (engine, rules) = try loadEngine(settings)
+        let (engine, rules) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
         let console = Console(quiet: quiet)
 
         let started: CaptureBackends.Started
@@ -129,19 +129,6 @@ struct RunCommand: ParsableCommand {
                                                                   deliverableSyscalls: nil)),
             rules: rules, findings: gate.findings)
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
-    }
-
-    /// The compiled rules and their report descriptions, or exit 65 after printing why they
-    /// did not load.
-    private func loadEngine(_ settings: RunSettings) throws -> (Engine, [RuleDescriptor]) {
-        var (sources, diagnostics) = settings.rulePaths.map(RuleSources.read) ?? (RuleSources.defaults, [])
-        let extra = RuleSources.read(settings.extraRulePaths)
-        sources += extra.sources
-        diagnostics += extra.diagnostics
-        guard let ruleSet = RuleSources.load(sources, readDiagnostics: diagnostics).ruleSet else {
-            throw ExitStatus.invalidRules
-        }
-        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
     }
 
     private func wallClockNow() -> UInt64 {

@@ -51,9 +51,9 @@ let package = Package(
             ],
             plugins: ["EmbedRules"]
         ),
-        .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"]),
+        .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"], exclude: ["Fixtures"]),
         .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"], exclude: ["Fixtures"]),
-        .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"]),
+        .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"], exclude: ["Golden"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
         .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
     ]

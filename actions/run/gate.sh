@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Step 2 of the tollgate action: run TOLLGATE_RUN under the gate, then write the step outputs
+# sarif, junit, json (absolute paths), verdict (pass|fail) and exit-code, and exit with
+# tollgate's status so the step fails on a blocking finding. tollgate itself appends the job
+# summary to GITHUB_STEP_SUMMARY and prints ::error annotations.
+#
+# Privileges (TOLLGATE_SUDO): auto uses passwordless sudo when there is one (eBPF), and drops
+# back to the runner's user for the job itself with setpriv; false never uses sudo (ptrace).
+set -euo pipefail
+
+fail() { echo "::error title=tollgate::$*"; echo "tollgate action: error: $*" >&2; exit 64; }
+output() { echo "$1=$2" >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"; }
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+
+binary=${TOLLGATE_BIN:?the install step wrote no tollgate path}
+[ -n "${TOLLGATE_RUN:-}" ] || fail "the 'run' input is empty; give the command to gate, e.g. 'run: make test'"
+
+sarif=$(absolute "${TOLLGATE_SARIF:-tollgate.sarif}")
+junit=$(absolute "${TOLLGATE_JUNIT:-tollgate-junit.xml}")
+json=$(absolute "${TOLLGATE_JSON:-tollgate.json}")
+arguments=(run --sarif "$sarif" --junit "$junit" --json "$json")
+[ -n "${TOLLGATE_BACKEND:-}" ] && arguments+=(--backend "$TOLLGATE_BACKEND")
+[ -n "${TOLLGATE_FAIL_ON:-}" ] && arguments+=(--fail-on "$TOLLGATE_FAIL_ON")
+while IFS= read -r rules; do
+    [ -n "$rules" ] && arguments+=(--rules "$rules")
+done <<< "${TOLLGATE_RULES:-}"
+
+job=(bash -c "$TOLLGATE_RUN")
+privileged=()
+case "${TOLLGATE_SUDO:-auto}" in
+    false) ;;
+    auto | true)
+        if [ "$(id -u)" -ne 0 ] && command -v sudo > /dev/null && sudo -n true 2> /dev/null; then
+            # tollgate runs as root for eBPF; the job keeps the runner's user, groups and env.
+            privileged=(sudo -n --preserve-env)
+            job=(setpriv "--reuid=$(id -u)" "--regid=$(id -g)" --init-groups -- "${job[@]}")
+        elif [ "$TOLLGATE_SUDO" = "true" ] && [ "$(id -u)" -ne 0 ]; then
+            fail "sudo: true, but passwordless sudo is not available here"
+        fi ;;
+    *) fail "unknown sudo value '$TOLLGATE_SUDO'; use auto, true or false" ;;
+esac
+
+status=0
+"${privileged[@]}" "$binary" "${arguments[@]}" -- "${job[@]}" || status=$?
+
+if [ "${#privileged[@]}" -gt 0 ]; then
+    # Reports written as root stay readable and removable by later steps.
+    sudo -n chown "$(id -u):$(id -g)" "$sarif" "$junit" "$json" 2> /dev/null || true
+fi
+output sarif "$sarif"
+output junit "$junit"
+output json "$json"
+output exit-code "$status"
+if [ "$status" -eq 0 ]; then output verdict pass; else output verdict fail; fi
+exit "$status"

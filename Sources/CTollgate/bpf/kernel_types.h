@@ -43,19 +43,67 @@ struct mm_struct___tg {
 } CORE;
 
 struct qstr___tg {
+    __u32 len;
     const unsigned char *name;
 } CORE;
 
 struct dentry___tg {
+    struct dentry___tg *d_parent;
     struct qstr___tg d_name;
 } CORE;
 
+struct vfsmount___tg {
+    struct dentry___tg *mnt_root;
+} CORE;
+
+/* The kernel-private wrapper of a vfsmount (fs/mount.h); reached with container_of. */
+struct mount___tg {
+    struct mount___tg *mnt_parent;
+    struct dentry___tg *mnt_mountpoint;
+    struct vfsmount___tg mnt;
+} CORE;
+
 struct path___tg {
+    struct vfsmount___tg *mnt;
     struct dentry___tg *dentry;
 } CORE;
 
 struct file___tg {
     struct path___tg f_path;
+    void *private_data;
+} CORE;
+
+struct fs_struct___tg {
+    struct path___tg root;
+} CORE;
+
+struct fdtable___tg {
+    unsigned int max_fds;
+    struct file___tg **fd;
+} CORE;
+
+struct files_struct___tg {
+    struct fdtable___tg *fdt;
+} CORE;
+
+/* Read whole: only its size matters. */
+struct in6_addr___tg {
+    __u8 bytes[16];
+};
+
+struct sock_common___tg {
+    __be32 skc_rcv_saddr;
+    __u16 skc_num;
+    unsigned short skc_family;
+    struct in6_addr___tg skc_v6_rcv_saddr;
+} CORE;
+
+struct sock___tg {
+    struct sock_common___tg __sk_common;
+} CORE;
+
+struct socket___tg {
+    struct sock___tg *sk;
 } CORE;
 
 struct task_struct___tg {
@@ -65,6 +113,8 @@ struct task_struct___tg {
     struct task_struct___tg *real_parent;
     struct cred___tg *cred;
     struct mm_struct___tg *mm;
+    struct fs_struct___tg *fs;
+    struct files_struct___tg *files;
 } CORE;
 
 struct linux_binprm___tg {

@@ -15,6 +15,8 @@
 #include "tollgate_record.h"
 #include "tollgate_capture_config.h"
 #include "kernel_types.h"
+#include "resolved_path.h"
+#include "socket_address.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -25,7 +27,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define CLONE_THREAD 0x00010000
 
 /* How add_payload copies. */
-enum copy { COPY_USER_STRING, COPY_KERNEL_STRING, COPY_USER_BYTES };
+enum copy { COPY_USER_STRING, COPY_KERNEL_STRING, COPY_USER_BYTES, COPY_KERNEL_BYTES };
 
 /* Set by user space before loading. */
 const volatile struct tg_capture_config config = {};
@@ -114,7 +116,9 @@ static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slo
         barrier_var(length);
         if (length > PAYLOAD_MAX)
             return pos;
-        copied = bpf_probe_read_user(data, length, source) == 0 ? (long)length : -1;
+        long failed = how == COPY_KERNEL_BYTES ? bpf_probe_read_kernel(data, length, source)
+                                               : bpf_probe_read_user(data, length, source);
+        copied = failed == 0 ? (long)length : -1;
     }
     if (copied < 0) {
         s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
@@ -169,6 +173,21 @@ static __always_inline __u32 add_argument(struct scratch *s, __u32 pos, int inde
                        kind == TG_ARG_STRING ? COPY_USER_STRING : COPY_USER_BYTES);
 }
 
+/* Appends the local address of the socket a completed connect/accept made known, as a
+ * TG_SLOT_RESOLVED_PATH payload holding a sockaddr (the record has no dedicated slot). */
+static __always_inline __u32 add_local_address(struct scratch *s, __u32 pos, struct task_struct___tg *task, long nr,
+                                               long ret, const __u64 *args)
+{
+    long fd = local_address_fd(nr, ret, args);
+    if (fd < 0)
+        return pos;
+    struct local_address address;
+    __u32 length = read_local_address(task, fd, &address);
+    if (length == 0)
+        return pos;
+    return add_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
 {
@@ -193,6 +212,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
         s->record.args[i] = args[i];
         pos = add_argument(s, pos, i, config.arg_kinds[nr][i], args);
     }
+    pos = add_local_address(s, pos, task, nr, ret, args);
     submit(s, pos);
     return 0;
 }
@@ -235,6 +255,23 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
         s->record.args[0] |= TG_EXEC_FROM_MEMFD;
 
     __u32 pos = add_payload(s, 0, TG_SLOT_EXE_PATH, BPF_CORE_READ(binprm, filename), 0, COPY_KERNEL_STRING);
+    /* proc.exepath: the file the kernel runs, symlinks resolved; `memfd:NAME` for a memfd. */
+    if (s->record.args[0] & TG_EXEC_FROM_MEMFD) {
+        pos = add_payload(s, pos, TG_SLOT_RESOLVED_PATH, dentry_name, 0, COPY_KERNEL_STRING);
+    } else {
+        struct file___tg *file = BPF_CORE_READ(binprm, file);
+        struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
+        long resolved = resolve_path((__u64)&file->f_path, (__u64)&fs->root);
+        __u32 zero = 0;
+        struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+        if (resolved >= 0 && buffer) {
+            if (resolved & PATH_TRUNCATED)
+                s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+            __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
+            pos = add_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset,
+                              COPY_KERNEL_BYTES);
+        }
+    }
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
     unsigned long start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
     pos = add_payload(s, pos, TG_SLOT_ARGV, (const void *)start, end > start ? end - start : 0, COPY_USER_BYTES);

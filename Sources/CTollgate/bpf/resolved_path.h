@@ -1,0 +1,105 @@
+/* The path of a `struct path` as seen from a root, assembled in the kernel like d_path():
+ * dentry names up the d_parent chain, crossing into the parent mount at each mount root.
+ *
+ * Included by tollgate.bpf.c only; needs kernel_types.h and the CO-RE helpers first.
+ */
+#ifndef TOLLGATE_RESOLVED_PATH_H
+#define TOLLGATE_RESOLVED_PATH_H
+
+#define PATH_BUFFER 4096          /* the path ends here; components are prepended before it */
+#define PATH_NAME_MAX 255         /* longest component copied (NAME_MAX) */
+#define PATH_MAX_STEPS 40         /* components plus mount crossings walked before giving up */
+
+/* Per-CPU room for one path; the slack after PATH_BUFFER lets a bounded read land anywhere.
+ * The write position lives here, not in a register: a value loaded from a map is unknown to
+ * the verifier, so the loop's iterations look alike and it can prune them (with the position
+ * in a register it walks every distinct position of every iteration and gives up). */
+struct path_buffer {
+    __u32 offset;
+    char bytes[PATH_BUFFER + PATH_NAME_MAX + 1];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct path_buffer);
+} path_space SEC(".maps");
+
+#define PATH_TRUNCATED (1L << 32) /* resolve_path's result: the walk stopped before the root */
+
+static __always_inline struct mount___tg *real_mount(struct vfsmount___tg *vfsmount)
+{
+    return (struct mount___tg *)((char *)vfsmount - bpf_core_field_offset(struct mount___tg, mnt));
+}
+
+/* Resolves `path` against `root` (both kernel pointers) into this CPU's `path_space`, where
+ * the path is `bytes[offset..PATH_BUFFER)`. Returns the offset, with PATH_TRUNCATED set when the
+ * walk stopped before the root, or -1 without a buffer.
+ *
+ * A global function: the verifier checks it once, apart from its caller, instead of walking
+ * each of the loop's exits through the rest of the exec program. */
+__noinline long resolve_path(__u64 path_address, __u64 root_address)
+{
+    struct path___tg *path = (struct path___tg *)path_address;
+    struct path___tg *root = (struct path___tg *)root_address;
+    __u32 zero = 0;
+    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+    if (!buffer)
+        return -1;
+    struct dentry___tg *dentry = BPF_CORE_READ(path, dentry);
+    struct vfsmount___tg *vfsmount = BPF_CORE_READ(path, mnt);
+    struct dentry___tg *root_dentry = BPF_CORE_READ(root, dentry);
+    struct vfsmount___tg *root_mount = BPF_CORE_READ(root, mnt);
+    struct mount___tg *mount = real_mount(vfsmount);
+    buffer->offset = PATH_BUFFER;
+    int reached_root = 0;
+
+#pragma clang loop unroll(disable)
+    for (int step = 0; step < PATH_MAX_STEPS; step++) {
+        if (dentry == root_dentry && vfsmount == root_mount) {
+            reached_root = 1;
+            break;
+        }
+        if (dentry == BPF_CORE_READ(vfsmount, mnt_root)) {
+            /* At a mount's root: continue from where it is mounted, in its parent. */
+            struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
+            if (parent == mount) {
+                reached_root = 1; /* the namespace's root mount: outside `root`, like d_path */
+                break;
+            }
+            dentry = BPF_CORE_READ(mount, mnt_mountpoint);
+            mount = parent;
+            vfsmount = (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
+            continue;
+        }
+        struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
+        if (parent_dentry == dentry) {
+            reached_root = 1; /* a filesystem root that is not mounted (pipe, anon inode) */
+            break;
+        }
+        __u64 length = BPF_CORE_READ(dentry, d_name.len);
+        if (length > PATH_NAME_MAX)
+            length = PATH_NAME_MAX;
+        barrier_var(length);
+        __u32 offset = buffer->offset;
+        if (length > PATH_NAME_MAX || offset > PATH_BUFFER || offset < length + 1)
+            break;
+        offset -= length;
+        offset &= PATH_BUFFER - 1;
+        bpf_probe_read_kernel(&buffer->bytes[offset], length, BPF_CORE_READ(dentry, d_name.name));
+        offset -= 1;
+        offset &= PATH_BUFFER - 1;
+        buffer->bytes[offset] = '/';
+        buffer->offset = offset;
+        dentry = parent_dentry;
+    }
+    __u32 offset = buffer->offset;
+    if (offset >= PATH_BUFFER) {
+        offset = PATH_BUFFER - 1; /* the root itself */
+        buffer->bytes[offset] = '/';
+    }
+    return (long)offset | (reached_root ? 0 : PATH_TRUNCATED);
+}
+
+#endif

@@ -1,0 +1,79 @@
+/* A socket's local address (Falco's fd.lip/fd.lport), read from the kernel socket behind an fd
+ * and laid out as the `struct sockaddr_in`/`sockaddr_in6` user space would get from
+ * getsockname(). Included by tollgate.bpf.c only; needs kernel_types.h and the CO-RE helpers.
+ */
+#ifndef TOLLGATE_SOCKET_ADDRESS_H
+#define TOLLGATE_SOCKET_ADDRESS_H
+
+#include <bpf/bpf_endian.h>
+
+#define TG_AF_INET 2
+#define TG_AF_INET6 10
+
+#if defined(__TARGET_ARCH_x86)
+#define NR_CONNECT 42
+#define NR_ACCEPT 43
+#define NR_ACCEPT4 288
+#else
+#define NR_CONNECT 203
+#define NR_ACCEPT 202
+#define NR_ACCEPT4 242
+#endif
+
+/* sockaddr_in (16 bytes) or sockaddr_in6 (28 bytes), native layout. */
+struct local_address {
+    __u16 family;
+    __be16 port;
+    union {
+        struct {
+            __be32 address;
+            __u8 zero[8];
+        } v4;
+        struct {
+            __be32 flowinfo;
+            __u8 address[16];
+            __u32 scope_id;
+        } v6;
+    };
+};
+
+/* The fd whose local address a completed syscall makes known: connect's socket (also while
+ * a non-blocking connect is in progress) and the socket accept returned; -1 for the rest. */
+static __always_inline long local_address_fd(long nr, long ret, const __u64 *args)
+{
+    if (nr == NR_CONNECT && (ret == 0 || ret == -115 /* EINPROGRESS */))
+        return (long)(int)args[0];
+    if ((nr == NR_ACCEPT || nr == NR_ACCEPT4) && ret >= 0)
+        return ret;
+    return -1;
+}
+
+/* Fills `out` from the socket at `fd` of `task`; returns its length, or 0 when the fd is not
+ * an IPv4/IPv6 socket. */
+static __always_inline __u32 read_local_address(struct task_struct___tg *task, long fd, struct local_address *out)
+{
+    struct fdtable___tg *table = BPF_CORE_READ(task, files, fdt);
+    if (!table || fd < 0 || fd >= BPF_CORE_READ(table, max_fds))
+        return 0;
+    struct file___tg *file = NULL;
+    struct file___tg **slots = BPF_CORE_READ(table, fd);
+    bpf_probe_read_kernel(&file, sizeof(file), &slots[fd]);
+    if (!file)
+        return 0;
+    struct socket___tg *socket = BPF_CORE_READ(file, private_data);
+    struct sock_common___tg *common = &BPF_CORE_READ(socket, sk)->__sk_common;
+    __builtin_memset(out, 0, sizeof(*out));
+    out->family = BPF_CORE_READ(common, skc_family);
+    out->port = bpf_htons(BPF_CORE_READ(common, skc_num));
+    if (out->family == TG_AF_INET) {
+        out->v4.address = BPF_CORE_READ(common, skc_rcv_saddr);
+        return 16;
+    }
+    if (out->family == TG_AF_INET6) {
+        BPF_CORE_READ_INTO(&out->v6.address, common, skc_v6_rcv_saddr);
+        return 28;
+    }
+    return 0;
+}
+
+#endif

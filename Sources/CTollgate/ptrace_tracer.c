@@ -62,7 +62,9 @@ static void syscall_exit_stop(struct tg_task *task)
     task->in_syscall = 0;
     if (tg_is_setid(task->nr))
         tg_refresh_creds(task);
-    if (tg_wants(task->nr)) {
+    /* A successful exec is told once, by its exec record (as the eBPF backend does). */
+    int exec_succeeded = tg_is_exec(task->nr) && info.exit.rval == 0;
+    if (tg_wants(task->nr) && !exec_succeeded) {
         struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
         record->syscall = task->nr;
         record->ret = info.exit.rval;

@@ -121,20 +121,20 @@ static void monitor_view(const struct tg_task *task, int nr, const uint64_t args
 }
 
 /* An exec is about to be tried: record it when its target is an executable file (it will
- * most likely succeed; a PATH search's misses are not). */
-static void exec_notification(struct tg_task *task, int nr, const uint64_t args[6])
+ * most likely succeed; a PATH search's misses are not). Returns 1 when it recorded it. */
+static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6])
 {
     char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
     uint64_t address = nr == SYS_execveat ? args[1] : args[0];
     ssize_t got = tg_read_remote(task->tid, address, path, sizeof(path) - 1);
     if (got <= 0)
-        return;
+        return 0;
     path[got] = 0;
     size_t length = strnlen(path, (size_t)got);
     monitor_view(task, nr, args, path, view, sizeof(view));
     struct stat target;
     if (stat(view, &target) != 0 || !S_ISREG(target.st_mode) || access(view, X_OK) != 0)
-        return;
+        return 0;
     char link[16] = {0};
     ssize_t linked = readlink(view, link, sizeof(link) - 1);
     struct tg_task after_exec = *task;
@@ -147,6 +147,7 @@ static void exec_notification(struct tg_task *task, int nr, const uint64_t args[
     record_string_array(task->tid, TG_SLOT_ARGV, nr == SYS_execveat ? args[2] : args[1]);
     record_string_array(task->tid, TG_SLOT_ENV, nr == SYS_execveat ? args[3] : args[2]);
     tg_record_finish();
+    return 1;
 }
 
 struct thread_context {
@@ -203,9 +204,10 @@ static void handle_notification(int listener)
     memcpy(args, request.data.args, sizeof(args));
     struct tg_task *task = discover((pid_t)request.pid, 0);
     size_t mark = tg_output_mark();
-    if (task && tg_is_exec(nr))
-        exec_notification(task, nr, args);
-    if (task && tg_wants(nr) && !tg_is_exit(nr)) {
+    /* An exec expected to succeed is told once, by its exec record (as the eBPF backend does);
+     * the attempts of a PATH search stay syscall records. */
+    int exec_recorded = task && tg_is_exec(nr) && exec_notification(task, nr, args);
+    if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded) {
         struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
         record->syscall = nr;
         record->flags |= TG_FLAG_RETURN_UNKNOWN;

@@ -54,6 +54,9 @@ struct PtraceBackendTests {
         #expect(sink.events.contains { $0.kind == .processExit && $0.pid == sink.startedPid })
         #expect(sink.events.allSatisfy { $0.kind != .syscall || UnprivilegedJobs.names.contains(SyscallTable.info(arch: .native, number: $0.syscall)?.name ?? "") })
         #expect(sink.events.count == Int(result.coverage.events))
+        let execves = Set(SyscallTable.numbers(forNames: ["execve", "execveat"]))
+        #expect(!sink.events.contains { $0.kind == .syscall && execves.contains($0.syscall) && $0.pid == cat.pid },
+                "a successful exec is told once, by its exec record")
     }
 
     @Test(arguments: unprivilegedBackends)
@@ -139,16 +142,15 @@ struct PtraceBackendTests {
         ("(exit 3); echo $?; sh -c 'kill -TERM $$'; echo $?", ["3\n143\n"]),
     ]
 
-    /// The job's output (through an inherited descriptor) and status are those of an untraced run.
+    /// The job's output and status are those of an untraced run. (The job opens its output
+    /// file itself: a descriptor inherited from this test process can be marked close-on-exec
+    /// by a concurrent Foundation `Process` launch.)
     @Test(arguments: unprivilegedBackends, signalCases.indices)
     func signalsAndStopsBehaveAsUntraced(_ kind: BackendKind, case index: Int) throws {
         let (script, expected) = Self.signalCases[index]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-\(kind)-\(UUID().uuidString)").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        try #require(fd >= 0)
         defer { unlink(path) }
-        let (result, _) = try UnprivilegedJobs.run(kind, ["/bin/sh", "-c", "exec 1>&\(fd); \(script)"])
-        close(fd)
+        let (result, _) = try UnprivilegedJobs.run(kind, ["/bin/sh", "-c", "exec 1>'\(path)'; \(script)"])
         let output = try String(contentsOfFile: path, encoding: .utf8)
         #expect(expected.contains(output), "\(script)")
         #expect(result.outcome.termination == .exited(0))

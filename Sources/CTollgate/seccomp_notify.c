@@ -64,12 +64,15 @@ static struct tg_task *discover(pid_t tid, int depth)
     return task;
 }
 
-/* Appends the strings of a NULL-terminated pointer array in the task's memory, each with its
- * NUL, as the kernel lays out argv and the environment. */
-static void record_string_array(pid_t tid, uint16_t slot, uint64_t array)
+/* Appends `prefix` (already NUL-separated) then the strings of a NULL-terminated pointer array
+ * in the task's memory from index `skip` on, each with its NUL, as the kernel lays out argv
+ * and the environment. */
+static void record_string_array(pid_t tid, uint16_t slot, const char *prefix, size_t prefix_length, uint64_t array,
+                                size_t skip)
 {
     char joined[TG_PAYLOAD_MAX];
-    size_t used = 0;
+    size_t used = prefix_length < sizeof(joined) ? prefix_length : 0;
+    memcpy(joined, prefix, used);
     int truncated = 0;
     uint64_t pointers[64];
     for (size_t index = 0; array && used < sizeof(joined); index += 64) {
@@ -78,6 +81,8 @@ static void record_string_array(pid_t tid, uint16_t slot, uint64_t array)
             break;
         size_t count = (size_t)got / 8, i = 0;
         for (; i < count && pointers[i] && used < sizeof(joined); i++) {
+            if (index + i < skip)
+                continue;
             ssize_t n = tg_read_remote(tid, pointers[i], joined + used, sizeof(joined) - used);
             size_t length = n > 0 ? strnlen(joined + used, (size_t)n) : 0;
             if (used + length >= sizeof(joined)) {
@@ -92,6 +97,54 @@ static void record_string_array(pid_t tid, uint16_t slot, uint64_t array)
             break;
     }
     tg_record_bytes(slot, joined, used, truncated);
+}
+
+/* For a "#!" script, the argv head the kernel builds: interpreter, its optional argument, the
+ * script as passed (then the original argv from index 1). Returns its length, 0 otherwise. */
+static size_t script_argv_head(const char *view, const char *filename, size_t filename_length, char *out,
+                               size_t capacity)
+{
+    char head[256];
+    int fd = open(view, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, head, sizeof(head) - 1);
+    close(fd);
+    if (n < 3 || head[0] != '#' || head[1] != '!')
+        return 0;
+    head[n] = 0;
+    char *line_end = strchr(head, '\n');
+    if (line_end)
+        *line_end = 0;
+    char *at = head + 2;
+    while (*at == ' ' || *at == '\t')
+        at++;
+    char *interpreter = at;
+    while (*at && *at != ' ' && *at != '\t')
+        at++;
+    char *argument = NULL;
+    if (*at) {
+        *at++ = 0;
+        while (*at == ' ' || *at == '\t')
+            at++;
+        char *end = at + strlen(at);
+        while (end > at && (end[-1] == ' ' || end[-1] == '\t'))
+            *--end = 0;
+        argument = *at ? at : NULL;
+    }
+    if (!*interpreter)
+        return 0;
+    size_t used = 0;
+    const char *parts[3] = {interpreter, argument, filename};
+    size_t lengths[3] = {strlen(interpreter), argument ? strlen(argument) : 0, filename_length};
+    for (int i = 0; i < 3; i++) {
+        if (!parts[i] || used + lengths[i] + 1 > capacity)
+            continue;
+        memcpy(out + used, parts[i], lengths[i]);
+        out[used + lengths[i]] = 0;
+        used += lengths[i] + 1;
+    }
+    return used;
 }
 
 /* Where the monitor finds the file a task names: its root, cwd or fds, seen through /proc. */
@@ -144,8 +197,11 @@ static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6
     record->args[1] = (uint64_t)task->tid;
     size_t n = tg_exec_filename(nr, args, path, length, filename, sizeof(filename));
     tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
-    record_string_array(task->tid, TG_SLOT_ARGV, nr == SYS_execveat ? args[2] : args[1]);
-    record_string_array(task->tid, TG_SLOT_ENV, nr == SYS_execveat ? args[3] : args[2]);
+    char script_head[TG_PAYLOAD_MAX];
+    size_t head_length = script_argv_head(view, path, length, script_head, sizeof(script_head));
+    record_string_array(task->tid, TG_SLOT_ARGV, script_head, head_length, nr == SYS_execveat ? args[2] : args[1],
+                        head_length ? 1 : 0);
+    record_string_array(task->tid, TG_SLOT_ENV, NULL, 0, nr == SYS_execveat ? args[3] : args[2], 0);
     tg_record_finish();
     return 1;
 }

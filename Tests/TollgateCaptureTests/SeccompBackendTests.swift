@@ -43,4 +43,18 @@ struct SeccompBackendTests {
         #expect(RawEvent.ExecFlags(rawValue: exec.args[0]).contains(.exeFromMemfd))
         #expect(exec.payload(.exePath)?.string?.hasPrefix("/dev/fd/") == true)
     }
+
+    /// A script's exec shows the argv the kernel gives its interpreter, under both backends.
+    @Test(arguments: unprivilegedBackends)
+    func aScriptRunsUnderItsInterpreterArgv(_ kind: BackendKind) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tg-script-\(UUID().uuidString).sh").path
+        try "#!/bin/sh -e\nexit 0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        defer { unlink(path) }
+        let (result, sink) = try UnprivilegedJobs.run(kind, [path, "one", "two"])
+        #expect(result.outcome.termination == .exited(0))
+        let exec = try #require(sink.execs(of: path).first)
+        #expect(UnprivilegedJobs.argv(exec) == ["/bin/sh", "-e", path, "one", "two"])
+    }
 }
+

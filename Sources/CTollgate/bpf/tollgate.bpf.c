@@ -94,6 +94,11 @@ static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg 
 static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slot, const void *source,
                                          __u64 length, enum copy how)
 {
+    if (pos >= PAYLOAD_AREA) {
+        /* No room left: drop the payload rather than wrap over earlier ones. */
+        s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+        return pos;
+    }
     pos &= PAYLOAD_AREA - 1;
     struct tg_payload *header = (struct tg_payload *)&s->payloads[pos];
     void *data = &s->payloads[pos + sizeof(struct tg_payload)];
@@ -133,7 +138,7 @@ static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slo
 
 static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
 {
-    __u64 size = sizeof(struct tg_record) + (payload_bytes & (PAYLOAD_AREA + PAYLOAD_MAX - 1));
+    __u64 size = sizeof(struct tg_record) + (__u64)payload_bytes;
     if (size > sizeof(struct scratch))
         size = sizeof(struct scratch);
     barrier_var(size);

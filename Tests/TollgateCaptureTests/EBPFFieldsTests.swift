@@ -35,6 +35,12 @@ struct EBPFFieldsTests {
                  script: "mkdir \"$DIR/a\" \"$DIR/b\" && cp /bin/true \"$DIR/a/tool\" && "
                      + "unshare -m sh -c 'mount --bind \"$DIR/a\" \"$DIR/b\" && \"$DIR/b/tool\"'",
                  name: "tool", exePath: "$DIR/b/tool", fromMemfd: false),
+        ExecCase(label: "a binary from an overlay's lower layer is its path in the merged tree",
+                 script: "mkdir \"$DIR/lower\" \"$DIR/upper\" \"$DIR/work\" \"$DIR/merged\" && "
+                     + "cp /bin/true \"$DIR/lower/layered\" && unshare -m sh -c 'mount -t overlay overlay -o "
+                     + "lowerdir=\"$DIR/lower\",upperdir=\"$DIR/upper\",workdir=\"$DIR/work\" \"$DIR/merged\" && "
+                     + "\"$DIR/merged/layered\"'",
+                 name: "layered", exePath: "$DIR/merged/layered", fromMemfd: false),
     ]
 
     @Test(arguments: execCases)

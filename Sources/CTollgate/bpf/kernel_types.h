@@ -42,8 +42,15 @@ struct mm_struct___tg {
     unsigned long arg_start, arg_end, env_start, env_end;
 } CORE;
 
+/* Laid out like the kernel's (stable for over a decade), so it can be read in one copy. */
 struct qstr___tg {
-    __u32 len;
+    union {
+        struct {
+            __u32 hash;
+            __u32 len;
+        };
+        __u64 hash_len;
+    };
     const unsigned char *name;
 } CORE;
 

@@ -52,6 +52,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
     struct dentry___tg *root_dentry = BPF_CORE_READ(root, dentry);
     struct vfsmount___tg *root_mount = BPF_CORE_READ(root, mnt);
     struct mount___tg *mount = real_mount(vfsmount);
+    struct dentry___tg *mount_root = BPF_CORE_READ(vfsmount, mnt_root);
     buffer->offset = PATH_BUFFER;
     int reached_root = 0;
 
@@ -61,7 +62,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
             reached_root = 1;
             break;
         }
-        if (dentry == BPF_CORE_READ(vfsmount, mnt_root)) {
+        if (dentry == mount_root) {
             /* At a mount's root: continue from where it is mounted, in its parent. */
             struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
             if (parent == mount) {
@@ -71,6 +72,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
             dentry = BPF_CORE_READ(mount, mnt_mountpoint);
             mount = parent;
             vfsmount = (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
+            mount_root = BPF_CORE_READ(vfsmount, mnt_root);
             continue;
         }
         struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
@@ -78,7 +80,9 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
             reached_root = 1; /* a filesystem root that is not mounted (pipe, anon inode) */
             break;
         }
-        __u64 length = BPF_CORE_READ(dentry, d_name.len);
+        struct qstr___tg name;
+        bpf_core_read(&name, sizeof(name), &dentry->d_name);
+        __u64 length = name.len;
         if (length > PATH_NAME_MAX)
             length = PATH_NAME_MAX;
         barrier_var(length);
@@ -87,7 +91,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
             break;
         offset -= length;
         offset &= PATH_BUFFER - 1;
-        bpf_probe_read_kernel(&buffer->bytes[offset], length, BPF_CORE_READ(dentry, d_name.name));
+        bpf_probe_read_kernel(&buffer->bytes[offset], length, name.name);
         offset -= 1;
         offset &= PATH_BUFFER - 1;
         buffer->bytes[offset] = '/';

@@ -183,7 +183,12 @@ struct GitHooksFolder {
         let temporary = hookPath + ".tollgate-new"
         try Data(script.utf8).write(to: URL(fileURLWithPath: temporary))
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: temporary)
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: hookPath), withItemAt: URL(fileURLWithPath: temporary))
+        // rename(2): the hook is replaced atomically, and created when it did not exist.
+        guard rename(temporary, hookPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw Failure(description: "error: cannot write '\(hookPath)': \(reason)")
+        }
     }
 
     private func exists(_ path: String) -> Bool {

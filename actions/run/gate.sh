@@ -27,17 +27,18 @@ done <<< "${TOLLGATE_RULES:-}"
 
 job=(bash -c "$TOLLGATE_RUN")
 privileged=()
-case "${TOLLGATE_SUDO:-auto}" in
+sudo_mode=${TOLLGATE_SUDO:-auto}
+case "$sudo_mode" in
     false) ;;
     auto | true)
         if [ "$(id -u)" -ne 0 ] && command -v sudo > /dev/null && sudo -n true 2> /dev/null; then
             # tollgate runs as root for eBPF; the job keeps the runner's user, groups and env.
             privileged=(sudo -n --preserve-env)
             job=(setpriv "--reuid=$(id -u)" "--regid=$(id -g)" --init-groups -- "${job[@]}")
-        elif [ "$TOLLGATE_SUDO" = "true" ] && [ "$(id -u)" -ne 0 ]; then
+        elif [ "$sudo_mode" = "true" ] && [ "$(id -u)" -ne 0 ]; then
             fail "sudo: true, but passwordless sudo is not available here"
         fi ;;
-    *) fail "unknown sudo value '$TOLLGATE_SUDO'; use auto, true or false" ;;
+    *) fail "unknown sudo value '$sudo_mode'; use auto, true or false" ;;
 esac
 
 status=0

@@ -1,15 +1,42 @@
-/// The command a gate runs, exactly as the user gave it.
+/// The command a gate runs, exactly as the user gave it: arguments and environment are
+/// bytes, since neither has to be UTF-8.
 public struct JobSpec: Sendable, Equatable {
-    /// argv; `command[0]` is searched in `PATH` like a shell would.
-    public var command: [String]
+    /// argv; `arguments[0]` is searched in `PATH` like a shell would.
+    public var arguments: [[UInt8]]
     /// `NAME=value` entries, in order, passed through untouched.
-    public var environment: [String]
+    public var environmentEntries: [[UInt8]]
     public var workingDirectory: String
 
-    public init(command: [String], environment: [String], workingDirectory: String) {
-        self.command = command
-        self.environment = environment
+    public init(arguments: [[UInt8]], environmentEntries: [[UInt8]], workingDirectory: String) {
+        self.arguments = arguments
+        self.environmentEntries = environmentEntries
         self.workingDirectory = workingDirectory
+    }
+
+    public init(command: [String], environment: [String], workingDirectory: String) {
+        self.init(arguments: command.map { Array($0.utf8) }, environmentEntries: environment.map { Array($0.utf8) },
+                  workingDirectory: workingDirectory)
+    }
+
+    /// argv for display (invalid UTF-8 replaced).
+    public var command: [String] { arguments.map { String(decoding: $0, as: UTF8.self) } }
+    /// The environment for display and lookups (invalid UTF-8 replaced).
+    public var environment: [String] { environmentEntries.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Calls `body` with NULL-terminated C arrays of the exact argv and environment bytes.
+    func withCArrays<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>, UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        func cArray(_ entries: [[UInt8]]) -> [UnsafeMutablePointer<CChar>?] {
+            entries.map { bytes in
+                let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+                for (index, byte) in bytes.enumerated() { copy[index] = CChar(bitPattern: byte) }
+                copy[bytes.count] = 0
+                return copy
+            } + [nil]
+        }
+        let argv = cArray(arguments)
+        let envp = cArray(environmentEntries)
+        defer { (argv + envp).forEach { $0?.deallocate() } }
+        return argv.withUnsafeBufferPointer { a in envp.withUnsafeBufferPointer { e in body(a.baseAddress!, e.baseAddress!) } }
     }
 }
 

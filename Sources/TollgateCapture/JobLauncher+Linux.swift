@@ -12,11 +12,7 @@ enum JobLauncher {
     static func prepare(_ job: JobSpec) throws -> tg_launch {
         guard let file = job.command.first else { throw LaunchError(description: "no command to run") }
         var launch = tg_launch()
-        let result = withCStrings(job.command) { argv in
-            withCStrings(job.environment) { envp in
-                tg_launch_prepare(file, argv, envp, &launch)
-            }
-        }
+        let result = job.withCArrays { argv, envp in tg_launch_prepare(argv[0], argv, envp, &launch) }
         guard result == 0 else {
             throw LaunchError(description: "cannot start '\(file)': \(String(cString: strerror(-result)))")
         }
@@ -36,12 +32,5 @@ enum JobLauncher {
     static func abort(_ launch: tg_launch) {
         var launch = launch
         tg_launch_abort(&launch)
-    }
-
-    /// Calls `body` with a NULL-terminated C array of the strings.
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let pointers = strings.map { strdup($0) } + [nil]
-        defer { pointers.forEach { free($0) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -20,10 +20,8 @@ struct MonitorRun {
         let supervisor = try ProcessSupervisor(grace: grace)
         var config = config
         var message = [CChar](repeating: 0, count: 256)
-        let started = Self.withCStrings(job.command) { argv in
-            Self.withCStrings(job.environment) { envp in
-                tg_monitor_start(mode, file, argv, envp, &config, grace.seconds, &message, message.count)
-            }
+        let started = job.withCArrays { argv, envp in
+            tg_monitor_start(mode, argv[0], argv, envp, &config, grace.seconds, &message, message.count)
         }
         guard let monitor = started else {
             throw CaptureStartError(backend: backend, message: String(decoding: message.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))
@@ -47,7 +45,7 @@ struct MonitorRun {
             }
         }
         let final = summary()
-        let error = Self.string(final.error)
+        let error = cString(final.error)
         if final.main_ended == 0, !error.isEmpty {
             throw CaptureStartError(backend: backend, message: error)
         }
@@ -68,18 +66,6 @@ struct MonitorRun {
         return CaptureResult(outcome: outcome, coverage: coverage)
     }
 
-    /// The text of a fixed-size C character array.
-    static func string<T>(_ tuple: T) -> String {
-        withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    }
-
-    /// Calls `body` with a NULL-terminated C array of the strings.
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        var pointers = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer { pointers.forEach { free($0) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
 }
 
 /// Carries records from the C stream reader to the sink.
@@ -116,7 +102,7 @@ extension MonitorRun {
     static func prepared(_ backend: BackendKind, syscallNames: Set<String>, blindSpots: [String]) throws(CaptureStartError) -> MonitorRun {
         var probe = tg_probe_result()
         backend == .seccomp ? tg_probe_seccomp_notify(&probe) : tg_probe_ptrace(&probe)
-        guard probe.error == 0 else { throw CaptureStartError(backend: backend, message: string(probe.message)) }
+        guard probe.error == 0 else { throw CaptureStartError(backend: backend, message: cString(probe.message)) }
         return MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE, backend: backend,
                           config: BPFCaptureConfig.make(syscallNames: syscallNames), blindSpots: blindSpots)
     }

@@ -50,7 +50,7 @@ final class CaptureRecorder: CaptureSink {
             bootTimeOffset: bootTimeOffset, startTime: startTime, seedPid: pid, seedPpid: getpid(),
             uid: geteuid(), gid: getegid(), seedTimestamp: timestamp,
             workingDirectory: ByteString(job.workingDirectory), executable: ByteString(executable),
-            command: job.command.map { ByteString($0) }, environment: job.environment.map { ByteString($0) },
+            command: job.arguments.map { ByteString($0) }, environment: job.environmentEntries.map { ByteString($0) },
             environmentValuesIncluded: keepEnvironmentValues))
     }
 

@@ -27,8 +27,8 @@ final class Gate: CaptureSink {
     func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) {
         let executable = ExecutableSearch.resolve(job.command[0], environment: job.environment)
         decoder.seed(
-            pid: pid, ppid: getpid(), exePath: ByteString(executable), argv: job.command.map { ByteString($0) },
-            env: job.environment.map { ByteString($0) }, cwd: ByteString(job.workingDirectory),
+            pid: pid, ppid: getpid(), exePath: ByteString(executable), argv: job.arguments.map { ByteString($0) },
+            env: job.environmentEntries.map { ByteString($0) }, cwd: ByteString(job.workingDirectory),
             uid: geteuid(), gid: getegid(), startTime: timestamp, loginUID: Self.loginUID())
     }
 

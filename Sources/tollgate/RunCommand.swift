@@ -97,8 +97,9 @@ struct RunCommand: ParsableCommand {
                         hostname: ProcessInfo.processInfo.hostName) { finding in
             console.finding(finding)
         }
-        let job = JobSpec(command: command,
-                          environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
+        let job = JobSpec(arguments: named == nil ? RawCommandLine.afterTerminator() ?? command.map { Array($0.utf8) }
+                                                  : command.map { Array($0.utf8) },
+                          environmentEntries: RawCommandLine.environment(),
                           workingDirectory: FileManager.default.currentDirectoryPath)
         let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
                                                     bootTimeOffset: bootTimeOffset)

@@ -40,8 +40,12 @@ struct TollgateBinary {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o755])
         let copy = folder.appendingPathComponent("tollgate")
-        try FileManager.default.copyItem(at: url, to: copy)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+        // A hard link, not a copy: a copy is open for writing for a moment, and a child that
+        // another test forks then inherits that descriptor, so exec fails with ETXTBSY (126).
+        if link(url.path, copy.path) != 0 {
+            try FileManager.default.copyItem(at: url, to: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: copy.path)
+        }
         return copy
     }
 }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// The gate's own argv and environment as bytes: a job's arguments and environment pass
+/// through exactly, also when they are not UTF-8 (Swift's `String`s would replace such bytes).
+enum RawCommandLine {
+    /// The arguments after the first `--`, as given; nil when there is no `--`.
+    static func afterTerminator() -> [[UInt8]]? {
+        let arguments = (0..<Int(CommandLine.argc)).map { index -> [UInt8] in
+            guard let argument = CommandLine.unsafeArgv[index] else { return [] }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self), count: strlen(argument)))
+        }
+        guard let terminator = arguments.firstIndex(of: Array("--".utf8)) else { return nil }
+        return Array(arguments[(terminator + 1)...])
+    }
+
+    /// `NAME=value` entries of this process's environment, in order.
+    static func environment() -> [[UInt8]] {
+        var entries: [[UInt8]] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(Array(UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))))
+            cursor += 1
+        }
+        return entries
+    }
+}

@@ -109,7 +109,7 @@ def python_tests(root: Path, sizes: Sizes) -> Workload:
         _write(folder / "tests" / f"test_module_{index}.py", f"import json\nimport os\n\n\n{tests}\n")
     # The interpreter itself, not a shim (pyenv's shims cost a few processes per start).
     _script(folder, "run.sh", f"exec {sys.executable} -m pytest -q -p no:cacheprovider tests >/dev/null\n")
-    return Workload("pytest", f"pytest on {files * per_file} generated tests (tmp_path, json)", folder)
+    return Workload("pytest", f"pytest on {files * per_file} generated tests (json round trips, os.path)", folder)
 
 
 def git_operations(root: Path, sizes: Sizes) -> Workload:

@@ -3,7 +3,17 @@ extension EventDecoder {
     /// A sockaddr payload, with IPv4-mapped IPv6 addresses turned into IPv4 (as Falco does, so
     /// `fd.typechar`, `fd.sip` and `fd.net` see the IPv4 peer).
     static func address(_ raw: RawEvent, argument: Int) -> SocketAddress? {
-        guard let address = raw.payload(.arg(argument)).flatMap(SocketAddress.init(bytes:)) else { return nil }
+        address(raw, slot: .arg(argument))
+    }
+
+    /// The socket's own address, which the eBPF backend reads from the kernel for connect and
+    /// accept (`resolvedPath` slot of those records); nil from other backends.
+    static func localAddress(_ raw: RawEvent) -> SocketAddress? {
+        address(raw, slot: .resolvedPath)
+    }
+
+    private static func address(_ raw: RawEvent, slot: PayloadSlot) -> SocketAddress? {
+        guard let address = raw.payload(slot).flatMap(SocketAddress.init(bytes:)) else { return nil }
         if case .ipv6(let v6, let port) = address, let v4 = v6.mappedIPv4 { return .ipv4(address: v4, port: port) }
         return address
     }
@@ -21,6 +31,7 @@ extension EventDecoder {
         Self.adoptFamily(of: address, into: socketFd)
         if socketFd.socket?.remote != address { change.nameChanged = true }
         socketFd.socket?.remote = address
+        if let local = Self.localAddress(raw) { socketFd.socket?.local = local }
         socketFd.socket?.connected = true
         change.fd = socketFd
     }
@@ -34,7 +45,8 @@ extension EventDecoder {
             number: known ? raw.returnValue : -1, type: listening?.type ?? Self.socketFdType(family: UInt64(family)),
             path: .empty, nameRaw: .empty,
             socket: SocketInfo(family: family, l4proto: listening?.socket?.l4proto ?? .tcp,
-                               local: listening?.socket?.local, remote: peer, isServer: true, connected: true))
+                               local: Self.localAddress(raw) ?? listening?.socket?.local, remote: peer,
+                               isServer: true, connected: true))
         accepted.closeOnExec = info.name == "accept4" && raw.args[3] & 0o2000000 != 0
         if let peer { Self.adoptFamily(of: peer, into: accepted) }
         if known { process.fds.set(raw.returnValue, accepted) }

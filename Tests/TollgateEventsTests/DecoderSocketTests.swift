@@ -49,6 +49,29 @@ struct DecoderSocketTests {
         #expect(fds[4]?.name == "/run/docker.sock")
     }
 
+    @Test func theKernelsLocalAddressCompletesTheTuple() throws {
+        let decoder = T.decoder()
+        let local = SocketAddress.ipv4(address: 0x0A00_0001, port: 40000)  // 10.0.0.1
+        T.run(decoder, [T.sys("socket", args: [2, 1, 0], ret: 3)])
+        let connect = try #require(decoder.decode(
+            T.sys("connect", args: [3, 0, 16], ret: 0,
+                  payloads: [.arg(1): T.sockaddr(Self.server), .resolvedPath: T.sockaddr(local)])))
+        #expect(connect.fd?.name == "10.0.0.1:40000->93.184.216.34:443")
+        #expect(connect.fd?.socket?.local == local)
+
+        let listening = SocketAddress.ipv4(address: 0, port: 8080)
+        let accepted = SocketAddress.ipv4(address: 0x7F00_0001, port: 8080)
+        let peer = SocketAddress.ipv4(address: 0x7F00_0001, port: 50000)
+        T.run(decoder, [
+            T.sys("socket", args: [2, 1, 6], ret: 4),
+            T.sys("bind", args: [4, 0, 16], payloads: [.arg(1): T.sockaddr(listening)]),
+        ])
+        let accept = try #require(decoder.decode(
+            T.sys("accept4", args: [4, 0, 0, 0], ret: 7,
+                  payloads: [.arg(1): T.sockaddr(peer), .resolvedPath: T.sockaddr(accepted)])))
+        #expect(accept.fd?.socket?.server == accepted, "the address the connection arrived at, not the wildcard")
+    }
+
     @Test func bindListenAccept() throws {
         let decoder = T.decoder()
         let local = SocketAddress.ipv4(address: 0x7F00_0001, port: 8080)

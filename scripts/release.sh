@@ -33,6 +33,14 @@ for archive in "${archives[@]}"; do
     fi
     ln -s "$source" "$staticdir/$archive"
 done
+# The Swift runtime and Foundation need the C++ runtime and the unwinder: link gcc's archives
+# for them too (libgcc_eh is the static counterpart of libgcc_s).
+gcc_dir=$(dirname "$(gcc -print-file-name=libstdc++.a)")
+for archive in libstdc++.a libgcc_eh.a; do
+    [ -f "$gcc_dir/$archive" ] || { echo "release.sh: error: '$gcc_dir/$archive' is missing; install libstdc++-12-dev (or the gcc matching the toolchain)" >&2; exit 1; }
+done
+ln -s "$gcc_dir/libstdc++.a" "$staticdir/libstdc++.a"
+ln -s "$gcc_dir/libgcc_eh.a" "$staticdir/libgcc_s.a"
 
 swift build -c release --product tollgate --scratch-path "$scratch" \
     --static-swift-stdlib \

@@ -7,16 +7,16 @@ import TollgateEvents
 public final class EBPFBackend: CaptureBackend {
     public let kind = BackendKind.ebpf
     private var capture: OpaquePointer?
-    private let delivery = Delivery()
+    private let delivery = RecordDelivery()
 
     /// Loads and attaches the capture program for `syscallNames` (the rules' needs plus what
     /// state tracking needs). Fails with the kernel's reason, e.g. missing privileges.
     public init(syscallNames: Set<String>) throws(CaptureStartError) {
         var config = BPFCaptureConfig.make(syscallNames: syscallNames)
         var message = [CChar](repeating: 0, count: 512)
-        let context = Unmanaged.passUnretained(delivery).toOpaque()
+        let context = delivery.context
         let opened = EmbeddedBPF.capture.withUnsafeBytes { object in
-            tg_capture_open(object.baseAddress, object.count, &config, deliverRecord, context, &message, message.count)
+            tg_capture_open(object.baseAddress, object.count, &config, RecordDelivery.handler, context, &message, message.count)
         }
         guard let opened else {
             throw CaptureStartError(backend: .ebpf, message: String(cString: message))
@@ -62,33 +62,6 @@ public final class EBPFBackend: CaptureBackend {
         ]
         return CaptureResult(outcome: supervisor.outcome(mainPid: launch.pid), coverage: coverage)
     }
-}
-
-/// Carries records from the C callback to the current sink.
-private final class Delivery {
-    static let execSyscalls = Set(SyscallTable.numbers(forNames: ["execve", "execveat"]))
-
-    var sink: CaptureSink?
-    var tree: JobTree?
-    var events: UInt64 = 0
-    var malformed: UInt64 = 0
-}
-
-private let deliverRecord: tg_record_handler = { context, bytes, size in
-    guard let context, let bytes else { return 0 }
-    let delivery = Unmanaged<Delivery>.fromOpaque(context).takeUnretainedValue()
-    do {
-        let event = try RawRecordParser.parse(UnsafeRawBufferPointer(start: bytes, count: size))
-        // A successful exec returns into the new image: its registers no longer hold the
-        // call's arguments, and the exec record from sched_process_exec already tells it.
-        if event.kind == .syscall, event.returnValue == 0, Delivery.execSyscalls.contains(event.syscall) { return 0 }
-        delivery.events += 1
-        delivery.tree?.observe(event)
-        delivery.sink?.receive(event)
-    } catch {
-        delivery.malformed += 1
-    }
-    return 0
 }
 
 /// Nanoseconds of CLOCK_BOOTTIME, the clock capture records carry.

@@ -29,14 +29,16 @@ struct MonitorRun {
         defer { tg_monitor_close(monitor) }
         let summary = { tg_monitor_summary(monitor).pointee }
         let pid = summary().job_pid
-        let delivery = MonitorDelivery(sink: sink, readAtEntry: mode == TG_MONITOR_SECCOMP)
+        let delivery = RecordDelivery()
+        delivery.sink = sink
+        delivery.argumentsReadAtEntry = mode == TG_MONITOR_SECCOMP
         sink.jobStarted(pid: pid, job: job, timestamp: BootClock.now())
         _ = tg_monitor_release(monitor)
 
-        let context = Unmanaged.passUnretained(delivery).toOpaque()
+        let context = delivery.context
         var cancelSent = false
         while summary().finished == 0 {
-            let polled = tg_monitor_poll(monitor, 20, deliverMonitorRecord, context)
+            let polled = tg_monitor_poll(monitor, 20, RecordDelivery.handler, context)
             if polled < 0 { break }
             let cancelled = supervisor.forwardSignals(to: pid, mainRunning: summary().main_ended == 0)
             if cancelled, !cancelSent {
@@ -66,34 +68,6 @@ struct MonitorRun {
         return CaptureResult(outcome: outcome, coverage: coverage)
     }
 
-}
-
-/// Carries records from the C stream reader to the sink.
-private final class MonitorDelivery {
-    let sink: CaptureSink
-    /// Seccomp reads arguments at syscall entry.
-    let readAtEntry: Bool
-    var events: UInt64 = 0
-    var malformed: UInt64 = 0
-
-    init(sink: CaptureSink, readAtEntry: Bool) {
-        self.sink = sink
-        self.readAtEntry = readAtEntry
-    }
-}
-
-private let deliverMonitorRecord: tg_record_handler = { context, bytes, size in
-    guard let context, let bytes else { return 0 }
-    let delivery = Unmanaged<MonitorDelivery>.fromOpaque(context).takeUnretainedValue()
-    do {
-        var event = try RawRecordParser.parse(UnsafeRawBufferPointer(start: bytes, count: size))
-        if delivery.readAtEntry, event.kind == .syscall { event.flags.insert(.argsReadAtEntry) }
-        delivery.events += 1
-        delivery.sink.receive(event)
-    } catch {
-        delivery.malformed += 1
-    }
-    return 0
 }
 
 extension MonitorRun {

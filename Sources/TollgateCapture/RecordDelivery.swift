@@ -1,0 +1,40 @@
+import CTollgate
+import TollgateEvents
+
+/// Carries `struct tg_record`s from a backend's C reader to the current sink, the same way for
+/// every backend: parse, normalise, count, hand on. Malformed records are counted, never fatal.
+final class RecordDelivery {
+    private static let execSyscalls = Set(SyscallTable.numbers(forNames: ["execve", "execveat"]))
+
+    var sink: CaptureSink?
+    /// Learns the job's processes from fork and exit records, when the backend needs it.
+    var tree: JobTree?
+    /// The backend reads arguments at syscall entry (seccomp).
+    var argumentsReadAtEntry = false
+    private(set) var events: UInt64 = 0
+    private(set) var malformed: UInt64 = 0
+
+    /// The C callback; its context is an unretained `RecordDelivery`.
+    static let handler: tg_record_handler = { context, bytes, size in
+        guard let context, let bytes else { return 0 }
+        Unmanaged<RecordDelivery>.fromOpaque(context).takeUnretainedValue()
+            .deliver(UnsafeRawBufferPointer(start: bytes, count: size))
+        return 0
+    }
+
+    var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer) {
+        guard var event = try? RawRecordParser.parse(bytes) else {
+            malformed += 1
+            return
+        }
+        // A successful exec returns into the new image: its registers no longer hold the
+        // call's arguments, and the exec record already tells it. Told once, by every backend.
+        if event.kind == .syscall, event.returnValue == 0, Self.execSyscalls.contains(event.syscall) { return }
+        if argumentsReadAtEntry, event.kind == .syscall { event.flags.insert(.argsReadAtEntry) }
+        events += 1
+        tree?.observe(event)
+        sink?.receive(event)
+    }
+}

@@ -68,6 +68,8 @@ public struct Event {
     public let bootTimeOffset: UInt64
     /// Passwd/group lookups.
     public let users: UserDatabase
+    /// Field values already computed for this event (shared with the decoder's other events).
+    public let values: EventValueCache
 
     /// `evt.type`.
     public var name: String { info.name }

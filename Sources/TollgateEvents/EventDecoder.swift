@@ -18,6 +18,8 @@ public final class EventDecoder {
     /// The table and the number index of `arch`, held here so the hot path skips global lookups.
     private let table: [SyscallInfo] = SyscallTable.all
     private let numberIndex: [Int16]
+    /// Shared by every event this decoder makes (values are stamped with `evt.num`).
+    private let valueCache = EventValueCache()
 
     public init(
         arch: Architecture = .native, users: UserDatabase = UserDatabase(), bootTimeOffset: UInt64 = 0,
@@ -101,7 +103,7 @@ public final class EventDecoder {
         return Event(
             number: eventCount, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
-            users: users)
+            users: users, values: valueCache)
     }
 
     /// The event type of a record: its syscall, or the lifecycle event it stands for.

@@ -102,10 +102,19 @@ struct RulesBenchCommand: ParsableCommand {
     @Option(name: .long, help: "Events to evaluate.")
     var events = 2_000_000
 
+    @Option(name: .long, help: "Also list the N rules whose conditions cost the most per event.")
+    var costliest = 0
+
     func run() throws {
         let result = files.load()
         guard let ruleSet = result.ruleSet else { throw ExitCode(65) }
         print("rules: \(ruleSet.rules.count) (\(ruleSet.rules.filter(\.enabled).count) enabled)")
-        print(EngineBenchmark.run(Engine(ruleSet), events: events).report)
+        let engine = Engine(ruleSet)
+        print(EngineBenchmark.run(engine, events: events).report)
+        guard costliest > 0 else { return }
+        print("costliest conditions (ns per event of the mix, in context):")
+        for (rule, nanoseconds) in EngineBenchmark.ruleCosts(engine).prefix(costliest) {
+            print(String(format: "%8.1f  ", nanoseconds) + rule)
+        }
     }
 }

@@ -171,6 +171,35 @@ struct MatcherTests {
         #expect(GlobMatcher(Array(pattern.utf8)).matches(Array(value.utf8)) == expected)
     }
 
+    @Test("iglob folds ASCII case on both sides", arguments: [
+        ("*/.AWS/credentials", "/home/u/.aws/CREDENTIALS", true), ("/Home/*", "/home/x", true),
+        ("*.conf", "/etc/X.CONFX", false),
+    ])
+    func iglob(_ pattern: String, _ value: String, _ expected: Bool) {
+        #expect(GlobMatcher(Array(pattern.utf8), caseFold: true).matches(Array(value.utf8)) == expected)
+    }
+
+    @Test("the segment matcher agrees with backtracking on 20,000 random star patterns")
+    func globSegmentsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("ab/.".utf8)
+        func word(_ length: Int, extra: [UInt8] = []) -> [UInt8] {
+            (0..<length).map { _ in (alphabet + extra).randomElement(using: &generator)! }
+        }
+        var disagreements: [String] = []
+        for _ in 0..<20_000 {
+            let pattern = word(Int.random(in: 0...7, using: &generator), extra: [UInt8(ascii: "*"), UInt8(ascii: "*")])
+            let value = word(Int.random(in: 0...10, using: &generator))
+            for fold in [false, true] {
+                let matcher = GlobMatcher(pattern, caseFold: fold)
+                if matcher.matches(value) != matcher.matchesByBacktracking(value) {
+                    disagreements.append("\(String(decoding: pattern, as: UTF8.self)) ~ \(String(decoding: value, as: UTF8.self))")
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
     @Test("pmatch matches whole path components", arguments: [
         ("/tmp/hello", true), ("/tmp/hello/x", true), ("/tmp/hello_world", false), ("/tmp", false),
         ("/var/lib/a/cache", true), ("/var/lib/a/cachex", false), ("/opt/x", false),

@@ -125,6 +125,15 @@ package enum RightHandSide: Sendable, Hashable, CustomStringConvertible {
     /// A transformer (a field comparison).
     case transformer(Operand)
 
+    /// The constant values of a `value` or `list` side; nil for field comparisons.
+    package var constants: [String]? {
+        switch self {
+        case .value(let value): return [value]
+        case .list(let values): return values
+        case .fieldValue, .transformer: return nil
+        }
+    }
+
     package var description: String {
         switch self {
         case .value(let value):

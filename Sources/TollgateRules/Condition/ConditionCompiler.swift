@@ -1,10 +1,7 @@
 import TollgateEvents
 
 /// A compiled condition: true when the event matches.
-package typealias EventPredicate = @Sendable (Event, MacroMemo) -> Bool
-
-/// A single check: reads fields of the event only.
-package typealias LeafPredicate = @Sendable (Event) -> Bool
+package typealias EventPredicate = @Sendable (Event) -> Bool
 
 /// A field or condition that does not compile (LOAD_ERR_COMPILE_CONDITION or LOAD_UNKNOWN_FIELD).
 package struct CompileFailure: Error, Sendable {
@@ -22,7 +19,7 @@ package struct ConditionCompiler {
     /// Deprecated fields used, with where.
     package private(set) var deprecatedFields: [(String, SourceLocation)] = []
 
-    /// Compiled macros shared by every rule of a load, each with a memo slot.
+    /// Compiled macros shared by every rule of a load.
     package let macros: MacroCompilationCache
 
     package init(registry: FieldRegistry = .shared, macros: MacroCompilationCache = MacroCompilationCache()) {
@@ -38,17 +35,15 @@ package struct ConditionCompiler {
             return try combine(children[...], conjunction: false)
         case .not(let child, _):
             let inner = try compile(child)
-            return { !inner($0, $1) }
+            return { !inner($0) }
         case .identifier(let name, let location):
             throw CompileFailure(message: "Undefined macro '\(name)' used in filter.", location: location, code: .validate)
         case .macro(let name, let body, _):
             return try compileMacro(name, body)
         case .unary(let operand, _, let location):
-            let leaf = try typedAccessor(operand, at: location).exists
-            return { event, _ in leaf(event) }
+            return try typedAccessor(operand, at: location).exists
         case .binary(let operand, let op, let rhs, let location):
-            let leaf = try compileBinary(operand, op, rhs, at: location)
-            return { event, _ in leaf(event) }
+            return try compileBinary(operand, op, rhs, at: location)
         }
     }
 
@@ -64,15 +59,8 @@ package struct ConditionCompiler {
         uncapturedFields = []
         deprecatedFields = []
         let inner = try compile(body)
-        let slot = macros.slotCount
-        macros.slotCount += 1
-        let memoized: EventPredicate = { event, memo in
-            let known = memo.values[slot]
-            if known != 0 { return known == 2 }
-            let result = inner(event, memo)
-            memo.values[slot] = result ? 2 : 1
-            return result
-        }
+        let slot = EvaluationSlots.macro(body.description)
+        let memoized: EventPredicate = { event in event.values.result(slot, event: event.number) { inner(event) } }
         macros.compiled[name] = MacroCompilationCache.Entry(
             predicate: memoized, uncapturedFields: uncapturedFields, deprecatedFields: deprecatedFields)
         uncapturedFields.formUnion(before.0)
@@ -89,14 +77,14 @@ package struct ConditionCompiler {
         if children.count == 2 {
             let left = try compile(children[children.startIndex])
             let right = try compile(children[children.startIndex + 1])
-            if conjunction { return { left($0, $1) && right($0, $1) } }
-            return { left($0, $1) || right($0, $1) }
+            if conjunction { return { left($0) && right($0) } }
+            return { left($0) || right($0) }
         }
         let middle = children.startIndex + children.count / 2
         let left = try combine(children[children.startIndex..<middle], conjunction: conjunction)
         let right = try combine(children[middle..<children.endIndex], conjunction: conjunction)
-        if conjunction { return { left($0, $1) && right($0, $1) } }
-        return { left($0, $1) || right($0, $1) }
+        if conjunction { return { left($0) && right($0) } }
+        return { left($0) || right($0) }
     }
 
     // MARK: - Operands
@@ -122,11 +110,16 @@ package struct ConditionCompiler {
             if rightHandSide, definition.flags.contains(.noRightHandSide) {
                 throw CompileFailure(message: "field '\(resolved.written)' cannot be used on the right-hand side", location: location, code: .compileCondition)
             }
-            let accessor: FieldAccessor
+            var accessor: FieldAccessor
             do {
                 accessor = try definition.bind(resolved.argument)
             } catch {
                 throw CompileFailure(message: error.message, location: location, code: .compileCondition)
+            }
+            // Many rules read the same string fields of one event: compute each once per event.
+            if case .string(let get) = accessor {
+                let slot = EvaluationSlots.field(resolved.written)
+                accessor = .string { event in event.values.string(slot, event: event.number) { get(event) } }
             }
             return TypedAccessor(accessor, type: definition.type, name: resolved.written, flags: definition.flags)
         case .transformer(let name, let arguments, let argument):
@@ -207,7 +200,7 @@ package struct ConditionCompiler {
 
     // MARK: - Binary checks
 
-    private mutating func compileBinary(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> LeafPredicate {
+    private mutating func compileBinary(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> EventPredicate {
         if case .field("evt.type", nil) = operand, op.modifier == nil, let predicate = try eventTypeCheck(op, rhs, at: location) {
             return predicate
         }
@@ -227,13 +220,8 @@ package struct ConditionCompiler {
     }
 
     /// `evt.type = X`, `!= X`, `in (…)`: checked against the dense event-type id.
-    private func eventTypeCheck(_ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> LeafPredicate? {
-        let names: [String]
-        switch rhs {
-        case .value(let value): names = [value]
-        case .list(let values): names = values
-        default: return nil
-        }
+    private func eventTypeCheck(_ op: BinaryOperator, _ rhs: RightHandSide, at location: SourceLocation) throws(CompileFailure) -> EventPredicate? {
+        guard let names = rhs.constants else { return nil }
         guard [.equal, .doubleEqual, .notEqual, .in, .intersects].contains(op.base) else { return nil }
         var member = [Bool](repeating: false, count: SyscallTable.all.count)
         for name in names {

@@ -5,7 +5,7 @@ enum ConstantComparison {
     typealias BytesPredicate = @Sendable (ArraySlice<UInt8>) -> Bool
 
     static func compile(_ lhs: TypedAccessor, _ op: BinaryOperator, values: [String], isList: Bool,
-                        at location: SourceLocation) throws(CompileFailure) -> LeafPredicate {
+                        at location: SourceLocation) throws(CompileFailure) -> EventPredicate {
         func fail(_ message: String) -> CompileFailure { CompileFailure(message: message, location: location, code: .compileCondition) }
         switch lhs.kind {
         case .string(let get):

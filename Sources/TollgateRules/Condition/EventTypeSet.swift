@@ -67,18 +67,12 @@ package enum EventTypeSet: Sendable, Equatable {
     }
 
     /// A concrete set for `evt.type` and provably-false `evt.num` leaves, else nil.
-    private static func leafSet(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide) -> EventTypeSet? {
+    static func leafSet(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide) -> EventTypeSet? {
         guard op.modifier == nil, case .field(let name, nil) = operand else { return nil }
         if name == "evt.num", op.base == .equal || op.base == .doubleEqual, case .value(let value) = rhs, UInt64(value) == 0 {
             return EventTypeSet.none
         }
-        guard name == "evt.type" else { return nil }
-        let values: [String]
-        switch rhs {
-        case .value(let value): values = [value]
-        case .list(let list): values = list
-        default: return nil
-        }
+        guard name == "evt.type", let values = rhs.constants else { return nil }
         switch op.base {
         case .equal, .doubleEqual: return .some(Set(values.prefix(1)))
         case .notEqual: return .allExcept(Set(values.prefix(1)))

@@ -3,7 +3,7 @@ import TollgateEvents
 /// Compiles `field op val(field)` / `field op transformer(...)`: both sides read per event.
 enum FieldComparison {
     static func compile(_ lhs: TypedAccessor, _ op: BinaryOperator, _ rhs: TypedAccessor,
-                        at location: SourceLocation) throws(CompileFailure) -> LeafPredicate {
+                        at location: SourceLocation) throws(CompileFailure) -> EventPredicate {
         func fail(_ message: String) -> CompileFailure { CompileFailure(message: message, location: location, code: .compileCondition) }
         guard op.modifier == nil else { throw fail("modifiers cannot be used with a field on the right-hand side") }
         switch (lhs.kind, rhs.kind) {

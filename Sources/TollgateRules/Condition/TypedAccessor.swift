@@ -22,7 +22,7 @@ package struct TypedAccessor: Sendable {
     }
 
     /// `exists`: the field extracted a value.
-    package var exists: LeafPredicate {
+    package var exists: EventPredicate {
         switch kind {
         case .string(let f): return { f($0) != nil }
         case .integer(let f): return { f($0) != nil }

@@ -24,6 +24,22 @@ public struct CompiledRule: Sendable {
     package var predicate: EventPredicate
     package var output: CompiledOutput
     package var eventTypeIDs: [EventType]?
+    /// `predicate` specialized to each of `eventTypeIDs` (where specializing changed it).
+    package var specialized: [SpecializedPredicate] = []
+
+    /// The predicate to evaluate for events of `type`.
+    package func predicate(for type: EventType) -> (predicate: EventPredicate, never: Bool) {
+        if let match = specialized.first(where: { $0.type == type }) { return (match.predicate, match.never) }
+        return (predicate, false)
+    }
+}
+
+/// A rule's condition compiled for one event type, with what the type decides folded away.
+package struct SpecializedPredicate: Sendable {
+    package var type: EventType
+    package var predicate: EventPredicate
+    /// The condition can never match this type (folded to false).
+    package var never: Bool
 }
 
 /// The result of loading rules files: the compiled rules in definition order.
@@ -33,9 +49,6 @@ public struct RuleSet: Sendable {
     public var requiredEngineVersion: SemanticVersion?
     /// `required_plugin_versions` entries, by plugin name (not enforced: tollgate loads no plugins).
     public var requiredPlugins: [String: String]
-
-    /// Memo slots the rules' shared macros need per evaluated event.
-    package var memoSlots = 0
 
     public init(rules: [CompiledRule], requiredEngineVersion: SemanticVersion? = nil, requiredPlugins: [String: String] = [:]) {
         self.rules = rules

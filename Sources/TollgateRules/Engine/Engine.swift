@@ -7,51 +7,74 @@ public final class Engine: Sendable {
     /// Syscall names the enabled rules can match, for the capture side to filter in the kernel.
     /// Every syscall when some rule can match any event type.
     public let neededSyscalls: Set<String>
-    /// Rules per event type id. Class slots: calling a predicate loads one field instead of
-    /// copying a `CompiledRule` out of an array.
-    private let index: [[Slot]]
+    /// Positions in `ruleSet.rules` of the enabled rules each event type can match, in order.
+    private let candidates: [[Int]]
+    /// Per event type, every candidate rule's predicate in one closure tree: an event costs one
+    /// call from this array (which retains and releases the closure), not one per rule.
+    private let dispatch: [RuleDispatch]
 
-    private final class Slot: Sendable {
-        let position: Int
-        let predicate: EventPredicate
-        init(_ position: Int, _ predicate: @escaping EventPredicate) {
-            self.position = position
-            self.predicate = predicate
-        }
-    }
+    /// Appends the positions of the matching rules to the list, in definition order.
+    private typealias RuleDispatch = @Sendable (Event, inout [Int]) -> Void
 
     public init(_ ruleSet: RuleSet) {
         self.ruleSet = ruleSet
-        var index = [[Int]](repeating: [], count: SyscallTable.all.count)
+        var candidates = [[Int]](repeating: [], count: SyscallTable.all.count)
         var needed: Set<String> = []
         for (position, rule) in ruleSet.rules.enumerated() where rule.enabled {
             if let types = rule.eventTypeIDs {
-                for type in types { index[Int(type.rawValue)].append(position) }
+                for type in types { candidates[Int(type.rawValue)].append(position) }
             } else {
-                for slot in index.indices { index[slot].append(position) }
+                for slot in candidates.indices { candidates[slot].append(position) }
             }
         }
-        for (slot, rules) in index.enumerated() where !rules.isEmpty {
+        for (slot, rules) in candidates.enumerated() where !rules.isEmpty {
             let info = SyscallTable.all[slot]
             if info.x86_64 != nil || info.arm64 != nil { needed.insert(info.name) }
         }
-        let slots = ruleSet.rules.enumerated().map { Slot($0.offset, $0.element.predicate) }
-        self.index = index.map { $0.map { slots[$0] } }
+        self.candidates = candidates
+        self.dispatch = candidates.indices.map { slot in
+            let type = EventType(rawValue: UInt16(slot))
+            let live = candidates[slot].filter { !ruleSet.rules[$0].predicate(for: type).never }
+            return Self.dispatch(live[...], ruleSet.rules, type)
+        }
         self.neededSyscalls = needed
+    }
+
+    /// A balanced tree of two-way closures over the rules at `positions` (depth log2 n). The
+    /// predicates are read from `CompiledRule`s, never from a generic container, which would
+    /// hold them at maximal abstraction and put a thunk copying the `Event` in every call.
+    private static func dispatch(_ positions: ArraySlice<Int>, _ rules: [CompiledRule], _ type: EventType) -> RuleDispatch {
+        switch positions.count {
+        case 0:
+            return { _, _ in }
+        case 1:
+            let position = positions[positions.startIndex]
+            let predicate = rules[position].predicate(for: type).predicate
+            return { event, matches in if predicate(event) { matches.append(position) } }
+        default:
+            let middle = positions.startIndex + positions.count / 2
+            let first = dispatch(positions[..<middle], rules, type)
+            let second = dispatch(positions[middle...], rules, type)
+            return { event, matches in
+                first(event, &matches)
+                second(event, &matches)
+            }
+        }
     }
 
     /// The enabled rules that can match events of this type, in definition order.
     public func rules(for type: EventType) -> [CompiledRule] {
-        index[Int(type.rawValue)].map { ruleSet.rules[$0.position] }
+        candidates[Int(type.rawValue)].map { ruleSet.rules[$0] }
     }
 
     /// Every enabled rule that matches the event. Evaluate before decoding the next event:
     /// fields read the process and fd state as it is now.
-    public func evaluate(_ event: borrowing Event) -> [Finding] {
+    public func evaluate(_ event: Event) -> [Finding] {
+        var matched: [Int] = []
+        dispatch[Int(event.type.rawValue)](event, &matched)
         var findings: [Finding] = []
-        let memo = MacroMemo(count: ruleSet.memoSlots)
-        for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) {
-            let rule = ruleSet.rules[slot.position]
+        for position in matched {
+            let rule = ruleSet.rules[position]
             findings.append(Finding(
                 rule: rule.name, priority: rule.priority, output: rule.output.render(event),
                 outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
@@ -61,16 +84,20 @@ public final class Engine: Sendable {
         return findings
     }
 
+    /// Positions in `ruleSet.rules` of the enabled rules that can match this event type.
+    package func candidatePositions(for type: EventType) -> [Int] {
+        candidates[Int(type.rawValue)]
+    }
+
     /// Whether one rule's condition matches (benchmarks, tests).
     package func ruleMatches(_ rule: CompiledRule, _ event: Event) -> Bool {
-        rule.predicate(event, MacroMemo(count: ruleSet.memoSlots))
+        rule.predicate(for: event.type).predicate(event)
     }
 
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
-    public func matchCount(_ event: borrowing Event) -> Int {
-        var count = 0
-        let memo = MacroMemo(count: ruleSet.memoSlots)
-        for slot in index[Int(event.type.rawValue)] where slot.predicate(event, memo) { count += 1 }
-        return count
+    public func matchCount(_ event: Event) -> Int {
+        var matched: [Int] = []
+        dispatch[Int(event.type.rawValue)](event, &matched)
+        return matched.count
     }
 }

@@ -140,6 +140,6 @@ enum EventFields {
 
     /// Exact bytes for string-like values, Falco's rendering for the rest.
     static func render(_ value: EventValue) -> ByteString {
-        value.byteString ?? ByteString(value.rendered)
+        value.byteString ?? RenderedFlags.bytes(value) ?? ByteString(value.rendered)
     }
 }

@@ -1,6 +1,11 @@
 /// `fnmatch(pattern, value, flags)` over bytes with flags 0 or `FNM_CASEFOLD`: `*` matches any
 /// run (including `/` and leading dots), `?` one byte, `[...]` a class with ranges and `!`/`^`
-/// negation, `\` escapes the next byte. Iterative with single-star backtracking: O(n·m).
+/// negation, `\` escapes the next byte.
+///
+/// Patterns made of literals and stars only (nearly all in rulesets: `*/.aws/credentials`,
+/// `/home/*/.ssh/*`) match by their literal segments: an anchored prefix, an anchored suffix
+/// and the middle segments found leftmost in order, which is exact for such patterns and
+/// linear. Others use iterative single-star backtracking: O(n·m).
 package struct GlobMatcher: Sendable {
     private enum Token: Sendable {
         case literal(UInt8)
@@ -11,6 +16,17 @@ package struct GlobMatcher: Sendable {
 
     private let tokens: [Token]
     private let caseFold: Bool
+    /// The literal runs between stars, when the pattern has no `?` or class.
+    private let segments: Segments?
+
+    /// A star-and-literal pattern: `head*middle[0]*...*tail` (head/tail empty when the pattern
+    /// starts/ends with a star; `starred` false for a pattern without any star).
+    private struct Segments: Sendable {
+        var head: [UInt8]
+        var middle: [[UInt8]]
+        var tail: [UInt8]
+        var starred: Bool
+    }
 
     package init(_ pattern: [UInt8], caseFold: Bool = false) {
         self.caseFold = caseFold
@@ -42,6 +58,21 @@ package struct GlobMatcher: Sendable {
             }
         }
         self.tokens = tokens
+        self.segments = Self.segments(tokens)
+    }
+
+    private static func segments(_ tokens: [Token]) -> Segments? {
+        var runs: [[UInt8]] = [[]]
+        for token in tokens {
+            switch token {
+            case .literal(let byte): runs[runs.count - 1].append(byte)
+            case .star: runs.append([])
+            case .any, .set: return nil
+            }
+        }
+        if runs.count == 1 { return Segments(head: runs[0], middle: [], tail: [], starred: false) }
+        return Segments(head: runs[0], middle: runs.dropFirst().dropLast().filter { !$0.isEmpty },
+                        tail: runs[runs.count - 1], starred: true)
     }
 
     private static func parseSet(_ p: [UInt8], from start: Int, caseFold: Bool) -> (Token, Int)? {
@@ -91,7 +122,49 @@ package struct GlobMatcher: Sendable {
         }
     }
 
-    package func matches<C: RandomAccessCollection>(_ value: C) -> Bool where C.Element == UInt8, C.Index == Int {
+    package func matches(_ value: ArraySlice<UInt8>) -> Bool {
+        guard let segments else { return matchesByBacktracking(value) }
+        return value.withUnsafeBufferPointer { matches(segments, $0) }
+    }
+
+    package func matches(_ value: [UInt8]) -> Bool { matches(value[...]) }
+
+    private func matches(_ pattern: Segments, _ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        let head = pattern.head, tail = pattern.tail
+        guard pattern.starred else { return value.count == head.count && equal(value, at: 0, head) }
+        guard value.count >= head.count + tail.count, equal(value, at: 0, head),
+            equal(value, at: value.count - tail.count, tail)
+        else { return false }
+        var start = head.count
+        let end = value.count - tail.count
+        for segment in pattern.middle {
+            guard let found = firstOffset(of: segment, in: value, from: start, to: end) else { return false }
+            start = found + segment.count
+        }
+        return true
+    }
+
+    private func equal(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, _ literal: [UInt8]) -> Bool {
+        var i = 0
+        while i < literal.count {
+            let byte = caseFold ? Self.lower(value[offset + i]) : value[offset + i]
+            if byte != literal[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private func firstOffset(of literal: [UInt8], in value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var offset = start
+        while offset + literal.count <= end {
+            if equal(value, at: offset, literal) { return offset }
+            offset += 1
+        }
+        return nil
+    }
+
+    /// The general matcher (any pattern), also the reference the segment matcher is tested against.
+    package func matchesByBacktracking<C: RandomAccessCollection>(_ value: C) -> Bool where C.Element == UInt8, C.Index == Int {
         var t = 0
         var v = value.startIndex
         var starToken = -1

@@ -6,8 +6,10 @@ struct RuleCompilation {
     private(set) var diagnostics: [Diagnostic] = []
     private var usedLists: Set<String> = []
     private var substitution = ListSubstitution(lists: [])
-    /// Macros compiled once and shared by all rules, with their memo slots.
+    /// Macros compiled once and shared by all rules.
     let macroCache = MacroCompilationCache()
+    /// The same, for the conditions specialized to one event type (by type name).
+    private var specializedMacroCaches: [String: MacroCompilationCache] = [:]
 
     init(collector: RuleCollector) {
         self.collector = collector
@@ -139,7 +141,27 @@ struct RuleCompilation {
             name: rule.name, description: rule.desc, priority: rule.priority, tags: rule.tags.sorted(), source: rule.source,
             enabled: rule.enabled, location: rule.location, eventTypes: names, condition: expanded.description,
             outputTemplate: rule.output.value, uncapturedFields: compiler.uncapturedFields.sorted(),
-            predicate: predicate, output: output, eventTypeIDs: names?.compactMap { EventType(named: $0) })
+            predicate: predicate, output: output, eventTypeIDs: names?.compactMap { EventType(named: $0) },
+            specialized: (names ?? []).compactMap { specialize(expanded, for: $0) })
+    }
+
+    private static let alwaysTrue: EventPredicate = { (_: Event) -> Bool in true }
+    private static let alwaysFalse: EventPredicate = { (_: Event) -> Bool in false }
+
+    /// The condition compiled for one of its event types, with what that type decides folded
+    /// away; nil when it stays the general predicate. Diagnostics come from the general compile.
+    private mutating func specialize(_ expanded: ConditionNode, for typeName: String) -> SpecializedPredicate? {
+        guard let type = EventType(named: typeName) else { return nil }
+        switch ConditionSpecialization.specialize(expanded, for: typeName) {
+        case .constant(let value):
+            return SpecializedPredicate(type: type, predicate: value ? Self.alwaysTrue : Self.alwaysFalse, never: !value)
+        case .node(let node):
+            let cache = specializedMacroCaches[typeName] ?? MacroCompilationCache()
+            specializedMacroCaches[typeName] = cache
+            var compiler = ConditionCompiler(macros: cache)
+            guard let predicate = try? compiler.compile(node) else { return nil }
+            return SpecializedPredicate(type: type, predicate: predicate, never: false)
+        }
     }
 
     /// Unknown fields and event types are skipped with a warning under `skip-if-unknown-filter`.

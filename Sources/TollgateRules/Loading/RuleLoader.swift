@@ -55,8 +55,7 @@ public struct RuleLoader: Sendable {
         }
         var plugins: [String: String] = [:]
         for requirement in collector.pluginRequirements { plugins[requirement.name] = requirement.version }
-        var ruleSet = RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins)
-        ruleSet.memoSlots = compilation.macroCache.slotCount
+        let ruleSet = RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins)
         return LoadResult(ruleSet: ruleSet, diagnostics: diagnostics)
     }
 }

@@ -83,4 +83,44 @@ struct EvaluationSharingTests {
         #expect(EvaluationSlots.macro("(fd.num >= 1)") != a)
         #expect(EvaluationSlots.field("fd.name") == EvaluationSlots.field("fd.name"))
     }
+
+    /// Conditions whose runs of checks on one field are grouped, each with a reference whose
+    /// runs are broken by a check that does not change its value (`evt.num = 0` is never true).
+    static let groupedConditions = [
+        ("fd.name startswith /etc or fd.name glob \"*/.ssh/*\" or fd.name = /tmp/x",
+         "fd.name startswith /etc or evt.num = 0 or fd.name glob \"*/.ssh/*\" or evt.num = 0 or fd.name = /tmp/x"),
+        ("not fd.name startswith /etc and not fd.name contains ssh",
+         "not fd.name startswith /etc and not evt.num = 0 and not fd.name contains ssh"),
+        ("fd.name contains a and fd.name endswith .c", "fd.name contains a and not evt.num = 0 and fd.name endswith .c"),
+        ("not fd.name = /tmp/x or not fd.name startswith /tmp",
+         "not fd.name = /tmp/x or evt.num = 0 or not fd.name startswith /tmp"),
+        ("proc.name in (sh, bash) or proc.name startswith ma", "proc.name in (sh, bash) or evt.num = 0 or proc.name startswith ma"),
+        ("fd.num = 3 or fd.num = 4", "fd.num = 3 or evt.num = 0 or fd.num = 4"),
+    ]
+
+    @Test("runs of checks on one field mean what the checks mean one by one, also on unknown fields")
+    func sameFieldRuns() throws {
+        var yaml = ""
+        for (index, (grouped, reference)) in Self.groupedConditions.enumerated() {
+            for (kind, condition) in [("grouped", grouped), ("reference", reference)] {
+                yaml += "- rule: \(kind) \(index)\n  desc: d\n  condition: evt.type in (openat, execve) and (\(condition))\n  output: o\n  priority: WARNING\n"
+            }
+        }
+        let result = TestSupport.load(yaml)
+        let engine = Engine(try #require(result.ruleSet, "\(result.diagnostics)"))
+        let script = EventScript()
+        var events = [try #require(script.spawn(200, exe: "/usr/bin/make", argv: ["make"]))]
+        for (fd, path) in [(3, "/etc/passwd"), (4, "/home/u/.ssh/id"), (5, "/tmp/x"), (6, "/src/a.c"), (7, "/tmp/y")] {
+            events.append(try #require(script.open(200, ByteString(path), fd: Int64(fd))))
+        }
+        var fired = 0
+        for event in events {
+            let names = Set(engine.evaluate(event).map(\.rule))
+            fired += names.count
+            for index in Self.groupedConditions.indices {
+                #expect(names.contains("grouped \(index)") == names.contains("reference \(index)"), "condition \(index) on \(event.name) #\(event.number)")
+            }
+        }
+        #expect(fired > 10)
+    }
 }

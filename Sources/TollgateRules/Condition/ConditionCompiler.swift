@@ -68,23 +68,57 @@ package struct ConditionCompiler {
         return memoized
     }
 
-    /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n).
+    /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n), with
+    /// runs of checks on one string field read once (`SameFieldChecks`). A chain of one or two
+    /// items compiles here without further frames: nesting depth costs stack on small threads.
     ///
     /// Compiled closures are never stored in arrays: a generic container holds functions at
     /// maximal abstraction, and every call through it would copy the `Event` in a thunk.
-    private mutating func combine(_ children: ArraySlice<ConditionNode>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
-        if children.count == 1, let only = children.first { return try compile(only) }
-        if children.count == 2 {
-            let left = try compile(children[children.startIndex])
-            let right = try compile(children[children.startIndex + 1])
-            if conjunction { return { left($0) && right($0) } }
-            return { left($0) || right($0) }
+    mutating func combine(_ children: ArraySlice<ConditionNode>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
+        let items = Self.chainItems(children)
+        guard items.count <= 2 else { return try combine(items[...], conjunction: conjunction) }
+        // Two optionals, not an array (see above).
+        var first: EventPredicate?
+        var second: EventPredicate?
+        for item in items {
+            let predicate: EventPredicate
+            switch item {
+            case .node(let node): predicate = try compile(node)
+            case .sameField(let operand, let negated, let checks):
+                predicate = try compileSameField(operand, negated: negated, checks, conjunction: conjunction)
+            }
+            if first == nil { first = predicate } else { second = predicate }
         }
-        let middle = children.startIndex + children.count / 2
-        let left = try combine(children[children.startIndex..<middle], conjunction: conjunction)
-        let right = try combine(children[middle..<children.endIndex], conjunction: conjunction)
+        guard let left = first else { throw CompileFailure(message: "empty condition", location: children.first?.location ?? SourceLocation(file: "", line: 0, column: 0), code: .compileCondition) }
+        guard let right = second else { return left }
         if conjunction { return { left($0) && right($0) } }
         return { left($0) || right($0) }
+    }
+
+    mutating func combine(_ items: ArraySlice<ChainItem>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
+        let left: EventPredicate
+        let right: EventPredicate
+        switch items.count {
+        case 1:
+            return try compile(items[items.startIndex], conjunction: conjunction)
+        case 2:
+            left = try compile(items[items.startIndex], conjunction: conjunction)
+            right = try compile(items[items.startIndex + 1], conjunction: conjunction)
+        default:
+            let middle = items.startIndex + items.count / 2
+            left = try combine(items[items.startIndex..<middle], conjunction: conjunction)
+            right = try combine(items[middle..<items.endIndex], conjunction: conjunction)
+        }
+        if conjunction { return { left($0) && right($0) } }
+        return { left($0) || right($0) }
+    }
+
+    private mutating func compile(_ item: ChainItem, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
+        switch item {
+        case .node(let node): return try compile(node)
+        case .sameField(let operand, let negated, let checks):
+            return try compileSameField(operand, negated: negated, checks, conjunction: conjunction)
+        }
     }
 
     // MARK: - Operands

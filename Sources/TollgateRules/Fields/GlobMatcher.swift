@@ -144,20 +144,28 @@ package struct GlobMatcher: Sendable {
         return true
     }
 
+    @inline(__always)
     private func equal(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, _ literal: [UInt8]) -> Bool {
-        var i = 0
-        while i < literal.count {
-            let byte = caseFold ? Self.lower(value[offset + i]) : value[offset + i]
-            if byte != literal[i] { return false }
-            i += 1
+        literal.withUnsafeBufferPointer { literal in
+            var i = 0
+            if caseFold {
+                while i < literal.count, Self.lower(value[offset + i]) == literal[i] { i += 1 }
+            } else {
+                while i < literal.count, value[offset + i] == literal[i] { i += 1 }
+            }
+            return i == literal.count
         }
-        return true
     }
 
+    /// The leftmost offset in `start..<end` where `literal` occurs: a scan for its first byte,
+    /// then a comparison of the rest.
     private func firstOffset(of literal: [UInt8], in value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        let first = literal[0]
         var offset = start
-        while offset + literal.count <= end {
-            if equal(value, at: offset, literal) { return offset }
+        let last = end - literal.count
+        while offset <= last {
+            let byte = caseFold ? Self.lower(value[offset]) : value[offset]
+            if byte == first, equal(value, at: offset, literal) { return offset }
             offset += 1
         }
         return nil

@@ -7,21 +7,32 @@
 /// (one per field spelling, one per macro body) and the storage grows on first use. Not
 /// thread-safe, like the decoder: evaluate an event on the task that decoded it.
 public final class EventValueCache {
-    private struct Entry {
+    @usableFromInline
+    struct Entry {
         /// The `evt.num` the value belongs to; 0 (never an event number) when empty.
-        var event: UInt64
-        var value: ByteString?
+        @usableFromInline var event: UInt64
+        @usableFromInline var value: ByteString?
+        @usableFromInline init(event: UInt64, value: ByteString?) {
+            self.event = event
+            self.value = value
+        }
     }
 
-    private struct Result {
-        var event: UInt64
-        var value: Bool
+    @usableFromInline
+    struct Result {
+        @usableFromInline var event: UInt64
+        @usableFromInline var value: Bool
+        @usableFromInline init(event: UInt64, value: Bool) {
+            self.event = event
+            self.value = value
+        }
     }
 
-    private var entries: UnsafeMutablePointer<Entry>
-    private var capacity: Int
-    private var results: UnsafeMutablePointer<Result>
-    private var resultCapacity: Int
+    // Inlined into the rule engine's field and macro closures: a hit is a load and a compare.
+    @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    @usableFromInline var capacity: Int
+    @usableFromInline var results: UnsafeMutablePointer<Result>
+    @usableFromInline var resultCapacity: Int
 
     public init() {
         capacity = 16
@@ -39,10 +50,14 @@ public final class EventValueCache {
     }
 
     /// The result of `slot` (a macro) for event `number`, computed by `compute` unless known.
-    @inline(__always)
+    @inlinable
     public func result(_ slot: Int, event number: UInt64, _ compute: () -> Bool) -> Bool {
         if slot < resultCapacity, results[slot].event == number { return results[slot].value }
-        let value = compute()
+        return store(slot, event: number, compute())
+    }
+
+    @usableFromInline
+    func store(_ slot: Int, event number: UInt64, _ value: Bool) -> Bool {
         if slot >= resultCapacity {
             (results, resultCapacity) = Self.grow(results, resultCapacity, toHold: slot, empty: Result(event: 0, value: false))
         }
@@ -51,10 +66,14 @@ public final class EventValueCache {
     }
 
     /// The value of `slot` for event `number`, computed by `compute` unless already known.
-    @inline(__always)
+    @inlinable
     public func string(_ slot: Int, event number: UInt64, _ compute: () -> ByteString?) -> ByteString? {
         if slot < capacity, entries[slot].event == number { return entries[slot].value }
-        let value = compute()
+        return store(slot, event: number, compute())
+    }
+
+    @usableFromInline
+    func store(_ slot: Int, event number: UInt64, _ value: ByteString?) -> ByteString? {
         if slot >= capacity { (entries, capacity) = Self.grow(entries, capacity, toHold: slot, empty: Entry(event: 0, value: nil)) }
         entries[slot] = Entry(event: number, value: value)
         return value

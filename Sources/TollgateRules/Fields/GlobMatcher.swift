@@ -24,6 +24,9 @@ package struct GlobMatcher: Sendable {
     private struct Segments: Sendable {
         var head: [UInt8]
         var middle: [[UInt8]]
+        /// Per middle segment, the index of the byte scanned for: the first that is not `/` or
+        /// `.`, which every path is full of (`*/.aws/sso/cache/*` scans for the `a`).
+        var anchors: [Int]
         var tail: [UInt8]
         var starred: Bool
     }
@@ -70,9 +73,10 @@ package struct GlobMatcher: Sendable {
             case .any, .set: return nil
             }
         }
-        if runs.count == 1 { return Segments(head: runs[0], middle: [], tail: [], starred: false) }
-        return Segments(head: runs[0], middle: runs.dropFirst().dropLast().filter { !$0.isEmpty },
-                        tail: runs[runs.count - 1], starred: true)
+        if runs.count == 1 { return Segments(head: runs[0], middle: [], anchors: [], tail: [], starred: false) }
+        let middle = runs.dropFirst().dropLast().filter { !$0.isEmpty }
+        let anchors = middle.map { segment in segment.firstIndex { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ".") } ?? 0 }
+        return Segments(head: runs[0], middle: middle, anchors: anchors, tail: runs[runs.count - 1], starred: true)
     }
 
     private static func parseSet(_ p: [UInt8], from start: Int, caseFold: Bool) -> (Token, Int)? {
@@ -137,8 +141,8 @@ package struct GlobMatcher: Sendable {
         else { return false }
         var start = head.count
         let end = value.count - tail.count
-        for segment in pattern.middle {
-            guard let found = firstOffset(of: segment, in: value, from: start, to: end) else { return false }
+        for (segment, anchor) in zip(pattern.middle, pattern.anchors) {
+            guard let found = firstOffset(of: segment, anchor: anchor, in: value, from: start, to: end) else { return false }
             start = found + segment.count
         }
         return true
@@ -157,15 +161,15 @@ package struct GlobMatcher: Sendable {
         }
     }
 
-    /// The leftmost offset in `start..<end` where `literal` occurs: a scan for its first byte,
-    /// then a comparison of the rest.
-    private func firstOffset(of literal: [UInt8], in value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        let first = literal[0]
+    /// The leftmost offset in `start..<end` where `literal` occurs: a scan for its byte at
+    /// `anchor`, then a comparison of the whole.
+    private func firstOffset(of literal: [UInt8], anchor: Int, in value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        let wanted = literal[anchor]
         var offset = start
         let last = end - literal.count
         while offset <= last {
-            let byte = caseFold ? Self.lower(value[offset]) : value[offset]
-            if byte == first, equal(value, at: offset, literal) { return offset }
+            let byte = caseFold ? Self.lower(value[offset + anchor]) : value[offset + anchor]
+            if byte == wanted, equal(value, at: offset, literal) { return offset }
             offset += 1
         }
         return nil

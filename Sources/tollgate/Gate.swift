@@ -39,12 +39,14 @@ final class Gate: CaptureSink {
     }
 
     func receive(_ raw: RawEvent) {
-        guard let event = decoder.decode(raw) else { return }
-        for finding in engine.evaluate(event) {
-            let reported = ReportFinding(finding, event: event, hostname: hostname)
-            findingCount += 1
-            if findings.count < Self.keptFindingsLimit { findings.append(reported) }
-            onFinding(reported)
+        // The closure form: the event never travels in an Optional (see `EventDecoder`).
+        decoder.decode(raw) { event in
+            for finding in engine.evaluate(event) {
+                let reported = ReportFinding(finding, event: event, hostname: hostname)
+                findingCount += 1
+                if findings.count < Self.keptFindingsLimit { findings.append(reported) }
+                onFinding(reported)
+            }
         }
     }
 }

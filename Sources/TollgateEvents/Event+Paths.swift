@@ -64,27 +64,42 @@ extension Event {
     /// symlink) the source and target. `raw` variants are the paths as passed.
     public var fsPath: FilesystemPaths? {
         let indexes = info.fsPathParameters
+        guard indexes.name != nil || (indexes.source != nil && indexes.target != nil) else { return nil }
+        return FilesystemPaths(
+            name: fsPath(.name), nameRaw: fsPath(.nameRaw), source: fsPath(.source), sourceRaw: fsPath(.sourceRaw),
+            target: fsPath(.target), targetRaw: fsPath(.targetRaw))
+    }
+
+    /// One `fs.path.*` value, computing only that one (rules read a single part per check).
+    public func fsPath(_ part: FilesystemPaths.Part) -> ByteString? {
+        let indexes = info.fsPathParameters
         if let source = indexes.source, let target = indexes.target {
-            return FilesystemPaths(
-                name: nil, nameRaw: nil,
-                source: absolutePath(parameterAt: source), sourceRaw: argument(at: source)?.byteString,
-                target: absolutePath(parameterAt: target), targetRaw: argument(at: target)?.byteString)
+            switch part {
+            case .name, .nameRaw: return nil
+            case .source: return absolutePath(parameterAt: source)
+            case .sourceRaw: return argument(at: source)?.byteString
+            case .target: return absolutePath(parameterAt: target)
+            case .targetRaw: return argument(at: target)?.byteString
+            }
         }
         guard let single = indexes.name else { return nil }
-        let resolved: ByteString?
-        if let fd, fd.type == .file || fd.type == .directory, case .open = info.effect {
-            resolved = fd.path
-        } else {
-            resolved = absolutePath(parameterAt: single)
+        switch part {
+        case .name:
+            if let fd, fd.type == .file || fd.type == .directory, case .open = info.effect { return fd.path }
+            return absolutePath(parameterAt: single)
+        case .nameRaw: return argument(at: single)?.byteString
+        case .source, .sourceRaw, .target, .targetRaw: return nil
         }
-        return FilesystemPaths(
-            name: resolved, nameRaw: argument(at: single)?.byteString,
-            source: nil, sourceRaw: nil, target: nil, targetRaw: nil)
     }
 }
 
 /// The `fs.path.*` values of one event.
 public struct FilesystemPaths: Sendable, Equatable {
+    /// One of the values, for `Event.fsPath(_:)`.
+    public enum Part: Sendable {
+        case name, nameRaw, source, sourceRaw, target, targetRaw
+    }
+
     public let name: ByteString?
     public let nameRaw: ByteString?
     public let source: ByteString?

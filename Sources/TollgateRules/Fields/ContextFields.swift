@@ -21,12 +21,12 @@ enum ContextFields {
     ]
 
     static let paths: [FieldDefinition] = [
-        FieldDefinition("fs.path.name", .charbuf, "For any event type that deals with a filesystem path, the path the file syscall is operating on.", .string { $0.fsPath?.name }),
-        FieldDefinition("fs.path.nameraw", .charbuf, "The path the file syscall is operating on, as passed.", .string { $0.fsPath?.nameRaw }),
-        FieldDefinition("fs.path.source", .charbuf, "For source/target syscalls (rename, link, symlink), the source path.", .string { $0.fsPath?.source }),
-        FieldDefinition("fs.path.sourceraw", .charbuf, "The source path, as passed.", .string { $0.fsPath?.sourceRaw }),
-        FieldDefinition("fs.path.target", .charbuf, "For source/target syscalls (rename, link, symlink), the target path.", .string { $0.fsPath?.target }),
-        FieldDefinition("fs.path.targetraw", .charbuf, "The target path, as passed.", .string { $0.fsPath?.targetRaw }),
+        FieldDefinition("fs.path.name", .charbuf, "For any event type that deals with a filesystem path, the path the file syscall is operating on.", .string { $0.fsPath(.name) }),
+        FieldDefinition("fs.path.nameraw", .charbuf, "The path the file syscall is operating on, as passed.", .string { $0.fsPath(.nameRaw) }),
+        FieldDefinition("fs.path.source", .charbuf, "For source/target syscalls (rename, link, symlink), the source path.", .string { $0.fsPath(.source) }),
+        FieldDefinition("fs.path.sourceraw", .charbuf, "The source path, as passed.", .string { $0.fsPath(.sourceRaw) }),
+        FieldDefinition("fs.path.target", .charbuf, "For source/target syscalls (rename, link, symlink), the target path.", .string { $0.fsPath(.target) }),
+        FieldDefinition("fs.path.targetraw", .charbuf, "The target path, as passed.", .string { $0.fsPath(.targetRaw) }),
     ]
 
     static func onHost(_ event: Event) -> Bool { event.process.containerID == "host" }

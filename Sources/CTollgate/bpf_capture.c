@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct tg_capture {
     struct bpf_link *links[MAX_LINKS];
     size_t link_count;
     struct ring_buffer *ring;
+    int per_syscall;       /* the syscall-exit program is on per-syscall tracepoints */
     int tracked_fd;
     int drops_fd;
     tg_record_handler handler;
@@ -216,6 +218,7 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
             continue;
         if (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, mode)) {
             step = "attaching the per-syscall tracepoints";
+            self->per_syscall = 1;
             if ((err = attach_per_syscall(self, program, hooks)))
                 goto fail;
             step = "bpf_program__attach";
@@ -308,15 +311,64 @@ uint64_t tg_capture_drops(const struct tg_capture *capture)
     return total;
 }
 
+static int compare_ints(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Releasing a per-syscall tracepoint's perf event waits for RCU grace periods under the
+ * kernel's event_mutex, one event after the other (~70 ms each here: 4.5 s for 60 syscalls).
+ * A forked child that keeps only the links' descriptors takes that wait off the gate's path:
+ * this process drops its references at once, then the child exits and the kernel releases
+ * the events. Returns the pipe end whose closing lets the child go, or -1 (then the closes
+ * wait here). The child is not reaped: it ends as a zombie of this short-lived process. */
+static int release_in_background(const struct tg_capture *capture)
+{
+    int kept[MAX_LINKS + 1], count = 0, gate[2];
+    if (pipe2(gate, O_CLOEXEC) != 0)
+        return -1;
+    for (size_t i = 0; i < capture->link_count; i++)
+        kept[count++] = bpf_link__fd(capture->links[i]);
+    kept[count++] = gate[0];
+    qsort(kept, (size_t)count, sizeof(int), compare_ints);
+    pid_t child = fork();
+    if (child == 0) {
+        /* Only async-signal-safe calls in the child of a threaded process. Closing everything
+         * else keeps no caller's pipe open (a reader waiting for end of file would wait too). */
+        unsigned int next = 0;
+        for (int i = 0; i < count; i++) {
+            if (kept[i] < 0)
+                continue;
+            if ((unsigned int)kept[i] > next)
+                syscall(SYS_close_range, next, (unsigned int)kept[i] - 1, 0);
+            next = (unsigned int)kept[i] + 1;
+        }
+        syscall(SYS_close_range, next, ~0U, 0);
+        char byte;
+        while (read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+        _exit(0);
+    }
+    close(gate[0]);
+    if (child < 0) {
+        close(gate[1]);
+        return -1;
+    }
+    return gate[1];
+}
+
 void tg_capture_close(struct tg_capture *capture)
 {
     if (!capture)
         return;
+    int holder = capture->per_syscall ? release_in_background(capture) : -1;
     ring_buffer__free(capture->ring);
     for (size_t i = 0; i < capture->link_count; i++)
         bpf_link__destroy(capture->links[i]);
     bpf_object__close(capture->object);
     free(capture);
+    if (holder >= 0)
+        close(holder);
 }
 
 static int count_record(void *context, const void *record, size_t size)

@@ -32,6 +32,17 @@ struct EBPFHooksEndToEndTests {
         #expect(stderr.contains(expected), "\(stderr)")
     }
 
+    /// Releasing ~60 per-syscall tracepoints takes the kernel ~4.5 s here; the gate must not
+    /// wait for it, nor keep its output pipes open meanwhile (this read waits for their end).
+    @Test func perSyscallHooksDoNotDelayTheGatesExit() throws {
+        let start = Date()
+        let outcome = try RulesetGateRun.execute(["run", "--backend", "ebpf", "--", "/bin/true"],
+                                                 environment: ["TOLLGATE_EBPF_HOOKS": "per-syscall"])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(outcome.status == 0)
+        #expect(elapsed < 3, "tollgate run took \(elapsed) s")
+    }
+
     @Test func anUnknownHookSettingStopsTheRun() throws {
         let outcome = try RulesetGateRun.execute(["run", "--backend", "ebpf", "--", "/bin/true"],
                                                  environment: ["TOLLGATE_EBPF_HOOKS": "fexit"])

@@ -106,6 +106,14 @@ static void append_name(char *list, size_t size, const char *name)
     snprintf(list + used, size - used, "%s%s", used ? " " : "", name);
 }
 
+/* Whether syscall `name` (a tracepoint name) has an exit tracepoint in tracefs. */
+static int has_exit_tracepoint(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof(path), SYSCALL_EVENTS "/sys_exit_%s", name);
+    return access(path, F_OK) == 0;
+}
+
 int tg_choose_hooks(struct tg_hooks *hooks)
 {
     if (!hooks || hooks->mode == TG_HOOKS_RAW_TRACEPOINT)
@@ -122,12 +130,9 @@ int tg_choose_hooks(struct tg_hooks *hooks)
         snprintf(hooks->fallback, sizeof(hooks->fallback), "this kernel has no per-syscall tracepoints (%s)",
                  SYSCALL_EVENTS);
     } else {
-        for (const char *const *name = hooks->syscalls; name && *name; name++) {
-            char path[256];
-            snprintf(path, sizeof(path), SYSCALL_EVENTS "/sys_exit_%s", *name);
-            if (access(path, F_OK) != 0)
+        for (const char *const *name = hooks->syscalls; name && *name; name++)
+            if (!has_exit_tracepoint(*name))
                 append_name(hooks->untraced, sizeof(hooks->untraced), *name);
-        }
         if (hooks->mode == TG_HOOKS_PER_SYSCALL || !hooks->untraced[0])
             return TG_HOOKS_PER_SYSCALL;
         /* Hooking the others only would lose these syscalls: the raw tracepoint sees them. */
@@ -150,12 +155,10 @@ static int is_syscall_exit(const struct bpf_program *program, int mode)
 static int attach_per_syscall(struct tg_capture *self, struct bpf_program *program, const struct tg_hooks *hooks)
 {
     for (const char *const *name = hooks->syscalls; name && *name; name++) {
+        if (!has_exit_tracepoint(*name))
+            continue; /* listed in hooks->untraced */
         char event[128];
         snprintf(event, sizeof(event), "sys_exit_%s", *name);
-        char path[256];
-        snprintf(path, sizeof(path), SYSCALL_EVENTS "/%s", event);
-        if (access(path, F_OK) != 0)
-            continue; /* listed in hooks->untraced */
         if (self->link_count == MAX_LINKS)
             return E2BIG;
         struct bpf_link *link = bpf_program__attach_tracepoint(program, "syscalls", event);

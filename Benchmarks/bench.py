@@ -28,7 +28,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--workloads", default=",".join(workloads_module.GENERATORS),
                         help="comma-separated subset of: " + ", ".join(workloads_module.GENERATORS))
     parser.add_argument("--configs", default=",".join(configs_module.ALL),
-                        help="comma-separated subset of: " + ", ".join(configs_module.ALL))
+                        help="comma-separated subset of: " + ", ".join(configs_module.KNOWN))
     for size in dataclasses.fields(workloads_module.Sizes):
         parser.add_argument("--" + size.name.replace("_", "-"), type=type(size.default) if size.type != "str" else str,
                             help=f"workload size (default {size.default})")
@@ -52,7 +52,7 @@ def main() -> int:
     names = [name for name in options.workloads.split(",") if name]
     wanted = [name for name in options.configs.split(",") if name]
     unknown = [name for name in names if name not in workloads_module.GENERATORS] + \
-              [name for name in wanted if name not in configs_module.ALL]
+              [name for name in wanted if name not in configs_module.KNOWN]
     if unknown:
         print(f"error: unknown workload or configuration {', '.join(repr(n) for n in unknown)}", file=sys.stderr)
         return 64

@@ -63,7 +63,7 @@ class Config:
     @property
     def has_summary(self) -> bool:
         """tollgate run ends with its summary line (bench-floor does not)."""
-        return self.is_tollgate and self.name != "floor"
+        return self.is_tollgate and not self.name.startswith("floor")
 
     def command(self, job: list[str]) -> list[str]:
         if self.bpftrace_program is not None:
@@ -116,6 +116,7 @@ def _bpftrace_program(scratch: Path) -> str:
 def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> list[Config]:
     """The configurations named in `names`, in that order."""
     gate = [str(tollgate), "run"]
+    per_syscall = ["env", "TOLLGATE_EBPF_HOOKS=per-syscall"]
     tollgate_statuses = (0, 3)  # 3: blocking findings or drops, reported in their own columns
     strace = shutil.which("strace")
     bpftrace = shutil.which("bpftrace")
@@ -131,6 +132,12 @@ def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> 
                                      True, tollgate_statuses),
         "floor": lambda: Config("floor", "eBPF floor (empty programs)",
                                 [str(tollgate), "bench-floor", "--"], True, (0,)),
+        # The eBPF backend's syscall hooks forced per syscall (auto keeps the raw tracepoint
+        # where a rule's syscall has no exit tracepoint); `env` execs, so the pid is tollgate's.
+        "ebpf-per-syscall": lambda: Config("ebpf-per-syscall", "tollgate eBPF, per-syscall hooks",
+                                           [*per_syscall, *gate, "--backend", "ebpf", "--"], True, tollgate_statuses),
+        "floor-per-syscall": lambda: Config("floor-per-syscall", "eBPF floor, per-syscall hooks",
+                                            [*per_syscall, str(tollgate), "bench-floor", "--"], True, (0,)),
         "strace": lambda: Config("strace", "strace -f",
                                  [strace or "strace", "-f", "-o", "/dev/null"],
                                  unavailable=None if strace else "strace is not installed"),
@@ -147,3 +154,5 @@ def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> 
 
 
 ALL = ["ebpf", "ebpf-falco", "floor", "ptrace", "seccomp", "strace", "strace-seccomp", "bpftrace"]
+# Accepted by --configs but not run by default: the per-syscall hooks compared with auto's.
+KNOWN = ALL + ["ebpf-per-syscall", "floor-per-syscall"]

@@ -5,20 +5,26 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-enum { MAX_LINKS = 8 };
+/* The per-syscall tracepoints' folder in tracefs, where libbpf reads each event's id. */
+#define SYSCALL_EVENTS "/sys/kernel/tracing/events/syscalls"
+
+enum { MAX_LINKS = TG_MAX_SYSCALLS + 8 };
 
 struct tg_capture {
     struct bpf_object *object;
     struct bpf_link *links[MAX_LINKS];
     size_t link_count;
     struct ring_buffer *ring;
+    int per_syscall;       /* the syscall-exit program is on per-syscall tracepoints */
     int tracked_fd;
     int drops_fd;
     tg_record_handler handler;
@@ -93,13 +99,84 @@ static int deliver(void *capture, void *data, size_t size)
     return self->handler(self->context, data, size);
 }
 
+/* Appends `name` to the space-separated list `list` of `size` bytes. */
+static void append_name(char *list, size_t size, const char *name)
+{
+    size_t used = strnlen(list, size);
+    snprintf(list + used, size - used, "%s%s", used ? " " : "", name);
+}
+
+/* Whether syscall `name` (a tracepoint name) has an exit tracepoint in tracefs. */
+static int has_exit_tracepoint(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof(path), SYSCALL_EVENTS "/sys_exit_%s", name);
+    return access(path, F_OK) == 0;
+}
+
+int tg_choose_hooks(struct tg_hooks *hooks)
+{
+    if (!hooks || hooks->mode == TG_HOOKS_RAW_TRACEPOINT)
+        return TG_HOOKS_RAW_TRACEPOINT;
+    hooks->untraced[0] = hooks->fallback[0] = 0;
+    int err = 0;
+    if (access(SYSCALL_EVENTS, F_OK) != 0 && access("/sys/kernel/tracing/events", F_OK) != 0 &&
+        mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) != 0) {
+        err = errno;
+        snprintf(hooks->fallback, sizeof(hooks->fallback), "tracefs cannot be mounted on /sys/kernel/tracing: %s",
+                 strerror(err));
+    } else if (access(SYSCALL_EVENTS, F_OK) != 0) {
+        err = ENOENT;
+        snprintf(hooks->fallback, sizeof(hooks->fallback), "this kernel has no per-syscall tracepoints (%s)",
+                 SYSCALL_EVENTS);
+    } else {
+        for (const char *const *name = hooks->syscalls; name && *name; name++)
+            if (!has_exit_tracepoint(*name))
+                append_name(hooks->untraced, sizeof(hooks->untraced), *name);
+        if (hooks->mode == TG_HOOKS_PER_SYSCALL || !hooks->untraced[0])
+            return TG_HOOKS_PER_SYSCALL;
+        /* Hooking the others only would lose these syscalls: the raw tracepoint sees them. */
+        snprintf(hooks->fallback, sizeof(hooks->fallback), "no exit tracepoint for %s on this kernel", hooks->untraced);
+        hooks->untraced[0] = 0;
+        return TG_HOOKS_RAW_TRACEPOINT;
+    }
+    return hooks->mode == TG_HOOKS_AUTO ? TG_HOOKS_RAW_TRACEPOINT : -err;
+}
+
+/* The object's syscall-exit program for `mode`, by section name. */
+static int is_syscall_exit(const struct bpf_program *program, int mode)
+{
+    const char *section = bpf_program__section_name(program);
+    return strcmp(section, mode == TG_HOOKS_PER_SYSCALL ? "tracepoint" : "tp_btf/sys_exit") == 0;
+}
+
+/* Attaches `program` (the per-syscall one) to the exit tracepoint of each wanted syscall that
+ * has one. Returns 0 or an errno. */
+static int attach_per_syscall(struct tg_capture *self, struct bpf_program *program, const struct tg_hooks *hooks)
+{
+    for (const char *const *name = hooks->syscalls; name && *name; name++) {
+        if (!has_exit_tracepoint(*name))
+            continue; /* listed in hooks->untraced */
+        char event[128];
+        snprintf(event, sizeof(event), "sys_exit_%s", *name);
+        if (self->link_count == MAX_LINKS)
+            return E2BIG;
+        struct bpf_link *link = bpf_program__attach_tracepoint(program, "syscalls", event);
+        if (!link)
+            return errno ? errno : EINVAL;
+        self->links[self->link_count++] = link;
+    }
+    return 0;
+}
+
 struct tg_capture *tg_capture_open(const void *object, size_t size, const struct tg_capture_config *config,
-                                   tg_record_handler handler, void *context, char *error, size_t error_size)
+                                   struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error,
+                                   size_t error_size)
 {
     last_libbpf_line[0] = 0;
     libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
     struct tg_capture *self = calloc(1, sizeof(*self));
-    int err = 0;
+    int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
     const char *step = "allocating";
     if (!self) {
         err = ENOMEM;
@@ -108,12 +185,27 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
     self->handler = handler;
     self->context = context;
 
+    step = "choosing the syscall hooks";
+    mode = tg_choose_hooks(hooks);
+    if (mode < 0) {
+        err = -mode;
+        snprintf(last_libbpf_line, sizeof(last_libbpf_line), "%s", hooks->fallback);
+        goto fail;
+    }
     LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
     step = "bpf_object__open_mem";
     self->object = bpf_object__open_mem(object, size, &opts);
     if (!self->object) {
         err = errno ? errno : EINVAL;
         goto fail;
+    }
+    struct bpf_program *program;
+    bpf_object__for_each_program(program, self->object)
+    {
+        /* The other mode's syscall-exit program is neither loaded nor attached. */
+        int other = mode == TG_HOOKS_PER_SYSCALL ? TG_HOOKS_RAW_TRACEPOINT : TG_HOOKS_PER_SYSCALL;
+        if (is_syscall_exit(program, other))
+            bpf_program__set_autoload(program, false);
     }
     step = "writing the capture configuration";
     if (config && (err = -set_config(self->object, config)))
@@ -123,9 +215,18 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         goto fail;
 
     step = "bpf_program__attach";
-    struct bpf_program *program;
     bpf_object__for_each_program(program, self->object)
     {
+        if (!bpf_program__autoload(program))
+            continue;
+        if (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, mode)) {
+            step = "attaching the per-syscall tracepoints";
+            self->per_syscall = 1;
+            if ((err = attach_per_syscall(self, program, hooks)))
+                goto fail;
+            step = "bpf_program__attach";
+            continue;
+        }
         if (self->link_count == MAX_LINKS) {
             err = E2BIG;
             goto fail;
@@ -146,6 +247,8 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         err = errno ? errno : EINVAL;
         goto fail;
     }
+    if (hooks)
+        hooks->mode = mode;
     libbpf_set_print(previous);
     return self;
 
@@ -153,6 +256,21 @@ fail:
     describe(error, error_size, step, err);
     tg_capture_close(self);
     libbpf_set_print(previous);
+    if (hooks && hooks->mode == TG_HOOKS_AUTO && mode == TG_HOOKS_PER_SYSCALL) {
+        /* The per-syscall hooks failed to load or attach: the raw tracepoint takes over. */
+        struct tg_hooks fallback = *hooks;
+        fallback.mode = TG_HOOKS_RAW_TRACEPOINT;
+        struct tg_capture *retried = tg_capture_open(object, size, config, &fallback, handler, context, error, error_size);
+        if (retried) {
+            hooks->mode = TG_HOOKS_RAW_TRACEPOINT;
+            hooks->untraced[0] = 0;
+            snprintf(hooks->fallback, sizeof(hooks->fallback), "the per-syscall tracepoints failed: %s",
+                     error_size ? error : strerror(err));
+            if (error_size)
+                error[0] = 0;
+        }
+        return retried;
+    }
     errno = err;
     return NULL;
 }
@@ -196,15 +314,64 @@ uint64_t tg_capture_drops(const struct tg_capture *capture)
     return total;
 }
 
+static int compare_ints(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Releasing a per-syscall tracepoint's perf event waits for RCU grace periods under the
+ * kernel's event_mutex, one event after the other (~70 ms each here: 4.5 s for 60 syscalls).
+ * A forked child that keeps only the links' descriptors takes that wait off the gate's path:
+ * this process drops its references at once, then the child exits and the kernel releases
+ * the events. Returns the pipe end whose closing lets the child go, or -1 (then the closes
+ * wait here). The child is not reaped: it ends as a zombie of this short-lived process. */
+static int release_in_background(const struct tg_capture *capture)
+{
+    int kept[MAX_LINKS + 1], count = 0, gate[2];
+    if (pipe2(gate, O_CLOEXEC) != 0)
+        return -1;
+    for (size_t i = 0; i < capture->link_count; i++)
+        kept[count++] = bpf_link__fd(capture->links[i]);
+    kept[count++] = gate[0];
+    qsort(kept, (size_t)count, sizeof(int), compare_ints);
+    pid_t child = fork();
+    if (child == 0) {
+        /* Only async-signal-safe calls in the child of a threaded process. Closing everything
+         * else keeps no caller's pipe open (a reader waiting for end of file would wait too). */
+        unsigned int next = 0;
+        for (int i = 0; i < count; i++) {
+            if (kept[i] < 0)
+                continue;
+            if ((unsigned int)kept[i] > next)
+                syscall(SYS_close_range, next, (unsigned int)kept[i] - 1, 0);
+            next = (unsigned int)kept[i] + 1;
+        }
+        syscall(SYS_close_range, next, ~0U, 0);
+        char byte;
+        while (read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+        _exit(0);
+    }
+    close(gate[0]);
+    if (child < 0) {
+        close(gate[1]);
+        return -1;
+    }
+    return gate[1];
+}
+
 void tg_capture_close(struct tg_capture *capture)
 {
     if (!capture)
         return;
+    int holder = capture->per_syscall ? release_in_background(capture) : -1;
     ring_buffer__free(capture->ring);
     for (size_t i = 0; i < capture->link_count; i++)
         bpf_link__destroy(capture->links[i]);
     bpf_object__close(capture->object);
     free(capture);
+    if (holder >= 0)
+        close(holder);
 }
 
 static int count_record(void *context, const void *record, size_t size)
@@ -215,16 +382,19 @@ static int count_record(void *context, const void *record, size_t size)
     return 0;
 }
 
-void tg_bpf_probe(const void *object, size_t size, struct tg_bpf_probe_result *result)
+void tg_bpf_probe(const void *object, size_t size, int mode, struct tg_bpf_probe_result *result)
 {
     memset(result, 0, sizeof(*result));
+    static const char *const probed[] = {"getppid", NULL};
+    result->hooks.mode = mode;
+    result->hooks.syscalls = probed;
     static struct tg_capture_config config;
     memset(&config, 0, sizeof(config));
     config.wanted_syscalls[SYS_getppid / 64] |= 1ULL << (SYS_getppid % 64);
     config.wakeup_bytes = 1;
 
     struct tg_capture *capture =
-        tg_capture_open(object, size, &config, count_record, &result->records, result->message, sizeof(result->message));
+        tg_capture_open(object, size, &config, &result->hooks, count_record, &result->records, result->message, sizeof(result->message));
     if (!capture) {
         int err = errno;
         if (strncmp(result->message, "bpf_program__attach", 19) == 0)

@@ -7,6 +7,12 @@ public protocol CaptureBackend: AnyObject {
     /// has exited (killing stragglers after `grace`), and returns what happened and what the
     /// backend could see.
     func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult
+    /// How it hooks in, when the kind does not say it all (eBPF: which syscall tracepoints).
+    var mechanism: String? { get }
+}
+
+extension CaptureBackend {
+    public var mechanism: String? { nil }
 }
 
 /// Receives what a backend captures, on the thread that runs the backend, in order.
@@ -29,6 +35,8 @@ public struct CaptureCoverage: Sendable, Equatable {
     public var malformed: UInt64 = 0
     /// Things this backend does not observe at all, in words.
     public var blindSpots: [String] = []
+    /// Syscalls the run asked for that this backend could not hook here (named in `blindSpots`).
+    public var untracedSyscalls: Set<String> = []
 
     public init(backend: BackendKind) {
         self.backend = backend

@@ -10,6 +10,11 @@ public enum CaptureBackends {
     public struct Started {
         public let backend: CaptureBackend
         public let explanation: String
+
+        init(backend: CaptureBackend, explanation: String) {
+            self.backend = backend
+            self.explanation = explanation + (backend.mechanism.map { "; \($0)" } ?? "")
+        }
     }
 
     /// Starts `choice` for `syscallNames`. An explicit backend that cannot start is an error,

@@ -2,27 +2,28 @@ import CTollgate
 import Foundation
 import TollgateEvents
 
-/// The eBPF backend: the embedded capture program on the syscall-exit and process
-/// fork/exec/exit tracepoints, filtering in the kernel by process tree and syscall set.
+/// The eBPF backend: the embedded capture program on the syscall-exit tracepoints (per
+/// syscall when they attach, see `EBPFHooks`) and the process fork/exec/exit tracepoints,
+/// filtering in the kernel by process tree and syscall set.
 public final class EBPFBackend: CaptureBackend {
     public let kind = BackendKind.ebpf
     private var capture: OpaquePointer?
     private let delivery = RecordDelivery()
+    /// The syscall hooks in use.
+    package let hooks: EBPFHooks
 
     /// Loads and attaches the capture program for `syscallNames` (the rules' needs plus what
-    /// state tracking needs). Fails with the kernel's reason, e.g. missing privileges.
-    public init(syscallNames: Set<String>) throws(CaptureStartError) {
+    /// state tracking needs), with the syscall hooks `environment` asks for (`EBPFHooks`).
+    /// Fails with the kernel's reason, e.g. missing privileges.
+    public init(syscallNames: Set<String>,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         var config = BPFCaptureConfig.make(syscallNames: syscallNames)
-        var message = [CChar](repeating: 0, count: 512)
-        let context = delivery.context
-        let opened = EmbeddedBPF.capture.withUnsafeBytes { object in
-            tg_capture_open(object.baseAddress, object.count, &config, RecordDelivery.handler, context, &message, message.count)
-        }
-        guard let opened else {
-            throw CaptureStartError(backend: .ebpf, message: String(cString: message))
-        }
-        capture = opened
+        (capture, hooks) = try EBPFHooks.open(EmbeddedBPF.capture, config: &config, syscallNames: syscallNames,
+                                              handler: RecordDelivery.handler, context: delivery.context,
+                                              environment: environment)
     }
+
+    public var mechanism: String? { "syscalls through \(hooks.description)" }
 
     deinit {
         tg_capture_close(capture)
@@ -59,7 +60,8 @@ public final class EBPFBackend: CaptureBackend {
         coverage.blindSpots = [
             "syscalls outside the rules' and state tracking's set are filtered out in the kernel",
             "io_uring submissions are not seen as syscalls",
-        ]
+        ] + [hooks.blindSpot].compactMap { $0 }
+        coverage.untracedSyscalls = Set(hooks.untraced)
         return CaptureResult(outcome: supervisor.outcome(mainPid: launch.pid), coverage: coverage)
     }
 }

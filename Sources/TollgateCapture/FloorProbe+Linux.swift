@@ -1,17 +1,15 @@
 import CTollgate
 
-/// tollgate's tracepoints with empty programs attached: what a benchmark compares against
-/// to learn the cost this machine charges for merely enabling the hooks.
+/// tollgate's tracepoints with empty programs attached, the syscall-exit one in the same hook
+/// mode a capture of `syscallNames` would use: what a benchmark compares against to learn the
+/// cost this machine charges for merely enabling the hooks.
 package final class FloorProbe {
     private let attached: OpaquePointer
+    package let hooks: EBPFHooks
 
-    package init() throws(CaptureStartError) {
-        var message = [CChar](repeating: 0, count: 512)
-        let opened = EmbeddedBPF.floor.withUnsafeBytes { object in
-            tg_capture_open(object.baseAddress, object.count, nil, nil, nil, &message, message.count)
-        }
-        guard let opened else { throw CaptureStartError(backend: .ebpf, message: String(cString: message)) }
-        attached = opened
+    package init(syscallNames: Set<String>) throws(CaptureStartError) {
+        (attached, hooks) = try EBPFHooks.open(EmbeddedBPF.floor, config: nil, syscallNames: syscallNames,
+                                               handler: nil, context: nil)
     }
 
     deinit {

@@ -1,14 +1,16 @@
 import CTollgate
 import Foundation
+import TollgateEvents
 
 /// Probes this machine for `tollgate doctor` and backend selection by trying each mechanism.
 public enum MachineProbe {
     /// Runs every probe. Takes well under a second; each probe cleans up after itself.
-    public static func run() -> MachineReport {
+    /// `syscallNames` (a run's set) decides which syscall hooks the eBPF backend would pick.
+    public static func run(syscallNames: Set<String> = SyscallTable.stateSyscallNames) -> MachineReport {
         let (release, machine) = unameFields()
-        let bpf = probeBPF()
+        let bpf = probeBPF(syscallNames: syscallNames)
         let notify = check(tg_probe_seccomp_notify)
-        return MachineReport(
+        var report = MachineReport(
             kernelRelease: release,
             architecture: machine,
             userID: geteuid(),
@@ -23,6 +25,8 @@ public enum MachineProbe {
                 .flatMap(Capabilities.init(procStatus:))?.names) ?? [],
             cgroups: CgroupLayout(procMounts: (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? "")
         )
+        report.syscallHooks = bpf.hooks
+        return report
     }
 
     private static func unameFields() -> (release: String, machine: String) {
@@ -38,23 +42,41 @@ public enum MachineProbe {
             : ProbeCheck(ok: false, detail: "\(path) is missing or unreadable")
     }
 
-    private static func probeBPF() -> (loadAndAttach: ProbeCheck, ringBuffer: ProbeCheck) {
+    /// Loads the capture program with the syscall hooks `TOLLGATE_EBPF_HOOKS` asks for (auto by
+    /// default), then says which hooks a capture of `syscallNames` would get.
+    private static func probeBPF(syscallNames: Set<String>) -> (loadAndAttach: ProbeCheck, ringBuffer: ProbeCheck, hooks: ProbeCheck?) {
         var result = tg_bpf_probe_result()
-        EmbeddedBPF.capture.withUnsafeBytes { tg_bpf_probe($0.baseAddress, $0.count, &result) }
+        let mode: Int32
+        do {
+            mode = try EBPFHooks.requestedMode(ProcessInfo.processInfo.environment)
+        } catch {
+            let failed = ProbeCheck(ok: false, detail: error.message)
+            return (failed, ProbeCheck(ok: false, detail: "not tried: \(error.message)"), failed)
+        }
+        EmbeddedBPF.capture.withUnsafeBytes { tg_bpf_probe($0.baseAddress, $0.count, mode, &result) }
         let message = cString(result.message)
         if result.load_errno != 0 {
             let hint = result.load_errno == EPERM ? bpfPermissionHint() : ""
             return (ProbeCheck(ok: false, detail: message + hint),
-                    ProbeCheck(ok: false, detail: "not tried: loading failed"))
+                    ProbeCheck(ok: false, detail: "not tried: loading failed"), nil)
         }
         if result.attach_errno != 0 {
-            return (ProbeCheck(ok: false, detail: message), ProbeCheck(ok: false, detail: "not tried: attaching failed"))
+            return (ProbeCheck(ok: false, detail: message), ProbeCheck(ok: false, detail: "not tried: attaching failed"), nil)
+        }
+        var hooks = EBPFHooks(result.hooks)
+        if hooks.mode == .perSyscall {
+            do {
+                hooks = try EBPFHooks.choice(for: syscallNames)
+            } catch {
+                hooks.fallback = error.message
+            }
         }
         let attached = ProbeCheck(ok: true, detail: "loaded and attached to the syscall-exit and process fork/exec/exit tracepoints")
+        let hookCheck = ProbeCheck(ok: hooks.mode == .perSyscall, detail: hooks.description)
         if result.ringbuf_errno != 0 {
-            return (attached, ProbeCheck(ok: false, detail: message))
+            return (attached, ProbeCheck(ok: false, detail: message), hookCheck)
         }
-        return (attached, ProbeCheck(ok: true, detail: "\(result.records) records received"))
+        return (attached, ProbeCheck(ok: true, detail: "\(result.records) records received"), hookCheck)
     }
 
     private static func bpfPermissionHint() -> String {

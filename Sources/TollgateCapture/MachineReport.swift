@@ -10,6 +10,9 @@ public struct MachineReport: Codable, Equatable, Sendable {
     public var bpf: ProbeCheck
     /// A record travelled from the attached program through a BPF ring buffer.
     public var ringBuffer: ProbeCheck
+    /// Which syscall-exit hooks the eBPF backend gets here: ok for per-syscall tracepoints,
+    /// not ok for the raw tracepoint every syscall of the machine pays for. Nil: BPF failed.
+    public var syscallHooks: ProbeCheck?
     /// A child installed a seccomp filter and it acted.
     public var seccompFilter: ProbeCheck
     /// A child's notified syscall was answered with CONTINUE by this process.

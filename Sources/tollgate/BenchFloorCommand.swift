@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import TollgateCapture
+import TollgateEvents
 
 /// `tollgate bench-floor -- COMMAND` (hidden): runs the command as a plain child while
-/// tollgate's capture hooks are attached with empty BPF programs, so benchmarks can measure
-/// what merely enabling the hooks costs this machine. Exits with the command's status
+/// tollgate's capture hooks are attached with empty BPF programs (the syscall-exit one in the
+/// mode a run with the default rules would use, `TOLLGATE_EBPF_HOOKS` included), so benchmarks
+/// can measure what merely enabling the hooks costs this machine. Exits with the command's status
 /// (128+N after signal N), 69 when the hooks cannot be attached.
 struct BenchFloorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,8 +25,9 @@ struct BenchFloorCommand: ParsableCommand {
     func run() throws {
         let probe: FloorProbe
         do {
-            probe = try FloorProbe()
-        } catch {
+            let syscallNames = try RuleSources.engine(nil).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
+            probe = try FloorProbe(syscallNames: syscallNames)
+        } catch let error as CaptureStartError {
             Console(quiet: false).error(error.description)
             throw ExitStatus.noBackend
         }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import TollgateCapture
+import TollgateEvents
 
-/// `tollgate doctor`: probes what this machine lets tollgate do, and which backend `auto` picks.
+/// `tollgate doctor`: probes what this machine lets tollgate do, which backend `auto` picks and
+/// which syscall hooks the eBPF backend gets for the default rules.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -14,7 +16,8 @@ struct DoctorCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = MachineProbe.run()
+        let syscallNames = (try? RuleSources.engine(nil).0.neededSyscalls)?.union(SyscallTable.stateSyscallNames)
+        let report = MachineProbe.run(syscallNames: syscallNames ?? SyscallTable.stateSyscallNames)
         print(json ? try DoctorReportFormat.json(report) : DoctorReportFormat.table(report))
         if report.automaticBackend == nil { throw ExitStatus.noBackend }
     }
@@ -36,6 +39,7 @@ enum DoctorReportFormat {
             ("BTF", mark(report.btf)),
             ("BPF load + attach", mark(report.bpf)),
             ("BPF ring buffer", mark(report.ringBuffer)),
+            ("BPF syscall hooks", report.syscallHooks.map(mark) ?? "not tried: BPF failed"),
             ("seccomp filter", mark(report.seccompFilter)),
             ("seccomp notify", mark(report.seccompNotify)),
             ("notify sync wake-up", report.seccompSyncWakeUp ? "yes" : "no"),

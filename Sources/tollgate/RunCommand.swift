@@ -81,11 +81,12 @@ struct RunCommand: ParsableCommand {
         let reports = settings.reports
         let startTime = wallClockNow()
         let (engine, rules) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
+        let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
         let console = Console(quiet: quiet)
 
         let started: CaptureBackends.Started
         do {
-            started = try CaptureBackends.start(settings.backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames))
+            started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend
@@ -127,7 +128,8 @@ struct RunCommand: ParsableCommand {
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
                                notEvaluable: UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
-                                                                  deliverableSyscalls: nil)),
+                                                                  deliverableSyscalls: result.coverage.untracedSyscalls.isEmpty
+                                                                      ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls))),
             rules: rules, findings: gate.findings)
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }

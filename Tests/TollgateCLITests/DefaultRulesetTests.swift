@@ -290,7 +290,7 @@ enum RulesetGateRun {
 
     /// Runs `Tests/Fixtures/<job>` with a fresh scratch folder as `$1`; nil (with a printed
     /// reason) when the backend cannot run here.
-    static func run(job: String, backend: RulesetBackend) throws -> Outcome? {
+    static func run(job: String, backend: RulesetBackend, environment: [String: String] = [:]) throws -> Outcome? {
         let availability = backend.availability
         guard availability.available else {
             print("skipped \(job) under \(backend): backend unavailable: \(availability.reason)")
@@ -303,7 +303,7 @@ enum RulesetGateRun {
         let work = scratch.appendingPathComponent("job")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let outcome = try execute(["run", "--quiet", "--backend", backend.rawValue, "--json", json.path, "--",
-                                   "/bin/sh", RulesetFixtures.url(job).path, work.path])
+                                   "/bin/sh", RulesetFixtures.url(job).path, work.path], environment: environment)
         if outcome.status == 69 {
             print("skipped \(job) under \(backend): tollgate run exited 69 (no capture backend): \(outcome.stderr)")
             return nil
@@ -318,8 +318,8 @@ enum RulesetGateRun {
     }
 
     /// Runs the built `tollgate` with CI-specific variables removed, so the gate prints no
-    /// annotations and writes no step summary while under test.
-    static func execute(_ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: Data) {
+    /// annotations and writes no step summary while under test, and `overrides` set.
+    static func execute(_ arguments: [String], environment overrides: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: Data) {
         let process = Process()
         process.executableURL = TollgateBinary.url
         process.arguments = arguments
@@ -327,6 +327,7 @@ enum RulesetGateRun {
         for name in ["GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE", "CI_PROJECT_DIR", "TOLLGATE_WORKSPACE"] {
             environment[name] = nil
         }
+        environment.merge(overrides) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

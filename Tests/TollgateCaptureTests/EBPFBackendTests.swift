@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CTollgate
 import TollgateEvents
 @testable import TollgateCapture
 
@@ -30,8 +31,8 @@ final class RecordingSink: CaptureSink {
 struct EBPFBackendTests {
     static let names = SyscallTable.stateSyscallNames.union(["openat", "open", "getppid"])
 
-    func run(_ script: String, grace: Double = 10) throws -> (CaptureResult, RecordingSink) {
-        let backend = try EBPFBackend(syscallNames: Self.names)
+    func run(_ script: String, grace: Double = 10, hooks: String = "auto") throws -> (CaptureResult, RecordingSink) {
+        let backend = try EBPFBackend(syscallNames: Self.names, environment: [EBPFHooks.environmentVariable: hooks])
         let sink = RecordingSink()
         let job = JobSpec(command: ["/bin/sh", "-c", script], environment: ["PATH=/usr/bin:/bin", "TOLLGATE_TEST=1"],
                           workingDirectory: FileManager.default.currentDirectoryPath)
@@ -92,5 +93,81 @@ struct EBPFBackendTests {
         #expect(!SyscallTable.stateSyscallNames.contains("getppid"))
         #expect(sink.syscalls(named: "getppid").isEmpty, "sh calls getppid(), but it was not asked for")
         #expect(!sink.events.isEmpty)
+    }
+
+    // MARK: Syscall hooks
+
+    @Test func perSyscallTracepointsAreChosenWhenEverySyscallHasOne() throws {
+        let backend = try EBPFBackend(syscallNames: Self.names, environment: [:])
+        #expect(backend.hooks.mode == .perSyscall, "\(backend.hooks.description)")
+        #expect(backend.hooks.untraced.isEmpty)
+        #expect(backend.mechanism?.contains("syscalls:sys_exit_<name>") == true)
+    }
+
+    @Test func bothHooksDeliverTheSameRecords() throws {
+        let script = "cat /etc/hostname >/dev/null; ls /nonexistent-\(getpid()) 2>/dev/null; sh -c 'exit 4'"
+        func summary(_ hooks: String) throws -> [String] {
+            let (result, sink) = try run(script, hooks: hooks)
+            #expect(result.coverage.drops == 0)
+            let clone = SyscallTable.numbers(forNames: ["clone"]).first
+            // The launcher's fork returns in the job's first process before that is tracked,
+            // so whether its record arrives is a race in either mode.
+            let racing = { (event: RawEvent) in event.pid == sink.startedPid && event.syscall == clone }
+            return sink.events.filter { $0.kind == .syscall && !racing($0) }.map { event in
+                let name = SyscallTable.info(arch: .native, number: event.syscall)?.name ?? "\(event.syscall)"
+                // Process ids differ between the two runs; their sign does not.
+                let returned = ["vfork", "fork", "clone", "clone3", "getppid"].contains(name) && event.returnValue > 0
+                    ? "pid" : "\(event.returnValue)"
+                return "\(name) \(returned) \(event.payload(.arg(1))?.string ?? event.payload(.arg(0))?.string ?? "")"
+            }.sorted()
+        }
+        let perSyscall = try summary("per-syscall")
+        let tracepoint = try summary("tracepoint")
+        #expect(perSyscall.contains("openat 3 /etc/hostname"), "\(perSyscall)")
+        #expect(Set(perSyscall) == Set(tracepoint), "only per-syscall: \(Set(perSyscall).subtracting(tracepoint)); only tracepoint: \(Set(tracepoint).subtracting(perSyscall))")
+    }
+
+    /// A syscall without an exit tracepoint (one this kernel does not build) must not vanish:
+    /// auto falls back to the raw tracepoint; forced per-syscall mode reports it untraced.
+    @Test func aSyscallWithoutATracepointIsNeverLostSilently() throws {
+        let missing = ["finit_module", "init_module", "kexec_load", "quotactl"].first {
+            !FileManager.default.fileExists(atPath: "/sys/kernel/tracing/events/syscalls/sys_exit_\($0)")
+        }
+        guard let missing, FileManager.default.fileExists(atPath: "/sys/kernel/tracing/events/syscalls") else {
+            print("skipped: every candidate syscall has an exit tracepoint on this kernel"); return
+        }
+        let names = Self.names.union([missing])
+        let auto = try EBPFBackend(syscallNames: names, environment: [:]).hooks
+        #expect(auto.mode == .rawTracepoint)
+        #expect(auto.fallback.contains(missing), "\(auto.fallback)")
+        let forced = try EBPFBackend(syscallNames: names, environment: [EBPFHooks.environmentVariable: "per-syscall"])
+        #expect(forced.hooks.mode == .perSyscall)
+        #expect(forced.hooks.untraced == [missing])
+        let job = JobSpec(command: ["/bin/true"], environment: [], workingDirectory: "/")
+        let result = try forced.run(job, grace: GracePeriod(seconds: 1), sink: RecordingSink())
+        #expect(result.coverage.untracedSyscalls == [missing])
+        #expect(result.coverage.blindSpots.contains { $0.contains(missing) }, "\(result.coverage.blindSpots)")
+    }
+}
+
+/// Reading `TOLLGATE_EBPF_HOOKS` (no privileges needed).
+struct EBPFHooksSettingTests {
+    @Test(arguments: [("auto", TG_HOOKS_AUTO), ("", TG_HOOKS_AUTO), ("per-syscall", TG_HOOKS_PER_SYSCALL), ("tracepoint", TG_HOOKS_RAW_TRACEPOINT)])
+    func knownValues(_ value: String, _ mode: tg_hook_mode) throws {
+        #expect(try EBPFHooks.requestedMode([EBPFHooks.environmentVariable: value]) == Int32(mode.rawValue))
+    }
+
+    @Test func anUnknownValueIsAnErrorThatNamesTheChoices() {
+        #expect(throws: CaptureStartError.self) { try EBPFHooks.requestedMode([EBPFHooks.environmentVariable: "fexit"]) }
+        do {
+            _ = try EBPFHooks.requestedMode([EBPFHooks.environmentVariable: "fexit"])
+        } catch {
+            #expect(error.message == "TOLLGATE_EBPF_HOOKS='fexit' is not one of 'auto', 'per-syscall', 'tracepoint'")
+        }
+    }
+
+    @Test func tracepointNamesFollowTheKernelsSyscallDefinitions() {
+        #expect(EBPFHooks.tracepointName("umount2") == "umount")
+        #expect(EBPFHooks.tracepointName("openat") == "openat")
     }
 }

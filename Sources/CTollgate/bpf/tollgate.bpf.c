@@ -3,10 +3,13 @@
  * Emits one `struct tg_record` (tollgate_record.h) per completed syscall of the tracked
  * process tree, plus fork, exec and exit records, into the `events` ring buffer.
  *
- * Cost matters: while attached, every syscall of the machine passes through `on_sys_exit`.
- * So only the exit tracepoint is used (arguments are still in the saved registers there), the
- * cheapest test comes first (is this syscall wanted at all: a bit in read-only data), then
- * whether the task is tracked (a hash lookup), and consumers are not woken per record.
+ * Cost matters. Syscalls are seen at exit only (arguments are still in the saved user
+ * registers there), through one of two hooks the loader picks (tollgate_bpf.h):
+ * `on_syscall_exit` on the per-syscall tracepoints `syscalls:sys_exit_<name>` of the wanted
+ * syscalls, so other syscalls run no BPF program; or `on_sys_exit` on the raw tracepoint, which
+ * every syscall of the machine passes through. Both test the cheapest thing first (is this
+ * syscall wanted: a bit in read-only data), then whether the task is tracked (a hash lookup),
+ * and consumers are not woken per record.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -193,10 +196,9 @@ static __always_inline __u32 add_local_address(struct scratch *s, __u32 pos, str
     return add_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
+/* Ships one completed syscall `nr` of the current task whose user registers are `regs`. */
+static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___tg *regs)
 {
-    long nr = SYSCALL_NR(regs);
     if (nr < 0 || nr >= TG_MAX_SYSCALLS || !(config.wanted_syscalls[nr / 64] & (1ULL << (nr % 64))))
         return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -220,6 +222,28 @@ int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
     pos = add_local_address(s, pos, task, nr, ret, args);
     submit(s, pos);
     return 0;
+}
+
+/* The raw tracepoint: every syscall of the machine. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs___tg *regs, long ret)
+{
+    return capture_syscall(SYSCALL_NR(regs), ret, regs);
+}
+
+/* The per-syscall tracepoints, attached by the loader to each wanted syscall's
+ * `syscalls:sys_exit_<name>` (their common format: tracefs events/syscalls/.../format). */
+struct syscall_exit_context {
+    __u64 common;
+    int nr;
+    long ret;
+};
+
+SEC("tracepoint")
+int on_syscall_exit(struct syscall_exit_context *context)
+{
+    struct pt_regs___tg *regs = (struct pt_regs___tg *)bpf_task_pt_regs(bpf_get_current_task_btf());
+    return capture_syscall(context->nr, context->ret, regs);
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -8,6 +8,8 @@ struct RuleCompilation {
     private var substitution = ListSubstitution(lists: [])
     /// Macros compiled once and shared by all rules, with their memo slots.
     let macroCache = MacroCompilationCache()
+    /// Asks the rules' exit-data checks what they say without exit data.
+    let exitDataProbe = ExitDataProbe()
 
     init(collector: RuleCollector) {
         self.collector = collector
@@ -135,11 +137,14 @@ struct RuleCompilation {
             warning(.noEventType, "Rule matches too many evt.type values. This has a significant performance penalty.",
                     at: rule.location, type: "rule", name: rule.name)
         }
-        return CompiledRule(
+        let typeIDs = names?.compactMap { EventType(named: $0) }
+        var compiled = CompiledRule(
             name: rule.name, description: rule.desc, priority: rule.priority, tags: rule.tags.sorted(), source: rule.source,
             enabled: rule.enabled, location: rule.location, eventTypes: names, condition: expanded.description,
             outputTemplate: rule.output.value, uncapturedFields: compiler.uncapturedFields.sorted(),
-            predicate: predicate, output: output, eventTypeIDs: names?.compactMap { EventType(named: $0) })
+            predicate: predicate, output: output, eventTypeIDs: typeIDs)
+        compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
+        return compiled
     }
 
     /// Unknown fields and event types are skipped with a warning under `skip-if-unknown-filter`.

@@ -97,6 +97,14 @@ int tg_wants(int nr)
     return nr >= 0 && nr < TG_MAX_SYSCALLS && (config->wanted_syscalls[nr / 64] >> (nr % 64)) & 1;
 }
 
+int tg_follows_exit(int nr)
+{
+    const uint64_t *exits = tg_mon.setup->exit_syscalls;
+    if (!exits || tg_is_exec(nr) || tg_is_setid(nr))
+        return 1;
+    return nr >= 0 && nr < TG_MAX_SYSCALLS && (exits[nr / 64] >> (nr % 64)) & 1;
+}
+
 pid_t tg_report_pid(pid_t pid)
 {
     return pid == tg_mon.self ? tg_mon.setup->gate_pid : pid;
@@ -219,6 +227,16 @@ void tg_record_finish(void)
     output_used += record_used;
     if (record->kind < 0x80)
         tg_mon.records++;
+}
+
+void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6])
+{
+    struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+    record->syscall = nr;
+    record->flags |= TG_FLAG_RETURN_UNKNOWN;
+    memcpy(record->args, args, sizeof(record->args));
+    tg_record_arguments(task->tid, nr, args, 1);
+    tg_record_finish();
 }
 
 size_t tg_output_mark(void)

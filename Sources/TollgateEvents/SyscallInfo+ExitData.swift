@@ -13,6 +13,16 @@ extension SyscallInfo {
         }
     }
 
+    /// Whether the decoder's process and fd state needs the return value of this call: all
+    /// state effects but close do (a failed call changes nothing; close frees its fd even when
+    /// it fails).
+    public var stateNeedsReturnValue: Bool {
+        switch effect {
+        case .none, .close: return false
+        default: return true
+        }
+    }
+
     /// Whether the fd that `fd.*` fields describe is the return value (open, socket, accept).
     public var fdIsReturnValue: Bool { fdSource == .returnValue }
 

@@ -85,7 +85,10 @@ struct RunCommand: ParsableCommand {
 
         let started: CaptureBackends.Started
         do {
-            started = try CaptureBackends.start(settings.backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames))
+            // A capture file keeps every result, for rules it may be analysed with later.
+            let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames) : nil
+            started = try CaptureBackends.start(settings.backend, syscallNames: engine.neededSyscalls.union(SyscallTable.stateSyscallNames),
+                                                exitSyscallNames: exits)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend

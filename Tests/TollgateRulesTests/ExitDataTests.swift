@@ -77,4 +77,36 @@ struct ExitDataTests {
         let rules = try #require(TestSupport.load(yaml).ruleSet?.rules)
         #expect(rules.map(\.exitDataFields) == [["evt.failed"], []])
     }
+
+    /// The needed syscalls a tracer must follow to their exit: those whose own return value
+    /// or kernel-written memory an enabled rule reads, in its condition or its output.
+    @Test(arguments: [
+        ("fd.name of an open comes from its path", "evt.type in (openat, close) and fd.name = /x", "o", [String]()),
+        ("a close's result", "evt.type = close and evt.res = SUCCESS", "o", ["close"]),
+        ("a success guard still needs the result", "evt.type = unlinkat and evt.failed = false", "o", ["unlinkat"]),
+        ("the result in the output", "evt.type in (close, getppid)", "res=%evt.res", ["close", "getppid"]),
+        ("an open's fd number", "evt.type = openat and fd.num > 2", "o", ["openat"]),
+        ("a connect's own peer", "evt.type = connect and fd.rport = 443", "o", []),
+        ("accept's peer", "evt.type = accept4 and fd.sip = 10.0.0.1", "o", ["accept4"]),
+        ("a write's fd comes from earlier calls", "evt.type = write and fd.name = /x", "o", []),
+        ("only the branch that reads it", "(evt.type = close and evt.rawres < 0) or (evt.type = openat and fd.name = /x)", "o", ["close"]),
+    ])
+    func exitSyscalls(_ name: String, _ condition: String, _ output: String, _ expected: [String]) throws {
+        let yaml = """
+        - rule: Probe
+          desc: d
+          condition: \(condition)
+          output: \(output)
+          priority: WARNING
+        - rule: Disabled
+          desc: d
+          condition: evt.type = mkdir and evt.res = SUCCESS
+          output: o
+          priority: WARNING
+          enabled: false
+        """
+        let result = TestSupport.load(yaml)
+        let ruleSet = try #require(result.ruleSet, "\(result.diagnostics)")
+        #expect(Engine(ruleSet).exitSyscalls == Set(expected), "\(name)")
+    }
 }

@@ -29,6 +29,8 @@ package struct ConditionCompiler {
     private var context: EventTypeSet = .all
     /// The exit-data fields the check being compiled reads; nil outside checks (outputs).
     private var checkFields: [(written: String, argument: String?, dependence: ExitDataDependence)]?
+    /// Exit-data fields read outside checks (outputs), with their arguments.
+    package private(set) var outputExitData: [(argument: String?, dependence: ExitDataDependence)] = []
 
     /// Compiled macros shared by every rule of a load, each with a memo slot.
     package let macros: MacroCompilationCache
@@ -151,8 +153,10 @@ package struct ConditionCompiler {
                 throw CompileFailure(message: "field '\(resolved.written)' is not supported: \(reason)", location: location, code: .unknownField)
             }
             if definition.flags.contains(.deprecated) { deprecatedFields.append((definition.name, location)) }
-            if case .none = definition.exitData {} else {
+            if case .none = definition.exitData {} else if checkFields != nil {
                 checkFields?.append((resolved.written, resolved.argument, definition.exitData))
+            } else {
+                outputExitData.append((resolved.argument, definition.exitData))
             }
             if rightHandSide, definition.flags.contains(.noRightHandSide) {
                 throw CompileFailure(message: "field '\(resolved.written)' cannot be used on the right-hand side", location: location, code: .compileCondition)

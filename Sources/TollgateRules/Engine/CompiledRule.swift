@@ -25,6 +25,10 @@ public struct CompiledRule: Sendable {
     /// syscalls at entry only (seccomp) cannot evaluate the rule.
     public var exitDataFields: [String] = []
 
+    /// Event types whose own exit (return value, memory the kernel writes) the condition or
+    /// the output reads: a tracer must follow these calls to their exit.
+    package var ownExitTypes: Set<EventType> = []
+
     package var predicate: EventPredicate
     package var output: CompiledOutput
     package var eventTypeIDs: [EventType]?

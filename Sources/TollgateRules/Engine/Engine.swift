@@ -7,6 +7,9 @@ public final class Engine: Sendable {
     /// Syscall names the enabled rules can match, for the capture side to filter in the kernel.
     /// Every syscall when some rule can match any event type.
     public let neededSyscalls: Set<String>
+    /// The needed syscalls whose own exit (return value, memory the kernel writes) some enabled
+    /// rule reads; a tracer may skip the exit of the others.
+    public let exitSyscalls: Set<String>
     /// Rules per event type id. Class slots: calling a predicate loads one field instead of
     /// copying a `CompiledRule` out of an array.
     private let index: [[Slot]]
@@ -38,6 +41,7 @@ public final class Engine: Sendable {
         let slots = ruleSet.rules.enumerated().map { Slot($0.offset, $0.element.predicate) }
         self.index = index.map { $0.map { slots[$0] } }
         self.neededSyscalls = needed
+        exitSyscalls = Set(ruleSet.rules.filter(\.enabled).flatMap(\.ownExitTypes).map(\.name)).intersection(needed)
     }
 
     /// The enabled rules that can match events of this type, in definition order.

@@ -24,20 +24,31 @@ package enum ExitDataDependence: Sendable {
         case description
     }
 
-    /// Whether the value on events of `info` needs exit data; `argument` is the field's own
-    /// (`fd` of `evt.arg.fd`).
-    package func needsExitData(on info: SyscallInfo, argument: String?) -> Bool {
+    /// Where the exit data behind the value on events of `info` comes from; nil when the
+    /// value needs none. `argument` is the field's own (`fd` of `evt.arg.fd`).
+    package func source(on info: SyscallInfo, argument: String?) -> ExitDataSource? {
         switch self {
         case .none:
-            return false
+            return nil
         case .always:
-            return true
+            return .ownExit
         case .parameter(let fixed):
-            guard let name = fixed ?? argument else { return info.parameters.indices.contains(where: info.parameterIsExitData) }
-            guard let index = Int(name).flatMap({ $0 >= 0 ? $0 : nil }) ?? info.parameterIndex(named: name) else { return false }
-            return info.parameterIsExitData(index)
+            let indices: [Int]
+            if let name = fixed ?? argument {
+                guard let index = Int(name).flatMap({ $0 >= 0 ? $0 : nil }) ?? info.parameterIndex(named: name) else { return nil }
+                indices = [index]
+            } else {
+                indices = Array(info.parameters.indices)
+            }
+            let exitData = indices.filter(info.parameterIsExitData)
+            if exitData.isEmpty { return nil }
+            // A socket tuple outside accept is the fd table's.
+            return exitData.contains { index in
+                if case .socketTuple = info.parameters[index].source { return info.effect == .accept }
+                return true
+            } ? .ownExit : .fdTable
         case .fd(let aspect):
-            guard info.fdSource != nil else { return false }
+            guard info.fdSource != nil else { return nil }
             // open, socket, eventfd... describe the fd they return from their own arguments;
             // accept (the peer the kernel writes) and dup (a copy of a table entry) do not.
             let describedByArguments: Bool
@@ -45,11 +56,27 @@ package enum ExitDataDependence: Sendable {
             case .open, .socket, .newFd: describedByArguments = true
             default: describedByArguments = false
             }
+            if info.fdIsReturnValue {
+                return aspect == .number || !describedByArguments ? .ownExit : nil
+            }
             switch aspect {
-            case .number: return info.fdIsReturnValue
-            case .peer: return info.fdIsReturnValue ? !describedByArguments : !info.setsPeerFromArguments
-            case .description: return !(info.fdIsReturnValue && describedByArguments)
+            case .number: return nil
+            case .peer: return info.setsPeerFromArguments ? nil : .fdTable
+            case .description: return .fdTable
             }
         }
     }
+
+    /// Whether the value on events of `info` needs exit data of any source.
+    package func needsExitData(on info: SyscallInfo, argument: String?) -> Bool {
+        source(on: info, argument: argument) != nil
+    }
+}
+
+/// Where a value's exit data comes from.
+package enum ExitDataSource: Sendable, Equatable {
+    /// This call's own exit: its return value or the memory it had the kernel write.
+    case ownExit
+    /// The fd table, which earlier calls filled in from their return values.
+    case fdTable
 }

@@ -31,6 +31,22 @@ package final class ExitDataProbe {
         return blind.sorted()
     }
 
+    /// The event types among the rule's `eventTypes` (nil: every type) on which its condition
+    /// `reads` or its `outputs` need the call's own exit (`ExitDataSource.ownExit`).
+    package static func ownExitTypes(
+        _ reads: [ExitDataRead], outputs: [(argument: String?, dependence: ExitDataDependence)], eventTypes: [EventType]?
+    ) -> Set<EventType> {
+        let ruleTypes = eventTypes ?? SyscallTable.all.map(\.type)
+        var found: Set<EventType> = []
+        for type in ruleTypes {
+            let needed = reads.contains { read in
+                read.eventTypes.contains(type.name) && read.dependence.source(on: type.info, argument: read.argument) == .ownExit
+            } || outputs.contains { $0.dependence.source(on: type.info, argument: $0.argument) == .ownExit }
+            if needed { found.insert(type) }
+        }
+        return found
+    }
+
     /// A syscall record of `type` with the return value unknown, decoded in a fresh process
     /// with no fds; nil for types that are not native syscalls (procexit).
     private func event(_ type: EventType) -> Event? {

@@ -144,6 +144,7 @@ struct RuleCompilation {
             outputTemplate: rule.output.value, uncapturedFields: compiler.uncapturedFields.sorted(),
             predicate: predicate, output: output, eventTypeIDs: typeIDs)
         compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
+        compiled.ownExitTypes = ExitDataProbe.ownExitTypes(compiler.exitDataReads, outputs: compiler.outputExitData, eventTypes: typeIDs)
         return compiled
     }
 

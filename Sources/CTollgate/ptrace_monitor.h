@@ -135,6 +135,10 @@ void tg_message(uint8_t kind, pid_t pid, int64_t ret, const uint64_t *args, cons
 
 /* Reading the job. */
 ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length);
+/* Reads a NUL-terminated string of at most `capacity` bytes: a short read first (most are
+ * short, and copying 4 KiB, often two pages, per call was most of the monitor's reading
+ * cost), the rest only when no NUL came. Returns bytes read or -1. */
+ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity);
 /* Reads a file (e.g. /proc/<pid>/cmdline) into `buffer`; returns bytes read or -1. */
 ssize_t tg_read_file(const char *path, char *buffer, size_t capacity);
 struct tg_proc_facts {

@@ -163,10 +163,22 @@ ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length)
     return process_vm_readv(tid, &local, 1, remote, length > first ? 2 : 1, 0);
 }
 
+ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity)
+{
+    size_t first = 256 - (size_t)(address & 255); /* within one page: all or nothing */
+    if (first >= capacity)
+        return tg_read_remote(tid, address, buffer, capacity);
+    ssize_t got = tg_read_remote(tid, address, buffer, first);
+    if (got < (ssize_t)first || memchr(buffer, 0, first))
+        return got;
+    ssize_t rest = tg_read_remote(tid, address + first, buffer + first, capacity - first);
+    return (ssize_t)first + (rest > 0 ? rest : 0);
+}
+
 int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address)
 {
     char buffer[TG_PAYLOAD_MAX];
-    ssize_t got = tg_read_remote(tid, address, buffer, sizeof(buffer));
+    ssize_t got = tg_read_remote_string(tid, address, buffer, sizeof(buffer));
     if (got <= 0) {
         ((struct tg_record *)record_area)->flags |= TG_FLAG_PAYLOAD_FAILED;
         tg_record_bytes(slot, NULL, 0, 0);

@@ -51,7 +51,7 @@ static void seccomp_stop(struct tg_task *task)
         uint16_t *length;
         char *data = tg_stash_data(task->stash, &length);
         uint64_t address = task->nr == SYS_execveat ? task->args[1] : task->args[0];
-        ssize_t got = tg_read_remote(task->tid, address, data, TG_PAYLOAD_MAX);
+        ssize_t got = tg_read_remote_string(task->tid, address, data, TG_PAYLOAD_MAX);
         *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : 0;
         if (*length == TG_PAYLOAD_MAX)
             *length = TG_PAYLOAD_MAX - 1;

@@ -7,7 +7,8 @@ import TollgateEvents
 /// failure) only widens the rule, which may then also fire on failed attempts.
 ///
 /// Each check is asked on a real decoded record of every event type the rule matches and for
-/// which the field needs exit data (`ExitDataDependence`). One probe per load.
+/// which the field needs exit data (`ExitDataDependence`). One probe per load. `ownExitTypes`
+/// answers the tracer's question from the same reads: which calls to follow to their exit.
 package final class ExitDataProbe {
     private var events: [EventType: Event?] = [:]
 

@@ -135,12 +135,13 @@ static int drain(struct tg_monitor *monitor, tg_record_handler handler, void *co
 
 struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file, char *const argv[],
                                     char *const envp[], const struct tg_capture_config *config,
-                                    double grace_seconds, char *error, size_t error_size)
+                                    const uint64_t *exit_syscalls, double grace_seconds, char *error,
+                                    size_t error_size)
 {
     struct tg_monitor *monitor = calloc(1, sizeof(*monitor));
     char *buffer = malloc(STREAM_BUFFER);
     struct tg_monitor_setup setup = {.mode = mode, .file = file, .argv = argv, .envp = envp, .config = config,
-                                     .grace_seconds = grace_seconds, .gate_pid = getpid()};
+                                     .exit_syscalls = exit_syscalls, .grace_seconds = grace_seconds, .gate_pid = getpid()};
     int records[2] = {-1, -1}, control[2] = {-1, -1};
     int err = !monitor || !buffer ? ENOMEM : 0;
     if (!err)

@@ -56,6 +56,7 @@ struct tg_monitor_setup {
     char *const *argv;
     char *const *envp;
     const struct tg_capture_config *config;
+    const uint64_t *exit_syscalls;  /* ptrace: syscalls followed to their exit; NULL: all */
     struct sock_fprog filter;
     double grace_seconds;
     int out_fd;              /* records and messages to the gate */
@@ -115,6 +116,8 @@ void tg_stash_release(int *index);
 
 /* Records. */
 int tg_wants(int nr);
+/* ptrace: whether a stopped syscall must be followed to its exit (see tg_monitor_start). */
+int tg_follows_exit(int nr);
 struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task);
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated);
 /* Appends a NUL-terminated string read from `address` in `tid`'s memory; returns its length or -1. */
@@ -122,6 +125,8 @@ int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address);
 /* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */
 void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry);
 void tg_record_finish(void);
+/* A syscall record made at entry: arguments and their input memory, return value unknown. */
+void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Output position, to drop records of a notification that turned out invalid. */
 size_t tg_output_mark(void);
 void tg_output_rewind(size_t mark);
@@ -130,6 +135,10 @@ void tg_message(uint8_t kind, pid_t pid, int64_t ret, const uint64_t *args, cons
 
 /* Reading the job. */
 ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length);
+/* Reads a NUL-terminated string of at most `capacity` bytes: a short read first (most are
+ * short, and copying 4 KiB, often two pages, per call was most of the monitor's reading
+ * cost), the rest only when no NUL came. Returns bytes read or -1. */
+ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity);
 /* Reads a file (e.g. /proc/<pid>/cmdline) into `buffer`; returns bytes read or -1. */
 ssize_t tg_read_file(const char *path, char *buffer, size_t capacity);
 struct tg_proc_facts {

@@ -97,6 +97,14 @@ int tg_wants(int nr)
     return nr >= 0 && nr < TG_MAX_SYSCALLS && (config->wanted_syscalls[nr / 64] >> (nr % 64)) & 1;
 }
 
+int tg_follows_exit(int nr)
+{
+    const uint64_t *exits = tg_mon.setup->exit_syscalls;
+    if (!exits || tg_is_exec(nr) || tg_is_setid(nr))
+        return 1;
+    return nr >= 0 && nr < TG_MAX_SYSCALLS && (exits[nr / 64] >> (nr % 64)) & 1;
+}
+
 pid_t tg_report_pid(pid_t pid)
 {
     return pid == tg_mon.self ? tg_mon.setup->gate_pid : pid;
@@ -155,10 +163,22 @@ ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length)
     return process_vm_readv(tid, &local, 1, remote, length > first ? 2 : 1, 0);
 }
 
+ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity)
+{
+    size_t first = 256 - (size_t)(address & 255); /* within one page: all or nothing */
+    if (first >= capacity)
+        return tg_read_remote(tid, address, buffer, capacity);
+    ssize_t got = tg_read_remote(tid, address, buffer, first);
+    if (got < (ssize_t)first || memchr(buffer, 0, first))
+        return got;
+    ssize_t rest = tg_read_remote(tid, address + first, buffer + first, capacity - first);
+    return (ssize_t)first + (rest > 0 ? rest : 0);
+}
+
 int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address)
 {
     char buffer[TG_PAYLOAD_MAX];
-    ssize_t got = tg_read_remote(tid, address, buffer, sizeof(buffer));
+    ssize_t got = tg_read_remote_string(tid, address, buffer, sizeof(buffer));
     if (got <= 0) {
         ((struct tg_record *)record_area)->flags |= TG_FLAG_PAYLOAD_FAILED;
         tg_record_bytes(slot, NULL, 0, 0);
@@ -219,6 +239,16 @@ void tg_record_finish(void)
     output_used += record_used;
     if (record->kind < 0x80)
         tg_mon.records++;
+}
+
+void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6])
+{
+    struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+    record->syscall = nr;
+    record->flags |= TG_FLAG_RETURN_UNKNOWN;
+    memcpy(record->args, args, sizeof(record->args));
+    tg_record_arguments(task->tid, nr, args, 1);
+    tg_record_finish();
 }
 
 size_t tg_output_mark(void)

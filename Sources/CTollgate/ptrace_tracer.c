@@ -1,5 +1,6 @@
 /* The ptrace backend's loop, in the monitor process: the job runs under a SECCOMP_RET_TRACE
- * filter, so only the syscalls wanted stop; each is followed to its exit for the result.
+ * filter, so only the syscalls wanted stop; each whose result a rule or the state needs is
+ * followed to its exit (tg_follows_exit), the others are recorded at entry.
  * Fork, clone, vfork and exec arrive as ptrace events; signals are re-injected; group-stops
  * are kept with PTRACE_LISTEN (the job is seized, not TRACEME'd, for that). */
 #include "ptrace_monitor.h"
@@ -36,6 +37,13 @@ static void seccomp_stop(struct tg_task *task)
     }
     task->nr = (int)info.seccomp.nr;
     memcpy(task->args, info.seccomp.args, sizeof(task->args));
+    if (!tg_follows_exit(task->nr)) {
+        /* No rule and no state needs the result: record it now and spare the exit stop. */
+        if (tg_wants(task->nr))
+            tg_record_at_entry(task, task->nr, task->args);
+        ptrace(PTRACE_CONT, task->tid, 0, 0);
+        return;
+    }
     task->in_syscall = 1;
     tg_stash_release(&task->stash);
     if (tg_is_exec(task->nr) && (task->stash = tg_stash_take()) >= 0) {
@@ -43,7 +51,7 @@ static void seccomp_stop(struct tg_task *task)
         uint16_t *length;
         char *data = tg_stash_data(task->stash, &length);
         uint64_t address = task->nr == SYS_execveat ? task->args[1] : task->args[0];
-        ssize_t got = tg_read_remote(task->tid, address, data, TG_PAYLOAD_MAX);
+        ssize_t got = tg_read_remote_string(task->tid, address, data, TG_PAYLOAD_MAX);
         *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : 0;
         if (*length == TG_PAYLOAD_MAX)
             *length = TG_PAYLOAD_MAX - 1;

@@ -263,14 +263,8 @@ static void handle_notification(int listener)
     /* An exec expected to succeed is told once, by its exec record (as the eBPF backend does);
      * the attempts of a PATH search stay syscall records. */
     int exec_recorded = task && tg_is_exec(nr) && exec_notification(task, nr, args);
-    if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded) {
-        struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
-        record->syscall = nr;
-        record->flags |= TG_FLAG_RETURN_UNKNOWN;
-        memcpy(record->args, args, sizeof(args));
-        tg_record_arguments(task->tid, nr, args, 1);
-        tg_record_finish();
-    }
+    if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded)
+        tg_record_at_entry(task, nr, args);
     /* What was read is only the task's memory if the notification is still alive. */
     int valid = ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
     if (!valid)

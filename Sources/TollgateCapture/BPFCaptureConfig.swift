@@ -14,11 +14,9 @@ enum BPFCaptureConfig {
         var config = tg_capture_config()
         config.wakeup_bytes = wakeupBytes
         let limit = Int32(TG_MAX_SYSCALLS)
+        let wanted = bitmap(syscallNames: syscallNames, arch: arch)
         withUnsafeMutableBytes(of: &config.wanted_syscalls) { words in
-            let bitmap = words.bindMemory(to: UInt64.self)
-            for number in SyscallTable.numbers(forNames: syscallNames, arch: arch) where number < limit {
-                bitmap[Int(number) / 64] |= 1 << UInt64(number % 64)
-            }
+            for (index, word) in wanted.enumerated() { words.storeBytes(of: word, toByteOffset: index * 8, as: UInt64.self) }
         }
         withUnsafeMutableBytes(of: &config.arg_kinds) { kinds in
             for name in syscallNames {
@@ -29,6 +27,15 @@ enum BPFCaptureConfig {
             }
         }
         return config
+    }
+
+    /// Bit N set for syscall number N of `syscallNames` on `arch` (TG_MAX_SYSCALLS bits).
+    static func bitmap(syscallNames: Set<String>, arch: Architecture = .native) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: Int(TG_MAX_SYSCALLS) / 64)
+        for number in SyscallTable.numbers(forNames: syscallNames, arch: arch) where number >= 0 && number < Int32(TG_MAX_SYSCALLS) {
+            words[Int(number) / 64] |= 1 << UInt64(number % 64)
+        }
+        return words
     }
 
     /// How the kernel side reads an argument of `type`; raw buffers are never copied.

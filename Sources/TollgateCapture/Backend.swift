@@ -7,6 +7,10 @@ public enum BackendKind: String, CaseIterable, Codable, Sendable {
     /// seccomp user notification; works unprivileged and beside a job's own ptrace use.
     case seccomp
 
+    /// Whether it sees what a syscall returns (return value, memory the kernel writes):
+    /// seccomp answers notifications at entry and never sees the exit.
+    public var seesExitData: Bool { self != .seccomp }
+
     /// The order in which `auto` tries the backends: most faithful and cheapest first.
     public static let preference: [BackendKind] = [.ebpf, .ptrace, .seccomp]
 }

@@ -10,6 +10,8 @@ struct MonitorRun {
     let mode: tg_monitor_mode
     let backend: BackendKind
     let config: tg_capture_config
+    /// ptrace: bitmap of the syscalls followed to their exit; nil follows every one.
+    let exitSyscalls: [UInt64]?
     /// What this backend never sees, for `CaptureCoverage.blindSpots`.
     let blindSpots: [String]
 
@@ -21,7 +23,9 @@ struct MonitorRun {
         var config = config
         var message = [CChar](repeating: 0, count: 256)
         let started = job.withCArrays { argv, envp in
-            tg_monitor_start(mode, argv[0], argv, envp, &config, grace.seconds, &message, message.count)
+            withExitBitmap { exits in
+                tg_monitor_start(mode, argv[0], argv, envp, &config, exits, grace.seconds, &message, message.count)
+            }
         }
         guard let monitor = started else {
             throw CaptureStartError(backend: backend, message: String(decoding: message.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))
@@ -71,13 +75,21 @@ struct MonitorRun {
 }
 
 extension MonitorRun {
+    private func withExitBitmap<Result>(_ body: (UnsafePointer<UInt64>?) -> Result) -> Result {
+        guard let exitSyscalls else { return body(nil) }
+        return exitSyscalls.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+
     /// Checks for real that `backend` (ptrace or seccomp) works here, with the probe of
-    /// `tollgate doctor`, and prepares its filter for `syscallNames`.
-    static func prepared(_ backend: BackendKind, syscallNames: Set<String>, blindSpots: [String]) throws(CaptureStartError) -> MonitorRun {
+    /// `tollgate doctor`, and prepares its filter for `syscallNames`; ptrace follows only
+    /// `exitSyscallNames` (nil: all) to their exit.
+    static func prepared(_ backend: BackendKind, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
+                         blindSpots: [String]) throws(CaptureStartError) -> MonitorRun {
         var probe = tg_probe_result()
         backend == .seccomp ? tg_probe_seccomp_notify(&probe) : tg_probe_ptrace(&probe)
         guard probe.error == 0 else { throw CaptureStartError(backend: backend, message: cString(probe.message)) }
         return MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE, backend: backend,
-                          config: BPFCaptureConfig.make(syscallNames: syscallNames), blindSpots: blindSpots)
+                          config: BPFCaptureConfig.make(syscallNames: syscallNames),
+                          exitSyscalls: exitSyscallNames.map { BPFCaptureConfig.bitmap(syscallNames: $0) }, blindSpots: blindSpots)
     }
 }

@@ -1,6 +1,7 @@
 /// The ptrace backend: the job runs under a seccomp filter that returns `SECCOMP_RET_TRACE`
 /// for the syscalls wanted and allows the rest, traced by a monitor process that follows each
-/// stopped call to its exit. Full fidelity (arguments, results, payloads), no privileges.
+/// stopped call to its exit when a rule or the decoder's state needs its result (the others
+/// are recorded at entry, without one). Arguments, results, payloads; no privileges.
 public final class PtraceBackend: CaptureBackend {
     public let kind = BackendKind.ptrace
     private let monitorRun: MonitorRun
@@ -12,9 +13,11 @@ public final class PtraceBackend: CaptureBackend {
     ]
 
     /// Checks for real that this process may trace a child under a `SECCOMP_RET_TRACE` filter,
-    /// and prepares the filter for `syscallNames`.
-    public init(syscallNames: Set<String>) throws(CaptureStartError) {
-        monitorRun = try .prepared(.ptrace, syscallNames: syscallNames, blindSpots: Self.blindSpots)
+    /// and prepares the filter for `syscallNames`, following `exitSyscallNames` (nil: all)
+    /// to their exit: each costs one more stop.
+    public init(syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil) throws(CaptureStartError) {
+        monitorRun = try .prepared(.ptrace, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames,
+                                   blindSpots: Self.blindSpots)
     }
 
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {

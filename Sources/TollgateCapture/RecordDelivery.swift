@@ -9,7 +9,8 @@ final class RecordDelivery {
     var sink: CaptureSink?
     /// Learns the job's processes from fork and exit records, when the backend needs it.
     var tree: JobTree?
-    /// The backend reads arguments at syscall entry (seccomp).
+    /// The backend reads arguments at syscall entry (seccomp), not only for records without
+    /// a return value.
     var argumentsReadAtEntry = false
     private(set) var events: UInt64 = 0
     private(set) var malformed: UInt64 = 0
@@ -32,7 +33,10 @@ final class RecordDelivery {
         // A successful exec returns into the new image: its registers no longer hold the
         // call's arguments, and the exec record already tells it. Told once, by every backend.
         if event.kind == .syscall, event.returnValue == 0, Self.execSyscalls.contains(event.syscall) { return }
-        if argumentsReadAtEntry, event.kind == .syscall { event.flags.insert(.argsReadAtEntry) }
+        // seccomp reads every call at entry; ptrace those it records without their exit.
+        if event.kind == .syscall, argumentsReadAtEntry || event.flags.contains(.returnValueUnknown) {
+            event.flags.insert(.argsReadAtEntry)
+        }
         events += 1
         tree?.observe(event)
         sink?.receive(event)

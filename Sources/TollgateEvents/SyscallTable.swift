@@ -97,6 +97,11 @@ public enum SyscallTable {
         }.map(\.name)
     ).subtracting(["procexit"])
 
+    /// The state syscalls whose return value the decoder needs (`stateNeedsReturnValue`).
+    public static let returnStateSyscallNames: Set<String> = Set(
+        stateSyscallNames.filter { info(named: $0)?.stateNeedsReturnValue ?? true }
+    )
+
     /// Falco event types that are not syscalls (delivered as process-lifecycle records).
     public static let procexit: EventType = EventType(rawValue: UInt16(byName["procexit"] ?? 0))
 }

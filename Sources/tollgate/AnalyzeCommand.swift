@@ -114,6 +114,10 @@ struct AnalyzeCommand: ParsableCommand {
         }
         console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findingCount) findings, \(verdict.blocking.count) blocking")
 
+        // A capture from seccomp has no exit data either.
+        let seesExitData = headers.allSatisfy { BackendKind(rawValue: $0.backend)?.seesExitData ?? true }
+        coverage.notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: headers.first?.backend ?? "replay",
+                                                     deliverableSyscalls: nil, seesExitData: seesExitData)
         let environment = ProcessInfo.processInfo.environment
         let first = headers.first
         let report = RunReport(

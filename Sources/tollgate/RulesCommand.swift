@@ -65,6 +65,8 @@ struct RulesListCommand: ParsableCommand {
         var line: Int
         var tags: [String]
         var uncapturedFields: [String]
+        /// Fields needing the syscall's exit, which the seccomp backend does not see.
+        var exitDataFields: [String]
     }
 
     func run() throws {
@@ -72,7 +74,8 @@ struct RulesListCommand: ParsableCommand {
         guard let ruleSet = result.ruleSet else { throw ExitCode(65) }
         let rows = ruleSet.rules.map {
             Row(name: $0.name, priority: $0.priority.description, eventTypes: $0.eventTypes, enabled: $0.enabled,
-                file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields)
+                file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields,
+                exitDataFields: $0.exitDataFields)
         }
         if json {
             let encoder = JSONEncoder()

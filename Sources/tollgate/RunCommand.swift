@@ -86,7 +86,9 @@ struct RunCommand: ParsableCommand {
 
         let started: CaptureBackends.Started
         do {
-            started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames)
+            // A capture file keeps every result, for rules it may be analysed with later.
+            let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames) : nil
+            started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend
@@ -117,7 +119,13 @@ struct RunCommand: ParsableCommand {
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
                                   tolerateDrops: tolerateDrops, jobStatus: result.outcome.termination.shellStatus)
-        console.summary(result, findings: gate.findingCount, blocking: verdict.blocking.count, lostEvents: verdict.lostEvents)
+        // Rules none of whose event types the backend could deliver (untraced syscalls), and on
+        // backends blind to syscall exits, rules that need them.
+        let deliverable = result.coverage.untracedSyscalls.isEmpty ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls)
+        let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
+                                                deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
+        console.summary(result, findings: gate.findingCount, blocking: verdict.blocking.count, lostEvents: verdict.lostEvents,
+                        notEvaluable: notEvaluable.count)
 
         let environment = ProcessInfo.processInfo.environment
         let report = RunReport(
@@ -127,9 +135,7 @@ struct RunCommand: ParsableCommand {
             gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
-                               notEvaluable: UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
-                                                                  deliverableSyscalls: result.coverage.untracedSyscalls.isEmpty
-                                                                      ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls))),
+                               notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings)
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }
@@ -159,7 +165,7 @@ struct Console {
         write("tollgate: error: \(text)")
     }
 
-    func summary(_ result: CaptureResult, findings: Int, blocking: Int, lostEvents: Bool) {
+    func summary(_ result: CaptureResult, findings: Int, blocking: Int, lostEvents: Bool, notEvaluable: Int) {
         let coverage = result.coverage
         if lostEvents {
             error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
@@ -167,7 +173,7 @@ struct Console {
         if !result.outcome.killedDescendants.isEmpty {
             note("killed \(result.outcome.killedDescendants.count) process(es) still running after the grace period: \(result.outcome.killedDescendants.map(String.init).joined(separator: " "))")
         }
-        note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; \(findings) findings, \(blocking) blocking")
+        note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; \(findings) findings, \(blocking) blocking\(notEvaluable > 0 ? "; \(notEvaluable) rules not evaluable on this backend" : "")")
     }
 
     private func write(_ line: String) {

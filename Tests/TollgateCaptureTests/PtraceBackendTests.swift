@@ -59,6 +59,18 @@ struct PtraceBackendTests {
                 "a successful exec is told once, by its exec record")
     }
 
+    /// Paths are read in a short first piece, then the rest: both pieces must arrive.
+    @Test(arguments: unprivilegedBackends, [10, 255, 256, 300, 4000, 5000])
+    func pathsOfEveryLengthAreReadWhole(_ kind: BackendKind, length: Int) throws {
+        let path = "/nonexistent/" + String(repeating: "p", count: length)
+        let (_, sink) = try UnprivilegedJobs.sh(kind, "cat '\(path)' 2>/dev/null; exit 0")
+        let expected = String(path.prefix(4095))
+        let opens = sink.syscalls(named: "openat").filter { $0.payload(.arg(1))?.string?.hasPrefix("/nonexistent/pp") == true }
+        #expect(!opens.isEmpty)
+        #expect(opens.allSatisfy { $0.payload(.arg(1))?.string == expected }, "\(opens.map { $0.payload(.arg(1))?.count ?? -1 })")
+        #expect(opens.allSatisfy { $0.flags.contains(.payloadTruncated) == (path.utf8.count >= 4096) })
+    }
+
     @Test(arguments: unprivilegedBackends)
     func aFailedExecIsStatus127(_ kind: BackendKind) throws {
         let (result, _) = try UnprivilegedJobs.run(kind, ["/nonexistent/tool"], grace: 1)
@@ -165,7 +177,7 @@ struct PtraceBackendTests {
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?] = [nil]
         let mode = kind == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE
-        let monitor = try #require(tg_monitor_start(mode, "/bin/sleep", argv, envp, &config, 10, &error, error.count))
+        let monitor = try #require(tg_monitor_start(mode, "/bin/sleep", argv, envp, &config, nil, 10, &error, error.count))
         let pid = tg_monitor_summary(monitor).pointee.job_pid
         #expect(tg_monitor_release(monitor) == 0)
         _ = tg_monitor_poll(monitor, 200, nil, nil)

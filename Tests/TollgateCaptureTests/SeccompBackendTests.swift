@@ -34,6 +34,26 @@ struct SeccompBackendTests {
         #expect(opens.allSatisfy { $0.returnValue == -Int64(ENOENT) && !$0.flags.contains(.returnValueUnknown) })
     }
 
+    /// ptrace follows only the calls whose result is needed to their exit: the others are
+    /// recorded at entry, saying so, and the job behaves the same.
+    @Test func underPtraceOnlyTheNamedCallsWaitForTheirExit() throws {
+        let names = UnprivilegedJobs.names
+        let backend = try PtraceBackend(syscallNames: names, exitSyscallNames: SyscallTable.returnStateSyscallNames)
+        let sink = RecordingSink()
+        let job = JobSpec(command: ["/bin/sh", "-c", "cat /etc/hostname /nonexistent > /dev/null 2>&1; exit 7"],
+                          environment: ["PATH=/usr/bin:/bin"], workingDirectory: "/")
+        let result = try backend.run(job, grace: GracePeriod(seconds: 10), sink: sink)
+        #expect(result.outcome.termination == .exited(7))
+        #expect(!SyscallTable.returnStateSyscallNames.contains("close"))
+        let closes = sink.syscalls(named: "close")
+        #expect(!closes.isEmpty)
+        #expect(closes.allSatisfy { $0.flags.contains(.returnValueUnknown) && $0.flags.contains(.argsReadAtEntry) })
+        let opens = sink.syscalls(named: "openat").filter { $0.payload(.arg(1))?.string == "/nonexistent" }
+        #expect(!opens.isEmpty)
+        #expect(opens.allSatisfy { $0.returnValue == -Int64(ENOENT) && !$0.flags.contains(.returnValueUnknown) })
+        #expect(sink.syscalls(named: "getppid").allSatisfy { $0.flags.contains(.returnValueUnknown) })
+    }
+
     @Test(arguments: unprivilegedBackends)
     func anExecFromAMemfdIsFlagged(_ kind: BackendKind) throws {
         let script = "import os\nfd = os.memfd_create('payload')\nos.write(fd, open('/bin/true', 'rb').read())\nos.execve(fd, ['payload'], {})"

@@ -144,6 +144,28 @@ struct ConversionTests {
         #expect(UnevaluableRule.find(in: ruleSet, backend: "ebpf", deliverableSyscalls: nil).map(\.rule) == ["Needs DNS"])
     }
 
+    @Test("rules needing a return value are listed only for a backend without exit data")
+    func returnValueRules() throws {
+        let yaml = """
+        - rule: Denied open
+          desc: d
+          condition: evt.type = openat and evt.res = EACCES
+          output: o
+          priority: WARNING
+        - rule: Shadow open
+          desc: d
+          condition: evt.type = openat and evt.failed = false and fd.name = /etc/shadow
+          output: o
+          priority: WARNING
+        """
+        let result = RuleLoader().load(files: [RuleSource(path: "r.yaml", text: yaml)])
+        let ruleSet = try #require(result.ruleSet, "\(result.diagnostics)")
+        #expect(UnevaluableRule.find(in: ruleSet, backend: "seccomp", deliverableSyscalls: nil, seesExitData: false) == [
+            UnevaluableRule(rule: "Denied open", reason: "its condition needs 'evt.res' from the syscall's return (return value or memory the kernel writes), which the seccomp backend does not see"),
+        ])
+        #expect(UnevaluableRule.find(in: ruleSet, backend: "ptrace", deliverableSyscalls: nil, seesExitData: true).isEmpty)
+    }
+
     @Test("an exec finding's target is the executable, also for the exec record that names no path")
     func execFinding() throws {
         let yaml = """

@@ -46,10 +46,15 @@ struct tg_monitor;
  * execvp, `envp` its environment) with a filter for the syscalls `config` wants plus those the
  * monitor needs itself. Once it returns, the job's pid is known (tg_monitor_summary) and
  * nothing of the job has run. After the main process ends, the rest of the tree gets
- * `grace_seconds` before it is killed. On failure returns NULL with a description in `error`. */
+ * `grace_seconds` before it is killed. ptrace follows a stopped syscall to its exit (one more
+ * stop) only when bit N of `exit_syscalls` (TG_MAX_SYSCALLS bits) is set, or for exec and
+ * set*id, which the monitor needs; the others are recorded at entry with
+ * TG_FLAG_RETURN_UNKNOWN. NULL follows every one. On failure returns NULL with a description
+ * in `error`. */
 struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file, char *const argv[],
                                     char *const envp[], const struct tg_capture_config *config,
-                                    double grace_seconds, char *error, size_t error_size);
+                                    const uint64_t *exit_syscalls, double grace_seconds, char *error,
+                                    size_t error_size);
 
 /* Lets the job exec. Returns 0 or -errno. */
 int tg_monitor_release(struct tg_monitor *monitor);

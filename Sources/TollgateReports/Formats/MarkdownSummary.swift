@@ -55,7 +55,7 @@ public enum MarkdownSummary {
         text += "| Findings | \(grouped(UInt64(report.findings.count))) (\(grouped(UInt64(report.blockingFindings.count))) blocking) |\n"
         var notes = coverage.problems.map { "- \(MarkdownText.inline($0))" }
         notes += coverage.blindSpots.map { "- Not seen by this backend: \(MarkdownText.inline($0))" }
-        notes += coverage.notEvaluable.map { "- Not evaluated on this backend: **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
+        notes += coverage.notEvaluable.map { "- Not evaluable on this backend (quiet is not a pass): **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
         if !notes.isEmpty { text += "\n**Coverage**\n\n" + notes.joined(separator: "\n") + "\n" }
         return text
     }

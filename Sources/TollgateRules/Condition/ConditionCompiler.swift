@@ -18,6 +18,16 @@ package struct ConditionCompiler {
     package private(set) var uncapturedFields: Set<String> = []
     /// Deprecated fields used, with where.
     package private(set) var deprecatedFields: [(String, SourceLocation)] = []
+    /// Checks that read fields needing exit data, with their polarity.
+    package private(set) var exitDataReads: [ExitDataRead] = []
+    /// Inside an odd number of `not`.
+    private var negated = false
+    /// The event types the enclosing `and`s can match.
+    private var context: EventTypeSet = .all
+    /// The exit-data fields the check being compiled reads; nil outside checks (outputs).
+    private var checkFields: [(written: String, argument: String?, dependence: ExitDataDependence)]?
+    /// Exit-data fields read outside checks (outputs), with their arguments.
+    package private(set) var outputExitData: [(argument: String?, dependence: ExitDataDependence)] = []
 
     /// Compiled macros shared by every rule of a load.
     package let macros: MacroCompilationCache
@@ -28,12 +38,17 @@ package struct ConditionCompiler {
     }
 
     package mutating func compile(_ node: ConditionNode) throws(CompileFailure) -> EventPredicate {
+        let outer = context
+        defer { context = outer }
+        if case .and = node { context = context.intersection(EventTypeSet.of(node, negated: negated)) }
         switch node {
         case .and(let children, _):
             return try combine(children[...], conjunction: true)
         case .or(let children, _):
             return try combine(children[...], conjunction: false)
         case .not(let child, _):
+            negated.toggle()
+            defer { negated.toggle() }
             let inner = try compile(child)
             return { !inner($0) }
         case .identifier(let name, let location):
@@ -41,10 +56,22 @@ package struct ConditionCompiler {
         case .macro(let name, let body, _):
             return try compileMacro(name, body)
         case .unary(let operand, _, let location):
-            return try typedAccessor(operand, at: location).exists
+            return try check { compiler throws(CompileFailure) in try compiler.typedAccessor(operand, at: location).exists }
         case .binary(let operand, let op, let rhs, let location):
-            return try compileBinary(operand, op, rhs, at: location)
+            return try check { compiler throws(CompileFailure) in try compiler.compileBinary(operand, op, rhs, at: location) }
         }
+    }
+
+    /// Compiles one check, noting it in `exitDataReads` for each exit-data field it reads.
+    private mutating func check(_ make: (inout ConditionCompiler) throws(CompileFailure) -> EventPredicate) throws(CompileFailure) -> EventPredicate {
+        checkFields = []
+        defer { checkFields = nil }
+        let leaf = try make(&self)
+        for field in checkFields ?? [] {
+            exitDataReads.append(ExitDataRead(field: field.written, argument: field.argument, dependence: field.dependence,
+                                              negated: negated, check: leaf, eventTypes: context))
+        }
+        return leaf
     }
 
     /// A macro is compiled once per load and evaluated at most once per event: rules share
@@ -53,18 +80,25 @@ package struct ConditionCompiler {
         if let cached = macros.compiled[name] {
             uncapturedFields.formUnion(cached.uncapturedFields)
             deprecatedFields += cached.deprecatedFields
+            exitDataReads += cached.exitDataReads.map { [context, negated] in $0.used(within: context, negated: negated) }
             return cached.predicate
         }
-        let before = (uncapturedFields, deprecatedFields)
+        let before = (uncapturedFields, deprecatedFields, exitDataReads, negated, context)
         uncapturedFields = []
         deprecatedFields = []
+        exitDataReads = []
+        negated = false
+        context = .all
+        defer { (negated, context) = (before.3, before.4) }
         let inner = try compile(body)
         let slot = EvaluationSlots.macro(body.description)
         let memoized: EventPredicate = { event in event.values.result(slot, event: event.number) { inner(event) } }
         macros.compiled[name] = MacroCompilationCache.Entry(
-            predicate: memoized, uncapturedFields: uncapturedFields, deprecatedFields: deprecatedFields)
+            predicate: memoized, uncapturedFields: uncapturedFields, deprecatedFields: deprecatedFields,
+            exitDataReads: exitDataReads)
         uncapturedFields.formUnion(before.0)
         deprecatedFields = before.1 + deprecatedFields
+        exitDataReads = before.2 + exitDataReads.map { $0.used(within: before.4, negated: before.3) }
         return memoized
     }
 
@@ -141,6 +175,11 @@ package struct ConditionCompiler {
                 throw CompileFailure(message: "field '\(resolved.written)' is not supported: \(reason)", location: location, code: .unknownField)
             }
             if definition.flags.contains(.deprecated) { deprecatedFields.append((definition.name, location)) }
+            if case .none = definition.exitData {} else if checkFields != nil {
+                checkFields?.append((resolved.written, resolved.argument, definition.exitData))
+            } else {
+                outputExitData.append((resolved.argument, definition.exitData))
+            }
             if rightHandSide, definition.flags.contains(.noRightHandSide) {
                 throw CompileFailure(message: "field '\(resolved.written)' cannot be used on the right-hand side", location: location, code: .compileCondition)
             }

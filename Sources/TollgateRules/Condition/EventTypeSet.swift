@@ -10,6 +10,14 @@ package enum EventTypeSet: Sendable, Equatable {
 
     package static let none = EventTypeSet.some([])
 
+    package func contains(_ type: String) -> Bool {
+        switch self {
+        case .all: return true
+        case .some(let set): return set.contains(type)
+        case .allExcept(let set): return !set.contains(type)
+        }
+    }
+
     package func intersection(_ other: EventTypeSet) -> EventTypeSet {
         switch (self, other) {
         case (.all, let x), (let x, .all): return x

@@ -4,6 +4,7 @@ package final class MacroCompilationCache {
         package var predicate: EventPredicate
         package var uncapturedFields: Set<String>
         package var deprecatedFields: [(String, SourceLocation)]
+        package var exitDataReads: [ExitDataRead]
     }
 
     package var compiled: [String: Entry] = [:]

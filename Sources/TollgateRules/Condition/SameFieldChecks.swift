@@ -70,9 +70,12 @@ extension ConditionCompiler {
     /// A grouped run: one read of the field, then the checks (all of them in a conjunction,
     /// any in a disjunction; negated runs flip both).
     mutating func compileSameField(_ operand: Operand, negated: Bool, _ checks: [ConstantCheck], conjunction: Bool) throws(CompileFailure) -> EventPredicate {
-        let accessor = try typedAccessor(operand, at: checks[0].location)
-        guard case .string(let get) = accessor.kind else {
-            // Other kinds read cheaply or hold several values: compile each check on its own.
+        // Fields that need the syscall's exit are compiled check by check, so that each check
+        // is noted in `exitDataReads`; other kinds than strings read cheaply or hold several values.
+        guard case .field(let name, let argument) = operand, let resolved = try? registry.resolve(name, argument: argument),
+            case .none = resolved.definition.exitData,
+            case let accessor = try typedAccessor(operand, at: checks[0].location), case .string(let get) = accessor.kind
+        else {
             return try combine(checks.map { ChainItem.node($0.node) }[...], conjunction: conjunction)
         }
         // `not a and not b` = `not (a or b)`; `not a or not b` = `not (a and b)`.

@@ -20,6 +20,14 @@ public struct CompiledRule: Sendable {
     /// Fields the rule reads that the event source does not record (always `<NA>`): a rule
     /// that needs one in its condition may never fire on tollgate.
     public var uncapturedFields: [String]
+    /// Fields the condition cannot do without that need the syscall's exit (its return
+    /// value, memory the kernel writes; see `ExitDataProbe`), sorted: a backend that sees
+    /// syscalls at entry only (seccomp) cannot evaluate the rule.
+    public var exitDataFields: [String] = []
+
+    /// Event types whose own exit (return value, memory the kernel writes) the condition or
+    /// the output reads: a tracer must follow these calls to their exit.
+    package var ownExitTypes: Set<EventType> = []
 
     package var predicate: EventPredicate
     package var output: CompiledOutput

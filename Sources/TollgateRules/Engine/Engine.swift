@@ -7,6 +7,9 @@ public final class Engine: Sendable {
     /// Syscall names the enabled rules can match, for the capture side to filter in the kernel.
     /// Every syscall when some rule can match any event type.
     public let neededSyscalls: Set<String>
+    /// The needed syscalls whose own exit (return value, memory the kernel writes) some enabled
+    /// rule reads; a tracer may skip the exit of the others.
+    public let exitSyscalls: Set<String>
     /// Positions in `ruleSet.rules` of the enabled rules each event type can match, in order.
     private let candidates: [[Int]]
     /// Per event type, every candidate rule's predicate in one closure tree: an event costs one
@@ -38,6 +41,7 @@ public final class Engine: Sendable {
             return Self.dispatch(live[...], ruleSet.rules, type)
         }
         self.neededSyscalls = needed
+        exitSyscalls = Set(ruleSet.rules.filter(\.enabled).flatMap(\.ownExitTypes).map(\.name)).intersection(needed)
     }
 
     /// A balanced tree of two-way closures over the rules at `positions` (depth log2 n). The

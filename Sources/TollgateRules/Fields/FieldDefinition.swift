@@ -44,6 +44,8 @@ package struct FieldDefinition: Sendable {
     package var argument: Argument
     package var flags: Flags
     package var status: Status
+    /// Whether its value needs the call's exit (return value, memory the kernel writes).
+    package var exitData: ExitDataDependence = .none
     /// Builds the accessor for an argument (nil when none was given).
     package var bind: @Sendable (String?) throws(FieldBindError) -> FieldAccessor
 
@@ -70,6 +72,13 @@ package struct FieldDefinition: Sendable {
         FieldDefinition(name, type, doc, argument: argument, status: .notCaptured(reason), bind: { _ throws(FieldBindError) in
             type.isString ? .string { _ in nil } : (type == .bool ? .bool { _ in nil } : .integer { _ in nil })
         })
+    }
+
+    /// This field, with its value needing exit data as `dependence` says.
+    package func needing(_ dependence: ExitDataDependence) -> FieldDefinition {
+        var copy = self
+        copy.exitData = dependence
+        return copy
     }
 
     /// A field that cannot be used.

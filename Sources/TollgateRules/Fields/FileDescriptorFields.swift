@@ -18,7 +18,20 @@ enum FileDescriptorFields {
 
     static func socket(_ event: Event) -> SocketInfo? { event.fd?.socket }
 
-    static let all: [FieldDefinition] = [
+    /// `fd.*` fields by what their value rests on (`ExitDataDependence.FdAspect`); the rest
+    /// describe the fd.
+    static let numberFields: Set<String> = ["fd.num", "fd.uid"]
+    static let peerFields: Set<String> = ["fd.type", "fd.typechar", "fd.sip", "fd.rip", "fd.sport", "fd.rport",
+                                          "fd.snet", "fd.rnet", "fd.sockfamily", "fd.connected", "fd.name_changed"]
+
+    static let all: [FieldDefinition] = definitions.map { field in
+        if case .notCaptured = field.status { return field }
+        let aspect: ExitDataDependence.FdAspect = numberFields.contains(field.name) ? .number
+            : peerFields.contains(field.name) ? .peer : .description
+        return field.needing(.fd(aspect))
+    }
+
+    static let definitions: [FieldDefinition] = [
         FieldDefinition("fd.num", .int64, "the unique number identifying the file descriptor.", .integer { $0.fdNumber }),
         FieldDefinition("fd.type", .charbuf, "type of FD (file, directory, ipv4, ipv6, unix, pipe, ...).", .string { event in event.fd.map { typeName($0.type) } }),
         FieldDefinition("fd.typechar", .charbuf, "type of FD as a single character.",

@@ -10,6 +10,8 @@ struct RuleCompilation {
     let macroCache = MacroCompilationCache()
     /// The same, for the conditions specialized to one event type (by type name).
     private var specializedMacroCaches: [String: MacroCompilationCache] = [:]
+    /// Asks the rules' exit-data checks what they say without exit data.
+    let exitDataProbe = ExitDataProbe()
 
     init(collector: RuleCollector) {
         self.collector = collector
@@ -137,12 +139,16 @@ struct RuleCompilation {
             warning(.noEventType, "Rule matches too many evt.type values. This has a significant performance penalty.",
                     at: rule.location, type: "rule", name: rule.name)
         }
-        return CompiledRule(
+        let typeIDs = names?.compactMap { EventType(named: $0) }
+        var compiled = CompiledRule(
             name: rule.name, description: rule.desc, priority: rule.priority, tags: rule.tags.sorted(), source: rule.source,
             enabled: rule.enabled, location: rule.location, eventTypes: names, condition: expanded.description,
             outputTemplate: rule.output.value, uncapturedFields: compiler.uncapturedFields.sorted(),
-            predicate: predicate, output: output, eventTypeIDs: names?.compactMap { EventType(named: $0) },
+            predicate: predicate, output: output, eventTypeIDs: typeIDs,
             specialized: (names ?? []).compactMap { specialize(expanded, for: $0) })
+        compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
+        compiled.ownExitTypes = ExitDataProbe.ownExitTypes(compiler.exitDataReads, outputs: compiler.outputExitData, eventTypes: typeIDs)
+        return compiled
     }
 
     private static let alwaysTrue: EventPredicate = { (_: Event) -> Bool in true }

@@ -20,6 +20,11 @@ enum SARIFInvocation {
         properties.add("events", .integer(Int64(clamping: report.coverage.events)))
         properties.add("drops", .integer(Int64(clamping: report.coverage.drops)))
         properties.add("malformed", .integer(Int64(clamping: report.coverage.malformed)))
+        if !report.coverage.notEvaluable.isEmpty {
+            properties.add("notEvaluable", .array(report.coverage.notEvaluable.map { rule in
+                .object([("rule", .string(rule.rule)), ("reason", .string(rule.reason))])
+            }))
+        }
         invocation.add("properties", properties.value)
         return invocation.value
     }
@@ -42,7 +47,7 @@ enum SARIFInvocation {
         for degradation in coverage.degradations { add("tollgate/degraded", "warning", degradation) }
         for blindSpot in coverage.blindSpots { add("tollgate/blind-spot", "note", "Not seen by the \(report.backend) backend: \(blindSpot)") }
         for rule in coverage.notEvaluable {
-            add("tollgate/rule-not-evaluable", "warning", "Rule '\(rule.rule)' was not evaluated on the \(report.backend) backend: \(rule.reason)")
+            add("tollgate/rule-not-evaluable", "warning", "Rule '\(rule.rule)' is not evaluable on the \(report.backend) backend (quiet is not a pass): \(rule.reason)")
         }
         if omittedResults > 0 {
             add("tollgate/results-omitted", "warning",

@@ -32,6 +32,12 @@ public struct RuleLoader: Sendable {
     public init() {}
 
     public func load(files: [RuleSource]) -> LoadResult {
+        var result = LoadResult(ruleSet: nil, diagnostics: [])
+        onLargeStack { result = loadHere(files) }
+        return result
+    }
+
+    private func loadHere(_ files: [RuleSource]) -> LoadResult {
         var diagnostics: [Diagnostic] = []
         var collector = RuleCollector()
         for source in files {

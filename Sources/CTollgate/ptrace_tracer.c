@@ -6,6 +6,7 @@
 #include "ptrace_monitor.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -214,11 +215,38 @@ static void dispatch(struct tg_task *task, int status)
     }
 }
 
+/* How long the loop polls for the next stop before it blocks. A stop usually follows within
+ * microseconds of the last resume; blocking lets this vCPU halt, and on a VM waking a halted
+ * vCPU costs tens of microseconds per stop (measured: a 200k openat storm ran 6x faster with
+ * tracer and job on one CPU). Polling yields, so runnable work is never kept waiting. */
+#define TG_POLL_NS 50000
+
+static long elapsed_ns(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
+}
+
+/* waitpid(-1, __WALL), polling for up to TG_POLL_NS first. */
+static pid_t next_stop(int *status)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do {
+        pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
+        if (tid != 0)
+            return tid;
+        sched_yield();
+    } while (elapsed_ns(&start) < TG_POLL_NS);
+    return waitpid(-1, status, __WALL);
+}
+
 void tg_ptrace_loop(void)
 {
     for (;;) {
         int status = 0;
-        pid_t tid = waitpid(-1, &status, __WALL);
+        pid_t tid = next_stop(&status);
         if (tid < 0) {
             if (errno == EINTR) {
                 tg_tick();

@@ -103,30 +103,12 @@ package struct ConditionCompiler {
     }
 
     /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n), with
-    /// runs of checks on one string field read once (`SameFieldChecks`). A chain of one or two
-    /// items compiles here without further frames: nesting depth costs stack on small threads.
+    /// runs of checks on one string field read once (`SameFieldChecks`).
     ///
     /// Compiled closures are never stored in arrays: a generic container holds functions at
     /// maximal abstraction, and every call through it would copy the `Event` in a thunk.
     mutating func combine(_ children: ArraySlice<ConditionNode>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
-        let items = Self.chainItems(children)
-        guard items.count <= 2 else { return try combine(items[...], conjunction: conjunction) }
-        // Two optionals, not an array (see above).
-        var first: EventPredicate?
-        var second: EventPredicate?
-        for item in items {
-            let predicate: EventPredicate
-            switch item {
-            case .node(let node): predicate = try compile(node)
-            case .sameField(let operand, let negated, let checks):
-                predicate = try compileSameField(operand, negated: negated, checks, conjunction: conjunction)
-            }
-            if first == nil { first = predicate } else { second = predicate }
-        }
-        guard let left = first else { throw CompileFailure(message: "empty condition", location: children.first?.location ?? SourceLocation(file: "", line: 0, column: 0), code: .compileCondition) }
-        guard let right = second else { return left }
-        if conjunction { return { left($0) && right($0) } }
-        return { left($0) || right($0) }
+        try combine(Self.chainItems(children)[...], conjunction: conjunction)
     }
 
     mutating func combine(_ items: ArraySlice<ChainItem>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {

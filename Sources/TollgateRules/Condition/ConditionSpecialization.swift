@@ -56,13 +56,7 @@ package enum ConditionSpecialization {
 
     /// The value of a leaf that the event type alone decides, else nil.
     private static func decided(_ operand: Operand, _ op: BinaryOperator, _ rhs: RightHandSide, _ typeName: String) -> Bool? {
-        if let set = EventTypeSet.leafSet(operand, op, rhs) {
-            switch set {
-            case .all: return true
-            case .some(let names): return names.contains(typeName)
-            case .allExcept(let names): return !names.contains(typeName)
-            }
-        }
+        if let set = EventTypeSet.leafSet(operand, op, rhs) { return set.contains(typeName) }
         // `evt.dir` is always `<`: every event is an exit event carrying its entry arguments.
         guard op.modifier == nil, case .field("evt.dir", nil) = operand, let values = rhs.constants else { return nil }
         switch op.base {

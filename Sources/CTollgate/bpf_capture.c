@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@ struct tg_capture {
     size_t link_count;
     struct ring_buffer *ring;
     int per_syscall;       /* the syscall-exit program is on per-syscall tracepoints */
+    int requested_mode;    /* the enum tg_hook_mode the object was loaded for */
+    char per_syscall_failure[256]; /* AUTO: why the per-syscall program is not loaded, or empty */
+    struct bpf_map *config_map; /* the data section holding `config` */
     int tracked_fd;
     int drops_fd;
     tg_record_handler handler;
@@ -60,37 +64,81 @@ static void describe(char *error, size_t error_size, const char *step, int err)
         snprintf(error, error_size, "%s: %s", step, strerror(err));
 }
 
-/* Writes `config` over the `config` variable of the object's .rodata, found through BTF. */
-static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
+/* The section `config` lives in: a plain global, so its wanted syscalls can be written after
+ * loading (the object loads while the rules compile). */
+#define CONFIG_SECTION ".bss"
+
+static struct bpf_map *find_config_map(struct bpf_object *object)
 {
-    struct btf *btf = bpf_object__btf(object);
     struct bpf_map *map = NULL, *candidate;
     bpf_object__for_each_map(candidate, object)
     {
         const char *name = bpf_map__name(candidate);
-        size_t length = strlen(name);
-        if (length >= 7 && strcmp(name + length - 7, ".rodata") == 0)
+        size_t length = strlen(name), suffix = strlen(CONFIG_SECTION);
+        if (length >= suffix && strcmp(name + length - suffix, CONFIG_SECTION) == 0)
             map = candidate;
     }
-    if (!btf || !map)
-        return -ENOENT;
-    int section_id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+    return map;
+}
+
+/* Where `config` is in its section's value, found through BTF; -errno when it is not there. */
+static long config_offset(struct bpf_object *object, size_t value_size)
+{
+    struct btf *btf = bpf_object__btf(object);
+    int section_id = btf ? btf__find_by_name_kind(btf, CONFIG_SECTION, BTF_KIND_DATASEC) : -1;
     if (section_id < 0)
         return -ENOENT;
     const struct btf_type *section = btf__type_by_id(btf, section_id);
     const struct btf_var_secinfo *variable = btf_var_secinfos(section);
-    size_t data_size = 0;
-    char *data = (char *)bpf_map__initial_value(map, &data_size);
     for (int i = 0; i < btf_vlen(section); i++, variable++) {
         const struct btf_type *type = btf__type_by_id(btf, variable->type);
         if (strcmp(btf__name_by_offset(btf, type->name_off), "config") != 0)
             continue;
-        if (variable->size != sizeof(*config) || variable->offset + sizeof(*config) > data_size)
+        if (variable->size != sizeof(struct tg_capture_config) || variable->offset + variable->size > value_size)
             return -EINVAL;
-        memcpy(data + variable->offset, config, sizeof(*config));
-        return 0;
+        return variable->offset;
     }
     return -ENOENT;
+}
+
+/* Writes `config` over the object's `config` variable, before loading. */
+static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
+{
+    struct bpf_map *map = find_config_map(object);
+    size_t data_size = 0;
+    char *data = map ? (char *)bpf_map__initial_value(map, &data_size) : NULL;
+    if (!data)
+        return -ENOENT;
+    long offset = config_offset(object, data_size);
+    if (offset < 0)
+        return (int)offset;
+    memcpy(data + offset, config, sizeof(*config));
+    return 0;
+}
+
+/* Replaces the loaded program's wanted-syscall bitmap (before attaching, so no program reads
+ * it meanwhile). */
+static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted)
+{
+    if (!self->config_map)
+        return -ENOENT;
+    size_t size = bpf_map__value_size(self->config_map);
+    long offset = config_offset(self->object, size);
+    if (offset < 0)
+        return (int)offset;
+    char *value = calloc(1, size);
+    if (!value)
+        return -ENOMEM;
+    __u32 zero = 0;
+    int fd = bpf_map__fd(self->config_map);
+    int err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
+    if (!err) {
+        memcpy(value + offset + offsetof(struct tg_capture_config, wanted_syscalls), wanted,
+               sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
+        err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
+    }
+    free(value);
+    return err;
 }
 
 static int deliver(void *capture, void *data, size_t size)
@@ -169,22 +217,132 @@ static int attach_per_syscall(struct tg_capture *self, struct bpf_program *progr
     return 0;
 }
 
-struct tg_capture *tg_capture_open(const void *object, size_t size, const struct tg_capture_config *config,
-                                   struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error,
-                                   size_t error_size)
+/* Loads `object` with the syscall-exit programs `mode` can use: the raw tracepoint's, the
+ * per-syscall one's, or (AUTO) both, so the choice can wait for the wanted syscalls. */
+static struct bpf_object *load_object(const void *object, size_t size, const struct tg_capture_config *config,
+                                      int mode, const char **step, int *err)
+{
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
+    *step = "bpf_object__open_mem";
+    struct bpf_object *opened = bpf_object__open_mem(object, size, &opts);
+    if (!opened) {
+        *err = errno ? errno : EINVAL;
+        return NULL;
+    }
+    struct bpf_program *program;
+    bpf_object__for_each_program(program, opened)
+    {
+        if ((mode == TG_HOOKS_RAW_TRACEPOINT && is_syscall_exit(program, TG_HOOKS_PER_SYSCALL)) ||
+            (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, TG_HOOKS_RAW_TRACEPOINT)))
+            bpf_program__set_autoload(program, false);
+    }
+    *step = "writing the capture configuration";
+    if (config && (*err = -set_config(opened, config)))
+        goto fail;
+    *step = "bpf_object__load";
+    if ((*err = -bpf_object__load(opened)))
+        goto fail;
+    return opened;
+fail:
+    bpf_object__close(opened);
+    return NULL;
+}
+
+struct tg_capture *tg_capture_load(const void *object, size_t size, const struct tg_capture_config *config, int mode,
+                                   char *error, size_t error_size)
 {
     last_libbpf_line[0] = 0;
     libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
     struct tg_capture *self = calloc(1, sizeof(*self));
-    int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
+    int err = ENOMEM;
     const char *step = "allocating";
-    if (!self) {
-        err = ENOMEM;
+    if (!self)
         goto fail;
+    self->requested_mode = mode;
+    self->object = load_object(object, size, config, mode, &step, &err);
+    if (!self->object && mode == TG_HOOKS_AUTO) {
+        /* A kernel that cannot load the per-syscall program still has the raw tracepoint. */
+        snprintf(self->per_syscall_failure, sizeof(self->per_syscall_failure), "the per-syscall program failed to load: %s",
+                 last_libbpf_line[0] ? last_libbpf_line : strerror(err));
+        last_libbpf_line[0] = 0;
+        self->object = load_object(object, size, config, TG_HOOKS_RAW_TRACEPOINT, &step, &err);
     }
+    if (!self->object)
+        goto fail;
+    self->config_map = find_config_map(self->object);
+    self->tracked_fd = bpf_object__find_map_fd_by_name(self->object, "tracked");
+    self->drops_fd = bpf_object__find_map_fd_by_name(self->object, "drops");
+    libbpf_set_print(previous);
+    return self;
+fail:
+    describe(error, error_size, step, err);
+    tg_capture_close(self);
+    libbpf_set_print(previous);
+    errno = err;
+    return NULL;
+}
+
+/* The loaded object's program for `mode`'s syscall exit, or NULL when it was not loaded. */
+static struct bpf_program *syscall_exit_program(struct tg_capture *self, int mode)
+{
+    struct bpf_program *program;
+    bpf_object__for_each_program(program, self->object)
+    {
+        if (bpf_program__autoload(program) && is_syscall_exit(program, mode))
+            return program;
+    }
+    return NULL;
+}
+
+static void detach_all(struct tg_capture *self)
+{
+    for (size_t i = 0; i < self->link_count; i++)
+        bpf_link__destroy(self->links[i]);
+    self->link_count = 0;
+    self->per_syscall = 0;
+}
+
+/* Attaches the loaded programs, the syscall-exit one in `mode`. Returns 0 or an errno. */
+static int attach_programs(struct tg_capture *self, int mode, const struct tg_hooks *hooks, const char **step)
+{
+    struct bpf_program *program;
+    bpf_object__for_each_program(program, self->object)
+    {
+        if (!bpf_program__autoload(program))
+            continue;
+        int other = mode == TG_HOOKS_PER_SYSCALL ? TG_HOOKS_RAW_TRACEPOINT : TG_HOOKS_PER_SYSCALL;
+        if (is_syscall_exit(program, other))
+            continue; /* loaded for the other mode */
+        if (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, mode)) {
+            *step = "attaching the per-syscall tracepoints";
+            self->per_syscall = 1;
+            int err = attach_per_syscall(self, program, hooks);
+            if (err)
+                return err;
+            *step = "bpf_program__attach";
+            continue;
+        }
+        if (self->link_count == MAX_LINKS)
+            return E2BIG;
+        struct bpf_link *link = bpf_program__attach(program);
+        if (!link)
+            return errno ? errno : EINVAL;
+        self->links[self->link_count++] = link;
+    }
+    return 0;
+}
+
+int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, struct tg_hooks *hooks,
+                      tg_record_handler handler, void *context, char *error, size_t error_size)
+{
+    last_libbpf_line[0] = 0;
+    libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
     self->handler = handler;
     self->context = context;
-
+    int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
+    const char *step = "writing the wanted syscalls";
+    if (wanted_syscalls && (err = -set_wanted_syscalls(self, wanted_syscalls)))
+        goto fail;
     step = "choosing the syscall hooks";
     mode = tg_choose_hooks(hooks);
     if (mode < 0) {
@@ -192,54 +350,30 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         snprintf(last_libbpf_line, sizeof(last_libbpf_line), "%s", hooks->fallback);
         goto fail;
     }
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
-    step = "bpf_object__open_mem";
-    self->object = bpf_object__open_mem(object, size, &opts);
-    if (!self->object) {
-        err = errno ? errno : EINVAL;
-        goto fail;
+    if (mode == TG_HOOKS_PER_SYSCALL && !syscall_exit_program(self, mode)) {
+        /* AUTO, on a kernel that could not load the per-syscall program. */
+        mode = TG_HOOKS_RAW_TRACEPOINT;
+        hooks->untraced[0] = 0;
+        snprintf(hooks->fallback, sizeof(hooks->fallback), "%s", self->per_syscall_failure);
     }
-    struct bpf_program *program;
-    bpf_object__for_each_program(program, self->object)
-    {
-        /* The other mode's syscall-exit program is neither loaded nor attached. */
-        int other = mode == TG_HOOKS_PER_SYSCALL ? TG_HOOKS_RAW_TRACEPOINT : TG_HOOKS_PER_SYSCALL;
-        if (is_syscall_exit(program, other))
-            bpf_program__set_autoload(program, false);
-    }
-    step = "writing the capture configuration";
-    if (config && (err = -set_config(self->object, config)))
-        goto fail;
-    step = "bpf_object__load";
-    if ((err = -bpf_object__load(self->object)))
-        goto fail;
-
     step = "bpf_program__attach";
-    bpf_object__for_each_program(program, self->object)
-    {
-        if (!bpf_program__autoload(program))
-            continue;
-        if (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, mode)) {
-            step = "attaching the per-syscall tracepoints";
-            self->per_syscall = 1;
-            if ((err = attach_per_syscall(self, program, hooks)))
-                goto fail;
-            step = "bpf_program__attach";
-            continue;
-        }
-        if (self->link_count == MAX_LINKS) {
-            err = E2BIG;
-            goto fail;
-        }
-        struct bpf_link *link = bpf_program__attach(program);
-        if (!link) {
-            err = errno ? errno : EINVAL;
-            goto fail;
-        }
-        self->links[self->link_count++] = link;
+    err = attach_programs(self, mode, hooks, &step);
+    if (err && hooks && hooks->mode == TG_HOOKS_AUTO && mode == TG_HOOKS_PER_SYSCALL) {
+        /* The per-syscall hooks failed to attach: the raw tracepoint takes over. */
+        char reason[sizeof(hooks->fallback)];
+        snprintf(reason, sizeof(reason), "the per-syscall tracepoints failed: %s: %s%s%s", step, strerror(err),
+                 last_libbpf_line[0] ? " (libbpf: " : "", last_libbpf_line[0] ? last_libbpf_line : "");
+        if (last_libbpf_line[0])
+            strncat(reason, ")", sizeof(reason) - strlen(reason) - 1);
+        detach_all(self);
+        mode = TG_HOOKS_RAW_TRACEPOINT;
+        step = "bpf_program__attach";
+        err = attach_programs(self, mode, hooks, &step);
+        hooks->untraced[0] = 0;
+        snprintf(hooks->fallback, sizeof(hooks->fallback), "%s", reason);
     }
-    self->tracked_fd = bpf_object__find_map_fd_by_name(self->object, "tracked");
-    self->drops_fd = bpf_object__find_map_fd_by_name(self->object, "drops");
+    if (err)
+        goto fail;
     step = "ring_buffer__new";
     int events_fd = bpf_object__find_map_fd_by_name(self->object, "events");
     self->ring = events_fd >= 0 ? ring_buffer__new(events_fd, deliver, self, NULL) : NULL;
@@ -250,29 +384,30 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
     if (hooks)
         hooks->mode = mode;
     libbpf_set_print(previous);
-    return self;
+    return 0;
 
 fail:
     describe(error, error_size, step, err);
-    tg_capture_close(self);
+    detach_all(self);
     libbpf_set_print(previous);
-    if (hooks && hooks->mode == TG_HOOKS_AUTO && mode == TG_HOOKS_PER_SYSCALL) {
-        /* The per-syscall hooks failed to load or attach: the raw tracepoint takes over. */
-        struct tg_hooks fallback = *hooks;
-        fallback.mode = TG_HOOKS_RAW_TRACEPOINT;
-        struct tg_capture *retried = tg_capture_open(object, size, config, &fallback, handler, context, error, error_size);
-        if (retried) {
-            hooks->mode = TG_HOOKS_RAW_TRACEPOINT;
-            hooks->untraced[0] = 0;
-            snprintf(hooks->fallback, sizeof(hooks->fallback), "the per-syscall tracepoints failed: %s",
-                     error_size ? error : strerror(err));
-            if (error_size)
-                error[0] = 0;
-        }
-        return retried;
+    return -err;
+}
+
+struct tg_capture *tg_capture_open(const void *object, size_t size, const struct tg_capture_config *config,
+                                   struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error,
+                                   size_t error_size)
+{
+    struct tg_capture *capture =
+        tg_capture_load(object, size, config, hooks ? hooks->mode : TG_HOOKS_RAW_TRACEPOINT, error, error_size);
+    if (!capture)
+        return NULL;
+    int err = -tg_capture_attach(capture, NULL, hooks, handler, context, error, error_size);
+    if (err) {
+        tg_capture_close(capture);
+        errno = err;
+        return NULL;
     }
-    errno = err;
-    return NULL;
+    return capture;
 }
 
 int tg_capture_track(struct tg_capture *capture, int tgid)

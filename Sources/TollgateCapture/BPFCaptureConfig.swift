@@ -29,6 +29,14 @@ enum BPFCaptureConfig {
         return config
     }
 
+    /// The configuration a program is loaded with before the rules are known: every table
+    /// syscall's argument kinds, no syscall wanted yet (`tg_capture_attach` writes `bitmap`).
+    static func beforeRules(arch: Architecture = .native) -> tg_capture_config {
+        var config = make(syscallNames: Set(SyscallTable.all.map(\.name)), arch: arch)
+        config.wanted_syscalls = tg_capture_config().wanted_syscalls
+        return config
+    }
+
     /// Bit N set for syscall number N of `syscallNames` on `arch` (TG_MAX_SYSCALLS bits).
     static func bitmap(syscallNames: Set<String>, arch: Architecture = .native) -> [UInt64] {
         var words = [UInt64](repeating: 0, count: Int(TG_MAX_SYSCALLS) / 64)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Starts the backend a run asks for: an explicit one or, for `auto`, the first that starts
 /// in preference order.
 public enum CaptureBackends {
@@ -17,18 +19,47 @@ public enum CaptureBackends {
         }
     }
 
+    /// The slow, rule-independent part of starting `choice`, begun at once on a thread of its
+    /// own so that it overlaps the rules' compilation: loading the eBPF program when eBPF may
+    /// be used. `start` waits for it.
+    public final class Preparation: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var program: Result<EBPFProgram, CaptureStartError>?
+
+        public init(_ choice: Choice, environment: [String: String] = ProcessInfo.processInfo.environment) {
+            guard choice == .auto || choice == .ebpf else {
+                done.signal()
+                return
+            }
+            Thread { [self] in
+                program = Result { () throws(CaptureStartError) in try EBPFProgram(environment: environment) }
+                done.signal()
+            }.start()
+        }
+
+        /// The loaded eBPF program, or why it could not load; nil when eBPF was not asked for.
+        func loadedProgram() -> Result<EBPFProgram, CaptureStartError>? {
+            done.wait()
+            done.signal()
+            return program
+        }
+    }
+
     /// Starts `choice` for `syscallNames`, of which only `exitSyscallNames` (nil: all) need
     /// their result (ptrace skips the exit stop of the others). An explicit backend that
     /// cannot start is an error, never a silent downgrade; `auto` fails only when none can start.
-    public static func start(_ choice: Choice, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil) throws(CaptureStartError) -> Started {
+    /// `preparation`, when given, is `choice`'s.
+    public static func start(_ choice: Choice, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
+                             preparation: Preparation? = nil) throws(CaptureStartError) -> Started {
+        let program = preparation?.loadedProgram()
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
-            return Started(backend: try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames), explanation: "backend \(kind.rawValue) (asked for)")
+            return Started(backend: try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, program: program), explanation: "backend \(kind.rawValue) (asked for)")
         }
         var passedOver: [String] = []
         for kind in BackendKind.preference {
             do {
-                let backend = try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames)
+                let backend = try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, program: program)
                 let reasons = passedOver.isEmpty ? "" : " (\(passedOver.joined(separator: "; ")))"
                 return Started(backend: backend, explanation: "backend \(kind.rawValue)\(reasons)")
             } catch {
@@ -38,10 +69,12 @@ public enum CaptureBackends {
         throw CaptureStartError(backend: .ebpf, message: "no capture backend can run here (\(passedOver.joined(separator: "; ")))")
     }
 
-    private static func start(_ kind: BackendKind, syscallNames: Set<String>, exitSyscallNames: Set<String>?) throws(CaptureStartError) -> CaptureBackend {
+    private static func start(_ kind: BackendKind, syscallNames: Set<String>, exitSyscallNames: Set<String>?,
+                              program: Result<EBPFProgram, CaptureStartError>?) throws(CaptureStartError) -> CaptureBackend {
         switch kind {
         case .ebpf:
-            return try EBPFBackend(syscallNames: syscallNames)
+            guard let program else { return try EBPFBackend(syscallNames: syscallNames) }
+            return try EBPFBackend(program: try program.get(), syscallNames: syscallNames)
         case .ptrace:
             return try PtraceBackend(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames)
         case .seccomp:

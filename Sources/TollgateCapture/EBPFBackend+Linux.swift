@@ -8,19 +8,34 @@ import TollgateEvents
 public final class EBPFBackend: CaptureBackend {
     public let kind = BackendKind.ebpf
     private var capture: OpaquePointer?
-    private let delivery = RecordDelivery()
+    private let delivery: RecordDelivery
     /// The syscall hooks in use.
     package let hooks: EBPFHooks
 
     /// Loads and attaches the capture program for `syscallNames` (the rules' needs plus what
     /// state tracking needs), with the syscall hooks `environment` asks for (`EBPFHooks`).
     /// Fails with the kernel's reason, e.g. missing privileges.
-    public init(syscallNames: Set<String>,
+    public convenience init(syscallNames: Set<String>,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
+        try self.init(program: EBPFProgram(environment: environment), syscallNames: syscallNames, environment: environment)
+    }
+
+    /// Attaches `program`, loaded ahead, for `syscallNames`; the backend owns it from here on.
+    public init(program: EBPFProgram, syscallNames: Set<String>,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
-        var config = BPFCaptureConfig.make(syscallNames: syscallNames)
-        (capture, hooks) = try EBPFHooks.open(EmbeddedBPF.capture, config: &config, syscallNames: syscallNames,
-                                              handler: RecordDelivery.handler, context: delivery.context,
-                                              environment: environment)
+        guard let loaded = program.take() else {
+            throw CaptureStartError(backend: .ebpf, message: "the loaded capture program is already in use")
+        }
+        let delivery = RecordDelivery()
+        self.delivery = delivery
+        do {
+            hooks = try EBPFHooks.attach(loaded, syscallNames: syscallNames, handler: RecordDelivery.handler,
+                                         context: delivery.context, environment: environment)
+        } catch {
+            tg_capture_close(loaded)
+            throw error
+        }
+        capture = loaded
     }
 
     public var mechanism: String? { "syscalls through \(hooks.description)" }

@@ -49,10 +49,29 @@ package struct EBPFHooks: Sendable, Equatable {
                 tg_capture_open($0.baseAddress, $0.count, config, request, handler, context, &message, message.count)
             }
         }
-        guard let opened else {
-            throw CaptureStartError(backend: .ebpf, message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
+        guard let opened else { throw CaptureStartError(backend: .ebpf, message: text(message)) }
         return (opened, hooks)
+    }
+
+    /// Attaches a loaded `capture` (`tg_capture_load`) for `syscallNames`, with the hooks
+    /// `environment` asks for. On failure nothing stays attached; the caller still owns `capture`.
+    package static func attach(
+        _ capture: OpaquePointer, syscallNames: Set<String>, handler: tg_record_handler?, context: UnsafeMutableRawPointer?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(CaptureStartError) -> EBPFHooks {
+        var message = [CChar](repeating: 0, count: 512)
+        var failed = false
+        let wanted = BPFCaptureConfig.bitmap(syscallNames: syscallNames)
+        let hooks = try withRequest(syscallNames, environment) { request in
+            failed = tg_capture_attach(capture, wanted, request, handler, context, &message, message.count) != 0
+        }
+        if failed { throw CaptureStartError(backend: .ebpf, message: text(message)) }
+        return hooks
+    }
+
+    /// A NUL-terminated message the C side wrote.
+    static func text(_ message: [CChar]) -> String {
+        String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The hooks a capture of `syscallNames` would get here, decided without loading anything

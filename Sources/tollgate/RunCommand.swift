@@ -80,6 +80,8 @@ struct RunCommand: ParsableCommand {
         let command = settings.command
         let reports = settings.reports
         let startTime = wallClockNow()
+        // Loading the eBPF program takes longer than compiling the rules: both at once.
+        let preparation = CaptureBackends.Preparation(settings.backend)
         let (engine, rules) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
         let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
         let console = Console(quiet: quiet)
@@ -88,7 +90,8 @@ struct RunCommand: ParsableCommand {
         do {
             // A capture file keeps every result, for rules it may be analysed with later.
             let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames) : nil
-            started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits)
+            started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits,
+                                                preparation: preparation)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend

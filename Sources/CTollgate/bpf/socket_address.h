@@ -39,10 +39,10 @@ struct local_address {
 
 /* The fd whose local address a completed syscall makes known: connect's socket (also while
  * a non-blocking connect is in progress) and the socket accept returned; -1 for the rest. */
-static __always_inline long local_address_fd(long nr, long ret, const __u64 *args)
+static __always_inline long local_address_fd(long nr, long ret, __u64 first_argument)
 {
     if (nr == NR_CONNECT && (ret == 0 || ret == -115 /* EINPROGRESS */))
-        return (long)(int)args[0];
+        return (long)(int)first_argument;
     if ((nr == NR_ACCEPT || nr == NR_ACCEPT4) && ret >= 0)
         return ret;
     return -1;

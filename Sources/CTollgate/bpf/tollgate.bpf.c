@@ -8,7 +8,7 @@
  * `on_syscall_exit` on the per-syscall tracepoints `syscalls:sys_exit_<name>` of the wanted
  * syscalls, so other syscalls run no BPF program; or `on_sys_exit` on the raw tracepoint, which
  * every syscall of the machine passes through. Both test the cheapest thing first (is this
- * syscall wanted: a bit in read-only data), then whether the task is tracked (a hash lookup),
+ * syscall wanted: a bit in the config), then whether the task is tracked (a hash lookup),
  * and consumers are not woken per record.
  */
 #include <linux/bpf.h>
@@ -32,8 +32,9 @@ char LICENSE[] SEC("license") = "GPL";
 /* How add_payload copies. */
 enum copy { COPY_USER_STRING, COPY_KERNEL_STRING, COPY_USER_BYTES, COPY_KERNEL_BYTES };
 
-/* Set by user space before loading. */
-const volatile struct tg_capture_config config = {};
+/* Set by user space before loading; the wanted syscalls may be rewritten after loading,
+ * before attaching, so it is not read-only data. */
+struct tg_capture_config config = {};
 
 /* Thread-group ids of the job's process tree. */
 struct {
@@ -74,10 +75,15 @@ static __always_inline int is_tracked(__u32 tgid)
     return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
 }
 
-static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg *task)
+static __always_inline struct scratch *this_cpu_scratch(void)
 {
     __u32 zero = 0;
-    struct scratch *s = bpf_map_lookup_elem(&scratch_space, &zero);
+    return bpf_map_lookup_elem(&scratch_space, &zero);
+}
+
+static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg *task)
+{
+    struct scratch *s = this_cpu_scratch();
     if (!s)
         return NULL;
     struct tg_record *r = &s->record;
@@ -93,15 +99,16 @@ static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg 
     return s;
 }
 
-/* Appends one payload at `pos`; returns the position after it. */
-static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slot, const void *source,
-                                         __u64 length, enum copy how)
+/* Appends one payload at `pos` of `s`; returns the position after it. */
+static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slot, const void *source, __u64 length,
+                                         enum copy how)
 {
     if (pos >= PAYLOAD_AREA) {
         /* No room left: drop the payload rather than wrap over earlier ones. */
         s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
         return pos;
     }
+    barrier_var(pos); /* keep the mask: the verifier needs it where pos is used, after spills */
     pos &= PAYLOAD_AREA - 1;
     struct tg_payload *header = (struct tg_payload *)&s->payloads[pos];
     void *data = &s->payloads[pos + sizeof(struct tg_payload)];
@@ -132,11 +139,24 @@ static __always_inline __u32 add_payload(struct scratch *s, __u32 pos, __u16 slo
         s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
         copied = 0;
     }
-    header->slot = slot;
+    header->slot = (__u16)slot;
     header->length = (__u16)copied;
     header->reserved = 0;
     s->record.payload_count++;
     return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
+}
+
+/* add_payload, add_argument, add_local_address and add_resolved_path are global functions: the verifier checks
+ * each once, apart from its callers, instead of once per call site and per path through the
+ * calls before it (inlined, the six argument slots multiplied into ~37,000 instructions
+ * processed and 70 ms of verification at every start). Their arguments are scalars, so each
+ * looks this CPU's record up again (an inlined array access). */
+
+/* put_payload into this CPU's record, from the kernel or user address `source`. */
+__noinline __u32 add_payload(__u32 pos, __u32 slot, __u64 source, __u64 length, __u32 how)
+{
+    struct scratch *s = this_cpu_scratch();
+    return s ? put_payload(s, pos, slot, (const void *)source, length, how) : pos;
 }
 
 static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
@@ -158,42 +178,41 @@ static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
     }
 }
 
-static __always_inline __u32 add_argument(struct scratch *s, __u32 pos, int index, int kind, const __u64 *args)
+/* Appends the memory argument `index` of kind `kind` points to; `next` is the argument after it. */
+__noinline __u32 add_argument(__u32 pos, __u32 index, __u32 kind, __u64 pointer, __u64 next)
 {
-    if (kind == TG_ARG_NONE || s->record.payload_count >= MAX_PAYLOADS)
-        return pos;
-    const void *pointer = (const void *)args[index];
-    if (!pointer)
+    struct scratch *s = this_cpu_scratch();
+    if (!s || kind == TG_ARG_NONE || s->record.payload_count >= MAX_PAYLOADS || !pointer)
         return pos;
     __u64 length = 0;
     if (kind == TG_ARG_SOCKADDR_LEN_NEXT && index < 5) {
-        length = args[index + 1];
+        length = next;
     } else if (kind == TG_ARG_FD_PAIR) {
         length = 2 * sizeof(int);
     } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && index < 5) {
         int value = 0;
-        bpf_probe_read_user(&value, sizeof(value), (const void *)args[index + 1]);
+        bpf_probe_read_user(&value, sizeof(value), (const void *)next);
         length = value > 0 ? (__u64)value : 0;
     }
     if (kind != TG_ARG_STRING && length > 128)
         length = 128; /* sizeof(struct sockaddr_storage) */
-    return add_payload(s, pos, TG_SLOT_ARG0 + index, pointer, length,
+    return add_payload(pos, TG_SLOT_ARG0 + index, pointer, length,
                        kind == TG_ARG_STRING ? COPY_USER_STRING : COPY_USER_BYTES);
 }
 
 /* Appends the local address of the socket a completed connect/accept made known, as a
  * TG_SLOT_RESOLVED_PATH payload holding a sockaddr (the record has no dedicated slot). */
-static __always_inline __u32 add_local_address(struct scratch *s, __u32 pos, struct task_struct___tg *task, long nr,
-                                               long ret, const __u64 *args)
+__noinline __u32 add_local_address(__u32 pos, long nr, long ret, __u64 first_argument)
 {
-    long fd = local_address_fd(nr, ret, args);
+    long fd = local_address_fd(nr, ret, first_argument);
     if (fd < 0)
         return pos;
+    struct scratch *s = this_cpu_scratch();
     struct local_address address;
-    __u32 length = read_local_address(task, fd, &address);
-    if (length == 0)
+    __u32 length = read_local_address((struct task_struct___tg *)bpf_get_current_task(), fd, &address);
+    if (!s || length == 0)
         return pos;
-    return add_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
+    return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
 }
 
 /* Ships one completed syscall `nr` of the current task whose user registers are `regs`. */
@@ -217,9 +236,9 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
 #pragma unroll
     for (int i = 0; i < 6; i++) {
         s->record.args[i] = args[i];
-        pos = add_argument(s, pos, i, config.arg_kinds[nr][i], args);
+        pos = add_argument(pos, i, config.arg_kinds[nr][i], args[i], i < 5 ? args[i + 1] : 0);
     }
-    pos = add_local_address(s, pos, task, nr, ret, args);
+    pos = add_local_address(pos, nr, ret, args[0]);
     submit(s, pos);
     return 0;
 }
@@ -266,6 +285,21 @@ int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *
     return 0;
 }
 
+/* Appends `path` (a kernel `struct path *`) resolved against `root` as TG_SLOT_RESOLVED_PATH. */
+__noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root)
+{
+    long resolved = resolve_path(path, root);
+    struct scratch *s = this_cpu_scratch();
+    __u32 zero = 0;
+    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+    if (resolved < 0 || !s || !buffer)
+        return pos;
+    if (resolved & PATH_TRUNCATED)
+        s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+    __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
+    return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset, COPY_KERNEL_BYTES);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_binprm___tg *binprm)
 {
@@ -283,30 +317,21 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
         prefix[5] == ':')
         s->record.args[0] |= TG_EXEC_FROM_MEMFD;
 
-    __u32 pos = add_payload(s, 0, TG_SLOT_EXE_PATH, BPF_CORE_READ(binprm, filename), 0, COPY_KERNEL_STRING);
+    __u32 pos = add_payload(0, TG_SLOT_EXE_PATH, (__u64)BPF_CORE_READ(binprm, filename), 0, COPY_KERNEL_STRING);
     /* proc.exepath: the file the kernel runs, symlinks resolved; `memfd:NAME` for a memfd. */
     if (s->record.args[0] & TG_EXEC_FROM_MEMFD) {
-        pos = add_payload(s, pos, TG_SLOT_RESOLVED_PATH, dentry_name, 0, COPY_KERNEL_STRING);
+        pos = add_payload(pos, TG_SLOT_RESOLVED_PATH, (__u64)dentry_name, 0, COPY_KERNEL_STRING);
     } else {
         struct file___tg *file = BPF_CORE_READ(binprm, file);
         struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
-        long resolved = resolve_path((__u64)&file->f_path, (__u64)&fs->root);
-        __u32 zero = 0;
-        struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
-        if (resolved >= 0 && buffer) {
-            if (resolved & PATH_TRUNCATED)
-                s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
-            __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
-            pos = add_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset,
-                              COPY_KERNEL_BYTES);
-        }
+        pos = add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root);
     }
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
     unsigned long start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
-    pos = add_payload(s, pos, TG_SLOT_ARGV, (const void *)start, end > start ? end - start : 0, COPY_USER_BYTES);
+    pos = add_payload(pos, TG_SLOT_ARGV, start, end > start ? end - start : 0, COPY_USER_BYTES);
     start = BPF_CORE_READ(mm, env_start);
     end = BPF_CORE_READ(mm, env_end);
-    pos = add_payload(s, pos, TG_SLOT_ENV, (const void *)start, end > start ? end - start : 0, COPY_USER_BYTES);
+    pos = add_payload(pos, TG_SLOT_ENV, start, end > start ? end - start : 0, COPY_USER_BYTES);
     submit(s, pos);
     return 0;
 }

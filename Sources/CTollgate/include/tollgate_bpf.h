@@ -49,6 +49,21 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
                                    struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error,
                                    size_t error_size);
 
+/* The two halves of tg_capture_open, so that loading (the kernel's verifier, libbpf's BTF
+ * work: most of a start-up) can run while the rules compile. tg_capture_load opens and loads
+ * `object` with `config` (its wanted syscalls may still be empty) and the syscall-exit
+ * programs `mode` (an enum tg_hook_mode) may attach: AUTO loads both, and only the raw
+ * tracepoint's when the other fails to load. NULL with errno and `error` on failure. */
+struct tg_capture *tg_capture_load(const void *object, size_t size, const struct tg_capture_config *config, int mode,
+                                   char *error, size_t error_size);
+
+/* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones) into the loaded
+ * program, chooses and attaches the hooks as tg_choose_hooks and `hooks` say (falling back to
+ * the raw tracepoint in AUTO when the per-syscall ones fail), and sets up the ring buffer's
+ * consumer. Returns 0, or -errno with `error` written and nothing attached. */
+int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, struct tg_hooks *hooks,
+                      tg_record_handler handler, void *context, char *error, size_t error_size);
+
 /* Adds a thread-group id to the tracked tree; its descendants are added by the kernel as
  * they are forked. Returns 0 or -errno. */
 int tg_capture_track(struct tg_capture *capture, int tgid);

@@ -33,10 +33,11 @@ package enum RawRecordParser {
         var event = RawEvent(
             kind: try kind(record.kind), timestamp: record.timestamp_ns, pid: record.pid, tid: record.tid,
             ppid: record.ppid, uid: record.uid, gid: record.gid, syscall: record.syscall,
-            args: RawEvent.Arguments([record.args.0, record.args.1, record.args.2, record.args.3, record.args.4, record.args.5]),
+            args: RawEvent.Arguments(record.args.0, record.args.1, record.args.2, record.args.3, record.args.4, record.args.5),
             returnValue: record.ret, flags: flags(record.flags)
         )
         var offset = headerSize
+        if record.payload_count > 0 { event.reservePayloadCapacity(declared - headerSize) }
         for index in 0..<Int(record.payload_count) {
             guard offset + payloadHeaderSize <= declared else { throw .payloadOutOfBounds(index: index) }
             let header = bytes.loadUnaligned(fromByteOffset: offset, as: tg_payload.self)

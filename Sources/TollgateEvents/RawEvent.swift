@@ -69,6 +69,11 @@ public struct RawEvent: Sendable, Equatable {
             for (i, v) in values.prefix(6).enumerated() { self[i] = v }
         }
         public init(arrayLiteral elements: UInt64...) { self.init(elements) }
+        /// The six registers in order, without building an array (the capture parsers' path).
+        @inlinable
+        public init(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64, _ a4: UInt64, _ a5: UInt64) {
+            (self.a0, self.a1, self.a2, self.a3, self.a4, self.a5) = (a0, a1, a2, a3, a4, a5)
+        }
         /// Register `i` (0...5); out-of-range reads give 0 and writes are ignored.
         public subscript(i: Int) -> UInt64 {
             get {
@@ -203,6 +208,24 @@ public struct RawEvent: Sendable, Equatable {
         }
         payloadMask = mask
         payloadStore = store
+    }
+
+    /// `setPayload(_:_:)` for bytes in memory, as capture parsers have them: no generic
+    /// dispatch per byte run, one copy.
+    public mutating func setPayload(_ slot: PayloadSlot, _ bytes: UnsafeRawBufferPointer) {
+        guard let index = slot.index, payloadMask >> UInt16(index) == 0, bytes.count <= Self.maxPayloadLength else {
+            setPayload(slot, Optional(Array(bytes)))
+            return
+        }
+        payloadStore.appendLittleEndian(UInt32(bytes.count))
+        payloadStore.append(contentsOf: bytes)
+        payloadMask |= 1 << UInt16(index)
+    }
+
+    /// Makes room for `count` more bytes of payloads (with their length words), so that
+    /// setting several payloads allocates once.
+    public mutating func reservePayloadCapacity(_ count: Int) {
+        payloadStore.reserveCapacity(payloadStore.count + count)
     }
 
     /// Convenience for `setPayload(slot, string.utf8)`.

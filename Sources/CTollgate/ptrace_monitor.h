@@ -85,6 +85,7 @@ struct tg_monitor_state {
     uint64_t stops;
     uint64_t records;
     int sync_wake_up;
+    uint64_t task_reads;     /* reads of a task's memory or /proc files so far */
     struct tg_job_handoff *handoff;
 };
 

@@ -282,9 +282,9 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     sigset_t blocked;
     sigemptyset(&blocked);
     sigaddset(&blocked, SIGCHLD);
-    sigprocmask(setup->mode == TG_MONITOR_SECCOMP ? SIG_BLOCK : SIG_UNBLOCK, &blocked, NULL);
+    sigprocmask(SIG_UNBLOCK, &blocked, NULL);
     sigemptyset(&blocked);
-    sigaddset(&blocked, SIGALRM); /* the gate's thread may block it; the tracer's ticks need it */
+    sigaddset(&blocked, SIGALRM); /* the gate's thread may block it; the loops' ticks need it */
     sigprocmask(SIG_UNBLOCK, &blocked, NULL);
 
     int release[2];
@@ -335,15 +335,15 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     if (write(release[1], &go, 1) != 1)
         fail("releasing the job", errno);
 
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_alarm; /* no SA_RESTART: interrupts the loops' waits for periodic work */
+    sigaction(SIGALRM, &action, NULL);
+    struct itimerval every = {{0, 20000}, {0, 20000}};
+    setitimer(ITIMER_REAL, &every, NULL);
     if (setup->mode == TG_MONITOR_PTRACE) {
         close(release[0]);
         close(release[1]);
-        struct sigaction action;
-        memset(&action, 0, sizeof(action));
-        action.sa_handler = on_alarm; /* no SA_RESTART: interrupts waitpid for periodic work */
-        sigaction(SIGALRM, &action, NULL);
-        struct itimerval every = {{0, 20000}, {0, 20000}};
-        setitimer(ITIMER_REAL, &every, NULL);
         tg_ptrace_loop();
     } else {
         int listener = await_listener(child);

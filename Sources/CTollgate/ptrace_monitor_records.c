@@ -153,6 +153,7 @@ ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length)
 {
     if (!address || !length)
         return 0;
+    tg_mon.task_reads++;
     /* Split at the first page boundary: a string may end just before an unmapped page. */
     size_t first = 4096 - (size_t)(address & 4095);
     if (first > length)
@@ -286,6 +287,7 @@ void tg_message(uint8_t kind, pid_t pid, int64_t ret, const uint64_t *args, cons
 
 ssize_t tg_read_file(const char *path, char *buffer, size_t capacity)
 {
+    tg_mon.task_reads++;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;

@@ -11,7 +11,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -248,16 +247,20 @@ static void exit_notification(struct tg_task *task, int nr, uint64_t code)
         tg_task_exited(tgid, status, 1);
 }
 
-static void handle_notification(int listener)
+/* Waits for the next notification and answers it. Returns 0, or -errno when none came: EINTR
+ * (a signal: a child exited or it is time to tick) or ENOENT (the task died before we got to
+ * it, or, on kernels 6.6+, no task uses the filter any more). */
+static int handle_notification(int listener)
 {
     struct seccomp_notif request;
     memset(&request, 0, sizeof(request));
     if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &request) != 0)
-        return; /* ENOENT: the task died before we got to it */
+        return -errno;
     tg_mon.stops++;
     int nr = request.data.nr;
     uint64_t args[6];
     memcpy(args, request.data.args, sizeof(args));
+    uint64_t reads_before = tg_mon.task_reads;
     struct tg_task *task = discover((pid_t)request.pid, 0);
     size_t mark = tg_output_mark();
     /* An exec expected to succeed is told once, by its exec record (as the eBPF backend does);
@@ -265,18 +268,20 @@ static void handle_notification(int listener)
     int exec_recorded = task && tg_is_exec(nr) && exec_notification(task, nr, args);
     if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded)
         tg_record_at_entry(task, nr, args);
-    /* What was read is only the task's memory if the notification is still alive. */
-    int valid = ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
+    /* What was read is only the task's memory (or /proc entry) if the notification is still
+     * alive; a call recorded from its registers alone needs no check. */
+    int valid = tg_mon.task_reads == reads_before || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
     if (!valid)
         tg_output_rewind(mark);
     struct seccomp_notif_resp response = {.id = request.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
     ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
     if (!valid || !task)
-        return;
+        return 0;
     if (tg_is_exit(nr))
         exit_notification(task, nr, args[0]);
     else if (tg_is_setid(nr) || tg_is_exec(nr))
         task->creds_stale = 1;
+    return 0;
 }
 
 /* Reaps the job's processes that are the monitor's children. Returns 1 once none is left. */
@@ -293,38 +298,58 @@ static int reap(void)
     }
 }
 
+static volatile sig_atomic_t child_exited;
+
+static void on_child_exit(int signal)
+{
+    (void)signal;
+    child_exited = 1;
+}
+
+/* Whether no task uses the filter any more (the listener hangs up). */
+static int listener_hung_up(int listener)
+{
+    struct pollfd ready = {.fd = listener, .events = POLLIN};
+    return poll(&ready, 1, 0) > 0 && (ready.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* Blocks in SECCOMP_IOCTL_NOTIF_RECV itself, not in poll first: one syscall less per
+ * notification, and with SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP the kernel wakes a RECV waiter on
+ * the notifying task's CPU as it does a poller. Signals end the wait: SIGCHLD (no SA_RESTART)
+ * when a child exits, and the monitor's 20 ms SIGALRM timer for the periodic work (a SIGCHLD
+ * that lands just before the wait is then handled a tick late at worst). */
 void tg_seccomp_loop(int listener)
 {
     tg_mon.sync_wake_up = ioctl(listener, set_flags_request, sync_wake_up_flag) == 0;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_child_exit;
+    sigaction(SIGCHLD, &action, NULL);
     sigset_t child_signal;
     sigemptyset(&child_signal);
     sigaddset(&child_signal, SIGCHLD);
-    int children = signalfd(-1, &child_signal, SFD_CLOEXEC | SFD_NONBLOCK);
-    struct pollfd ready[3] = {{.fd = listener, .events = POLLIN},
-                              {.fd = children, .events = POLLIN},
-                              {.fd = tg_mon.setup->control_fd, .events = POLLIN}};
+    sigprocmask(SIG_UNBLOCK, &child_signal, NULL);
+    int listening = 1;
     int64_t last_tick = 0;
     /* Answer until every process of the job has exited: an unanswered filter fails calls with ENOSYS. */
-    while (!reap()) {
-        int timeout = tg_mon.main_ended || tg_mon.killing ? 20 : 100;
-        int woken = poll(ready, 3, timeout);
-        if (woken > 0 && (ready[0].revents & POLLIN))
-            handle_notification(listener);
-        else if (woken > 0 && (ready[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
-            ready[0].fd = -1; /* no task uses the filter any more */
-        if (woken > 0 && (ready[1].revents & POLLIN)) {
-            struct signalfd_siginfo info;
-            while (read(children, &info, sizeof(info)) == sizeof(info)) {
-            }
-        }
-        if (woken > 0 && (ready[2].revents & (POLLIN | POLLHUP)))
-            ready[2].fd = tg_mon.cancelled ? -1 : ready[2].fd;
+    for (;;) {
         int64_t now = tg_now_ns(CLOCK_MONOTONIC);
-        if (woken <= 0 || now - last_tick > 20000000 || (ready[2].revents & (POLLIN | POLLHUP))) {
+        int tick = now - last_tick >= 20000000;
+        if (child_exited || tick) {
+            child_exited = 0;
+            if (reap())
+                break;
+        }
+        if (tick) {
             tg_tick();
             last_tick = now;
         }
+        if (!listening) {
+            poll(NULL, 0, 20); /* until a child exits or the next tick */
+            continue;
+        }
+        if (handle_notification(listener) == -ENOENT && listener_hung_up(listener))
+            listening = 0;
     }
-    close(children);
     close(listener);
 }

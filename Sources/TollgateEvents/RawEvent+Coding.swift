@@ -193,17 +193,22 @@ struct ByteReader<Bytes: RandomAccessCollection> where Bytes.Element == UInt8, B
         return UInt16(bytes[p]) | UInt16(bytes[p + 1]) << 8
     }
 
-    mutating func u32() throws(RawEventDecodingError) -> UInt32 {
-        let p = try take(4)
-        var v: UInt32 = 0
-        for i in 0..<4 { v |= UInt32(bytes[p + i]) << (8 * UInt32(i)) }
-        return v
-    }
+    mutating func u32() throws(RawEventDecodingError) -> UInt32 { try integer() }
 
-    mutating func u64() throws(RawEventDecodingError) -> UInt64 {
-        let p = try take(8)
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[p + i]) << (8 * UInt64(i)) }
+    mutating func u64() throws(RawEventDecodingError) -> UInt64 { try integer() }
+
+    /// A little-endian integer: one unaligned load where the bytes are contiguous (arrays,
+    /// as captures are read), else byte by byte.
+    private mutating func integer<T: FixedWidthInteger & UnsignedInteger>() throws(RawEventDecodingError) -> T {
+        let size = MemoryLayout<T>.size
+        let p = try take(size)
+        if let loaded = bytes.withContiguousStorageIfAvailable({ storage in
+            T(littleEndian: UnsafeRawBufferPointer(storage).loadUnaligned(fromByteOffset: p - bytes.startIndex, as: T.self))
+        }) {
+            return loaded
+        }
+        var v: T = 0
+        for i in 0..<size { v |= T(bytes[p + i]) << (8 * i) }
         return v
     }
 }

@@ -29,10 +29,9 @@ public struct CRC32C: Sendable, Equatable {
         let count = buffer.count
         Self.tables.withUnsafeBufferPointer { t in
             while count - index >= 8 {
-                let low = crc ^ (UInt32(buffer[index]) | UInt32(buffer[index + 1]) << 8
-                    | UInt32(buffer[index + 2]) << 16 | UInt32(buffer[index + 3]) << 24)
-                let high = UInt32(buffer[index + 4]) | UInt32(buffer[index + 5]) << 8
-                    | UInt32(buffer[index + 6]) << 16 | UInt32(buffer[index + 7]) << 24
+                let word = UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let low = crc ^ UInt32(truncatingIfNeeded: word)
+                let high = UInt32(truncatingIfNeeded: word >> 32)
                 crc = t[7 * 256 + Int(low & 0xFF)] ^ t[6 * 256 + Int((low >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((low >> 16) & 0xFF)] ^ t[4 * 256 + Int(low >> 24)]
                     ^ t[3 * 256 + Int(high & 0xFF)] ^ t[2 * 256 + Int((high >> 8) & 0xFF)]

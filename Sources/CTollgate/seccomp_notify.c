@@ -252,10 +252,10 @@ static void exit_notification(struct tg_task *task, int nr, uint64_t code)
  * while several run in parallel: each answer pulls a job's process onto the monitor's CPU and
  * the other CPUs idle. Measured here side by side: the openat storm took 5.6 s with them and
  * 10.8 s without (5.8 s with this policy); make -j2 of the C benchmark 2.00x with, 1.57x
- * without (1.63x with this policy). So the monitor decides
- * per tick from the last one's notifications: parallel when a tenth of them came from another
- * task than the one before and were already waiting when the monitor asked (in a storm the one
- * task's next call is usually waiting too, so that alone would tell nothing). */
+ * without (1.63x with this policy). So the monitor decides per tick from the last one's
+ * notifications: parallel when a tenth of them came from another task than the one before and
+ * were already waiting when the monitor asked (in a storm the one task's next call is usually
+ * waiting too, so that alone would tell nothing). */
 enum { WAKE_MIN_NOTIFICATIONS = 32, WAITING_NS = 3000 };
 
 static struct {

@@ -1,3 +1,4 @@
+import CTollgate
 import Foundation
 import Testing
 @testable import TollgateCapture
@@ -24,5 +25,29 @@ struct EmbeddedBPFTests {
         #expect(report.seccompFilter.ok, "\(report.seccompFilter.detail)")
         #expect(report.seccompNotify.ok, "\(report.seccompNotify.detail)")
         #expect(report.ptrace.ok, "\(report.ptrace.detail)")
+    }
+}
+
+/// Verification is most of the eBPF backend's start-up, paid on every run: the capture program
+/// must stay cheap to verify. (With its payload helpers inlined, `on_sys_exit` took 36,671
+/// instructions and ~70 ms here; as global functions, ~820.)
+struct CaptureVerificationCostTests {
+    @Test(.enabled(if: getuid() == 0, "needs root: loads the BPF program to read the verifier's statistics"))
+    func everyProgramVerifiesInFewInstructions() throws {
+        var config = BPFCaptureConfig.beforeRules()
+        var stats = [tg_program_stats](repeating: tg_program_stats(), count: 16)
+        let count = EmbeddedBPF.capture.withUnsafeBytes {
+            tg_capture_verifier_stats($0.baseAddress, $0.count, &config, &stats, Int32(stats.count))
+        }
+        try #require(count > 0, "loading failed: \(String(cString: strerror(-count)))")
+        let figures = Dictionary(uniqueKeysWithValues: stats.prefix(Int(count)).map { entry in
+            (withUnsafeBytes(of: entry.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }, Int(entry.instructions))
+        })
+        let bounds = ["on_sys_exit": 5_000, "on_syscall_exit": 5_000, "on_fork": 2_000, "on_exec": 20_000, "on_exit": 2_000]
+        for (program, bound) in bounds {
+            let processed = try #require(figures[program], "no statistics for \(program): \(figures)")
+            #expect(processed > 0)
+            #expect(processed <= bound, "\(program): the verifier processed \(processed) instructions (bound \(bound))")
+        }
     }
 }

@@ -26,7 +26,6 @@ struct tg_capture {
     size_t link_count;
     struct ring_buffer *ring;
     int per_syscall;       /* the syscall-exit program is on per-syscall tracepoints */
-    int requested_mode;    /* the enum tg_hook_mode the object was loaded for */
     char per_syscall_failure[256]; /* AUTO: why the per-syscall program is not loaded, or empty */
     struct bpf_map *config_map; /* the data section holding `config` */
     int tracked_fd;
@@ -258,7 +257,6 @@ struct tg_capture *tg_capture_load(const void *object, size_t size, const struct
     const char *step = "allocating";
     if (!self)
         goto fail;
-    self->requested_mode = mode;
     self->object = load_object(object, size, config, mode, &step, &err);
     if (!self->object && mode == TG_HOOKS_AUTO) {
         /* A kernel that cannot load the per-syscall program still has the raw tracepoint. */

@@ -68,8 +68,14 @@ struct SeccompBackendTests {
     @Test(arguments: unprivilegedBackends)
     func aScriptRunsUnderItsInterpreterArgv(_ kind: BackendKind) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tg-script-\(UUID().uuidString).sh").path
-        try "#!/bin/sh -e\nexit 0\n".write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
+        // Written by a child: a file this process held open for writing could be inherited by a
+        // monitor another test forks meanwhile, and exec would fail with ETXTBSY.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "printf '#!/bin/sh -e\\nexit 0\\n' > \"$1\" && chmod 755 \"$1\"", "sh", path]
+        try writer.run()
+        writer.waitUntilExit()
+        try #require(writer.terminationStatus == 0)
         defer { unlink(path) }
         let (result, sink) = try UnprivilegedJobs.run(kind, [path, "one", "two"])
         #expect(result.outcome.termination == .exited(0))

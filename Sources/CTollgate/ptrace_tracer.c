@@ -221,24 +221,16 @@ static void dispatch(struct tg_task *task, int status)
  * tracer and job on one CPU). Polling yields, so runnable work is never kept waiting. */
 #define TG_POLL_NS 50000
 
-static long elapsed_ns(const struct timespec *since)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
-}
-
 /* waitpid(-1, __WALL), polling for up to TG_POLL_NS first. */
 static pid_t next_stop(int *status)
 {
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    int64_t start = tg_now_ns(CLOCK_MONOTONIC);
     do {
         pid_t tid = waitpid(-1, status, __WALL | WNOHANG);
         if (tid != 0)
             return tid;
         sched_yield();
-    } while (elapsed_ns(&start) < TG_POLL_NS);
+    } while (tg_now_ns(CLOCK_MONOTONIC) - start < TG_POLL_NS);
     return waitpid(-1, status, __WALL);
 }
 

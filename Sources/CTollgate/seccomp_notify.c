@@ -363,11 +363,7 @@ void tg_seccomp_loop(int listener)
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = on_child_exit;
-    sigaction(SIGCHLD, &action, NULL);
-    sigset_t child_signal;
-    sigemptyset(&child_signal);
-    sigaddset(&child_signal, SIGCHLD);
-    sigprocmask(SIG_UNBLOCK, &child_signal, NULL);
+    sigaction(SIGCHLD, &action, NULL); /* unblocked since tg_monitor_main */
     int listening = 1;
     int64_t last_tick = 0;
     /* Answer until every process of the job has exited: an unanswered filter fails calls with ENOSYS. */

@@ -258,8 +258,9 @@ struct tg_capture *tg_capture_load(const void *object, size_t size, const struct
     if (!self)
         goto fail;
     self->object = load_object(object, size, config, mode, &step, &err);
-    if (!self->object && mode == TG_HOOKS_AUTO) {
-        /* A kernel that cannot load the per-syscall program still has the raw tracepoint. */
+    if (!self->object && mode == TG_HOOKS_AUTO && err != EPERM && err != EACCES) {
+        /* A kernel that cannot load the per-syscall program still has the raw tracepoint (a
+         * missing privilege would refuse that one too: no second attempt then). */
         snprintf(self->per_syscall_failure, sizeof(self->per_syscall_failure), "the per-syscall program failed to load: %s",
                  last_libbpf_line[0] ? last_libbpf_line : strerror(err));
         last_libbpf_line[0] = 0;

@@ -146,11 +146,11 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
     return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
 }
 
-/* add_payload, add_argument, add_local_address and add_resolved_path are global functions: the verifier checks
- * each once, apart from its callers, instead of once per call site and per path through the
- * calls before it (inlined, the six argument slots multiplied into ~37,000 instructions
- * processed and 70 ms of verification at every start). Their arguments are scalars, so each
- * looks this CPU's record up again (an inlined array access). */
+/* add_payload, add_argument, add_local_address and add_resolved_path are global functions:
+ * the verifier checks each once, apart from its callers, instead of once per call site and per
+ * path through the calls before it (inlined, the six argument slots multiplied into ~37,000
+ * instructions processed and 70 ms of verification at every start). Their arguments are
+ * scalars, so each looks this CPU's record up again (an inlined array access). */
 
 /* put_payload into this CPU's record, from the kernel or user address `source`. */
 __noinline __u32 add_payload(__u32 pos, __u32 slot, __u64 source, __u64 length, __u32 how)

@@ -64,6 +64,9 @@ public final class ProcessInfo {
 
     /// `container.id`: always `host` (tollgate does not run jobs in containers itself).
     public var containerID: String { "host" }
+    /// `containerID` as bytes, made once (rules read it for nearly every event).
+    public var containerIDBytes: ByteString { Self.hostContainerID }
+    private static let hostContainerID = ByteString("host")
 
     /// `proc.cmdline`: `name` followed by the args, space-separated. Nil when the name is unknown.
     public var cmdline: ByteString? {

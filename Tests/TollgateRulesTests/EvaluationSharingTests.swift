@@ -76,6 +76,40 @@ struct EvaluationSharingTests {
         #expect(results == 2)
     }
 
+    @Test("borrowed bytes belong to one event and never outlive the arena they were lent from")
+    func borrowedBytes() {
+        let cache = EventValueCache()
+        var computed = 0
+        func bytes(_ event: UInt64, _ slot: Int, _ value: ByteString? = nil) -> [UInt8]? {
+            cache.withBytes(slot, event: event, {
+                computed += 1
+                return value ?? ByteString("e\(event)s\(slot)")
+            }) { $0.map(Array.init) }
+        }
+        #expect(bytes(1, 0) == Array("e1s0".utf8))
+        #expect(bytes(1, 1) == Array("e1s1".utf8))
+        #expect(bytes(1, 0) == Array("e1s0".utf8))
+        #expect(computed == 2)
+        // Another event reuses the arena (its value overwrites where event 1's were): event
+        // 1's slot 1 is stale even where no store replaced it, and comes back recomputed.
+        #expect(bytes(2, 0, ByteString(String(repeating: "x", count: 16))) == Array(repeating: UInt8(ascii: "x"), count: 16))
+        #expect(bytes(1, 1) == Array("e1s1".utf8))
+        #expect(computed == 4)
+        // The string path and the bytes path agree on one slot.
+        #expect(cache.string(1, event: 1) { Issue.record("recomputed"); return nil } == "e1s1")
+        // An unknown value is nil; an empty one is empty, not unknown.
+        #expect(cache.withBytes(2, event: 1, { nil }) { $0 == nil })
+        #expect(cache.withBytes(3, event: 1, { ByteString.empty }) { $0?.count == 0 })
+        // A value larger than the arena gets a chunk of its own; earlier bytes stay put.
+        let large = ByteString([UInt8](repeating: 0x61, count: 100_000))
+        #expect(bytes(1, 4, large)?.count == 100_000)
+        #expect(bytes(1, 0) == Array("e1s0".utf8))
+        #expect(bytes(1, 4, large) == Array(large.bytes))
+        // A slot beyond the initial storage grows both halves of the slot table.
+        #expect(bytes(1, 3_000) == Array("e1s3000".utf8))
+        #expect(cache.string(3_000, event: 1) { nil } == "e1s3000")
+    }
+
     @Test("identical macro bodies share one result slot, different bodies do not")
     func macroSlots() throws {
         let a = EvaluationSlots.macro("(fd.num >= 0)")

@@ -175,6 +175,7 @@ package struct ConditionCompiler {
             if case .string(let get) = accessor {
                 let slot = EvaluationSlots.field(resolved.written)
                 accessor = .string { event in event.values.string(slot, event: event.number) { get(event) } }
+                return TypedAccessor(accessor, type: definition.type, name: resolved.written, flags: definition.flags, cached: .init(slot: slot, compute: get))
             }
             return TypedAccessor(accessor, type: definition.type, name: resolved.written, flags: definition.flags)
         case .transformer(let name, let arguments, let argument):

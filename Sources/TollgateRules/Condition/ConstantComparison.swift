@@ -2,7 +2,8 @@ import TollgateEvents
 
 /// Compiles `field op constant(s)` for every field type, with constants parsed once.
 enum ConstantComparison {
-    typealias BytesPredicate = @Sendable (ArraySlice<UInt8>) -> Bool
+    /// A check on a string value's bytes, borrowed for the call.
+    typealias BytesPredicate = @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
 
     static func compile(_ lhs: TypedAccessor, _ op: BinaryOperator, values: [String], isList: Bool,
                         at location: SourceLocation) throws(CompileFailure) -> EventPredicate {
@@ -10,13 +11,10 @@ enum ConstantComparison {
         switch lhs.kind {
         case .string(let get):
             let predicate = try stringPredicate(lhs, op, values, at: location)
-            return { event in
-                guard let value = get(event) else { return false }
-                return predicate(value.bytes)
-            }
+            return lhs.bytesCheck(get, predicate, unknown: false)
         case .anyString(let get):
             let predicate = try stringPredicate(lhs, op, values, at: location)
-            return { event in get(event) { predicate($0.bytes) } }
+            return { event in get(event) { $0.bytes.withUnsafeBufferPointer(predicate) } }
         case .stringList(let get):
             guard op.modifier == nil, op.base == .in || op.base == .intersects else {
                 throw fail("list filter '\(lhs.name)' only supports operators 'exists', 'in' and 'intersects'")
@@ -128,10 +126,10 @@ enum ConstantComparison {
         switch base {
         case .equal, .doubleEqual: return { StringMatchers.equal($0, constant) }
         case .notEqual: return { !StringMatchers.equal($0, constant) }
-        case .less: return { StringMatchers.compare($0, constant[...]) < 0 }
-        case .lessOrEqual: return { StringMatchers.compare($0, constant[...]) <= 0 }
-        case .greater: return { StringMatchers.compare($0, constant[...]) > 0 }
-        case .greaterOrEqual: return { StringMatchers.compare($0, constant[...]) >= 0 }
+        case .less: return { value in constant.withUnsafeBufferPointer { StringMatchers.compare(value, $0) < 0 } }
+        case .lessOrEqual: return { value in constant.withUnsafeBufferPointer { StringMatchers.compare(value, $0) <= 0 } }
+        case .greater: return { value in constant.withUnsafeBufferPointer { StringMatchers.compare(value, $0) > 0 } }
+        case .greaterOrEqual: return { value in constant.withUnsafeBufferPointer { StringMatchers.compare(value, $0) >= 0 } }
         case .contains: return { StringMatchers.contains($0, constant) }
         case .icontains:
             guard lhs.type != .bytebuf else { throw fail("'icontains' operator not supported for buffer filters") }
@@ -238,7 +236,7 @@ struct CompiledRegex: @unchecked Sendable {
         }
     }
 
-    func wholeMatch(_ bytes: ArraySlice<UInt8>) -> Bool {
+    func wholeMatch(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let text = String(decoding: bytes, as: UTF8.self)
         return (try? regex.wholeMatch(in: text)) != nil
     }

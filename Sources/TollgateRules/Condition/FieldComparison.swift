@@ -17,13 +17,13 @@ enum FieldComparison {
             let compare = try strings(op, fail)
             return { event in
                 guard let a = left(event), let b = right(event) else { return false }
-                return compare(a.bytes, b.bytes)
+                return compare(a, b)
             }
         case (.anyString(let left), .string(let right)):
             let compare = try strings(op, fail)
             return { event in
                 guard let b = right(event) else { return false }
-                return left(event) { compare($0.bytes, b.bytes) }
+                return left(event) { compare($0, b) }
             }
         default:
             throw fail("fields '\(lhs.name)' and '\(rhs.name)' have different types (\(lhs.type.rawValue), \(rhs.type.rawValue)) and cannot be compared")
@@ -42,7 +42,15 @@ enum FieldComparison {
         }
     }
 
-    static func strings(_ op: BinaryOperator, _ fail: (String) -> CompileFailure) throws(CompileFailure) -> @Sendable (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool {
+    /// Compares two values' bytes; the right-hand one is a pattern or needle for the matchers.
+    static func strings(_ op: BinaryOperator, _ fail: (String) -> CompileFailure) throws(CompileFailure) -> @Sendable (ByteString, ByteString) -> Bool {
+        let bytes = try bytePredicate(op, fail)
+        return { left, right in
+            left.bytes.withUnsafeBufferPointer { a in right.bytes.withUnsafeBufferPointer { b in bytes(a, b) } }
+        }
+    }
+
+    private static func bytePredicate(_ op: BinaryOperator, _ fail: (String) -> CompileFailure) throws(CompileFailure) -> @Sendable (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool {
         switch op.base {
         case .equal, .doubleEqual, .in, .intersects: return { $0.elementsEqual($1) }
         case .notEqual: return { !$0.elementsEqual($1) }

@@ -80,16 +80,8 @@ extension ConditionCompiler {
         }
         // `not a and not b` = `not (a or b)`; `not a or not b` = `not (a and b)`.
         let bytes = try bytesTree(accessor, checks[...], all: conjunction != negated)
-        if negated {
-            return { event in
-                guard let value = get(event) else { return true }
-                return !bytes(value.bytes)
-            }
-        }
-        return { event in
-            guard let value = get(event) else { return false }
-            return bytes(value.bytes)
-        }
+        if negated { return accessor.bytesCheck(get, { !bytes($0) }, unknown: true) }
+        return accessor.bytesCheck(get, bytes, unknown: false)
     }
 
     private func bytesTree(_ accessor: TypedAccessor, _ checks: ArraySlice<ConstantCheck>, all: Bool) throws(CompileFailure) -> ConstantComparison.BytesPredicate {

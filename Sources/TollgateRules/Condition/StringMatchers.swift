@@ -5,40 +5,38 @@ enum StringMatchers {
     static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
     /// memmem; the empty needle is always found.
-    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+    static func contains(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         let n = needle.count
         if n == 0 { return true }
-        let h = haystack.count
+        let h = hay.count
         if n > h { return false }
-        return haystack.withUnsafeBufferPointer { hay in
-            needle.withUnsafeBufferPointer { ndl in
-                let first = ndl[0]
-                var i = 0
-                let last = h - n
-                while i <= last {
-                    if hay[i] == first {
-                        var j = 1
-                        while j < n && hay[i + j] == ndl[j] { j += 1 }
-                        if j == n { return true }
-                    }
-                    i += 1
+        return needle.withUnsafeBufferPointer { ndl in
+            let first = ndl[0]
+            var i = 0
+            let last = h - n
+            while i <= last {
+                if hay[i] == first {
+                    var j = 1
+                    while j < n && hay[i + j] == ndl[j] { j += 1 }
+                    if j == n { return true }
                 }
-                return false
+                i += 1
             }
+            return false
         }
     }
 
     /// ASCII case-insensitive substring search; `needle` is already lower-case.
-    static func containsIgnoringCase(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+    static func containsIgnoringCase(_ hay: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         let n = needle.count
         if n == 0 { return true }
-        let h = haystack.count
+        let h = hay.count
         if n > h { return false }
-        return haystack.withUnsafeBufferPointer { hay in
+        return needle.withUnsafeBufferPointer { ndl in
             var i = 0
             while i <= h - n {
                 var j = 0
-                while j < n && lower(hay[i + j]) == needle[j] { j += 1 }
+                while j < n && lower(hay[i + j]) == ndl[j] { j += 1 }
                 if j == n { return true }
                 i += 1
             }
@@ -46,20 +44,30 @@ enum StringMatchers {
         }
     }
 
-    static func hasPrefix(_ value: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {
-        value.count >= prefix.count && value.prefix(prefix.count).elementsEqual(prefix)
+    static func hasPrefix(_ value: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        value.count >= prefix.count && equalBytes(value, at: 0, prefix)
     }
 
-    static func hasSuffix(_ value: ArraySlice<UInt8>, _ suffix: [UInt8]) -> Bool {
-        value.count >= suffix.count && value.suffix(suffix.count).elementsEqual(suffix)
+    static func hasSuffix(_ value: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+        value.count >= suffix.count && equalBytes(value, at: value.count - suffix.count, suffix)
     }
 
-    static func equal(_ value: ArraySlice<UInt8>, _ constant: [UInt8]) -> Bool {
-        value.count == constant.count && value.elementsEqual(constant)
+    static func equal(_ value: UnsafeBufferPointer<UInt8>, _ constant: [UInt8]) -> Bool {
+        value.count == constant.count && equalBytes(value, at: 0, constant)
+    }
+
+    /// Whether `value` holds `bytes` at `offset` (which leaves room for them).
+    @inline(__always)
+    private static func equalBytes(_ value: UnsafeBufferPointer<UInt8>, at offset: Int, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            var i = 0
+            while i < bytes.count, value[offset + i] == bytes[i] { i += 1 }
+            return i == bytes.count
+        }
     }
 
     /// `strcmp`-style ordering: negative, zero or positive.
-    static func compare(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Int {
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         for (x, y) in zip(a, b) where x != y { return Int(x) - Int(y) }
         return a.count - b.count
     }

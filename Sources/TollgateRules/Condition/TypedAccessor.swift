@@ -7,12 +7,40 @@ package struct TypedAccessor: Sendable {
     /// The field as written (`proc.aname[2]`), for messages and output field names.
     package var name: String
     package var flags: FieldDefinition.Flags
+    /// For a string field kept in the event's value cache: its slot and the uncached getter.
+    package var cached: CachedString?
 
-    package init(_ kind: FieldAccessor, type: FieldType, name: String, flags: FieldDefinition.Flags) {
+    package struct CachedString: Sendable {
+        var slot: Int
+        var compute: @Sendable (Event) -> ByteString?
+    }
+
+    package init(_ kind: FieldAccessor, type: FieldType, name: String, flags: FieldDefinition.Flags, cached: CachedString? = nil) {
         self.kind = kind
         self.type = type
         self.name = name
         self.flags = flags
+        self.cached = cached
+    }
+
+    /// A check on the bytes of this string field, read with `get` (its `.string` getter);
+    /// `unknown` when the field has no value. A cached field lends its bytes from the event's
+    /// value cache, so the check neither copies nor retains them.
+    func bytesCheck(_ get: @escaping @Sendable (Event) -> ByteString?, _ predicate: @escaping ConstantComparison.BytesPredicate,
+                    unknown: Bool) -> EventPredicate {
+        if let cached {
+            let slot = cached.slot, compute = cached.compute
+            return { event in
+                event.values.withBytes(slot, event: event.number, { compute(event) }) { bytes in
+                    guard let bytes else { return unknown }
+                    return predicate(bytes)
+                }
+            }
+        }
+        return { event in
+            guard let value = get(event) else { return unknown }
+            return value.bytes.withUnsafeBufferPointer(predicate)
+        }
     }
 
     func renamed(_ newName: String) -> TypedAccessor {

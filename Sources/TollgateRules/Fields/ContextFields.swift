@@ -38,8 +38,8 @@ enum ContextFields {
 
     static let container: [FieldDefinition] = [
         FieldDefinition("container.id", .charbuf, "The truncated container ID (first 12 characters); 'host' outside containers.",
-                        .string { ByteString($0.process.containerID) }),
-        FieldDefinition("container.full_id", .charbuf, "The full container ID; 'host' outside containers.", .string { ByteString($0.process.containerID) }),
+                        .string { $0.process.containerIDBytes }),
+        FieldDefinition("container.full_id", .charbuf, "The full container ID; 'host' outside containers.", .string { $0.process.containerIDBytes }),
         FieldDefinition("container.name", .charbuf, "The container name; 'host' outside containers.", .string { event in onHost(event) ? "host" : nil }),
         FieldDefinition("container.type", .charbuf, "The container type, e.g. docker, cri-o; 'host' outside containers.", .string { event in onHost(event) ? "host" : nil }),
         hostEmpty("container.image", "The container image name (e.g. falcosecurity/falco:latest for docker)."),

@@ -126,9 +126,11 @@ package struct GlobMatcher: Sendable {
         }
     }
 
-    package func matches(_ value: ArraySlice<UInt8>) -> Bool {
+    package func matches(_ value: ArraySlice<UInt8>) -> Bool { value.withUnsafeBufferPointer(matches) }
+
+    package func matches(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let segments else { return matchesByBacktracking(value) }
-        return value.withUnsafeBufferPointer { matches(segments, $0) }
+        return matches(segments, value)
     }
 
     package func matches(_ value: [UInt8]) -> Bool { matches(value[...]) }

@@ -5,9 +5,24 @@ import TollgateEvents
 /// components holding `?*[` are matched with fnmatch, one component at a time.
 package struct PathPrefixSet: Sendable {
     private final class Node: @unchecked Sendable {
-        var children: [ByteString: Node] = [:]
+        /// Literal components, while building.
+        var children: [[UInt8]: Node] = [:]
         var wildcards: [(GlobMatcher, Node)] = []
         var terminal = false
+        /// `children` for lookups by borrowed bytes: the keys, and the nodes in the keys' order.
+        var childKeys = ByteStringSet([])
+        var childNodes: [Node] = []
+
+        func freeze() {
+            childKeys = ByteStringSet(Array(children.keys))
+            childNodes = childKeys.members.compactMap { children[$0] }
+            for node in childNodes { node.freeze() }
+            for (_, node) in wildcards { node.freeze() }
+        }
+
+        func child(_ component: UnsafeBufferPointer<UInt8>) -> Node? {
+            childKeys.index(of: component).map { childNodes[$0] }
+        }
     }
 
     private let root = Node()
@@ -24,16 +39,17 @@ package struct PathPrefixSet: Sendable {
                     node.wildcards.append((GlobMatcher(component), next))
                     node = next
                     literalOnly = false
-                } else if let next = node.children[ByteString(component)] {
+                } else if let next = node.children[component] {
                     node = next
                 } else {
                     let next = Node()
-                    node.children[ByteString(component)] = next
+                    node.children[component] = next
                     node = next
                 }
             }
             node.terminal = true
         }
+        root.freeze()
         self.literalOnly = literalOnly
     }
 
@@ -41,47 +57,65 @@ package struct PathPrefixSet: Sendable {
         path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Array.init)
     }
 
-    package func matches(_ path: ArraySlice<UInt8>) -> Bool {
+    package func matches(_ path: [UInt8]) -> Bool { path.withUnsafeBufferPointer(matches) }
+
+    package func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         if root.terminal { return true }
         guard literalOnly else { return matchesWithWildcards(path) }
         // One path through the trie, component by component, without building arrays.
         var node = root
-        var start = path.startIndex
-        while start < path.endIndex {
+        var found = false
+        Self.forEachComponent(path) { component in
+            guard let child = node.child(component) else { return false }
+            if child.terminal {
+                found = true
+                return false
+            }
+            node = child
+            return true
+        }
+        return found
+    }
+
+    /// Calls `body` on each non-empty `/`-separated component until it returns false.
+    private static func forEachComponent(_ path: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        var start = 0
+        while start < path.count {
             if path[start] == UInt8(ascii: "/") {
                 start += 1
                 continue
             }
             var end = start
-            while end < path.endIndex, path[end] != UInt8(ascii: "/") { end += 1 }
-            guard let child = node.children[ByteString(path[start..<end])] else { return false }
-            if child.terminal { return true }
-            node = child
+            while end < path.count, path[end] != UInt8(ascii: "/") { end += 1 }
+            guard body(UnsafeBufferPointer(rebasing: path[start..<end])) else { return }
             start = end
         }
-        return false
     }
 
-    package func matches(_ path: [UInt8]) -> Bool { matches(path[...]) }
-
-    private func matchesWithWildcards(_ path: ArraySlice<UInt8>) -> Bool {
-        let parts = Self.components(path)
+    private func matchesWithWildcards(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         var frontier: [Node] = [root]
-        for part in parts {
+        var found = false
+        Self.forEachComponent(path) { part in
             var next: [Node] = []
             for node in frontier {
-                if let child = node.children[ByteString(part)] {
-                    if child.terminal { return true }
+                if let child = node.child(part) {
+                    if child.terminal {
+                        found = true
+                        return false
+                    }
                     next.append(child)
                 }
                 for (glob, child) in node.wildcards where glob.matches(part) {
-                    if child.terminal { return true }
+                    if child.terminal {
+                        found = true
+                        return false
+                    }
                     next.append(child)
                 }
             }
-            if next.isEmpty { return false }
             frontier = next
+            return !next.isEmpty
         }
-        return false
+        return found
     }
 }

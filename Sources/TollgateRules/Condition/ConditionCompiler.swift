@@ -102,31 +102,28 @@ package struct ConditionCompiler {
         return memoized
     }
 
-    /// Compiles an and/or chain as a balanced tree of two-way closures (depth log2 n), with
-    /// runs of checks on one string field read once (`SameFieldChecks`).
-    ///
-    /// Compiled closures are never stored in arrays: a generic container holds functions at
-    /// maximal abstraction, and every call through it would copy the `Event` in a thunk.
+    /// Compiles an and/or chain: two items as one closure, longer chains as a loop over a
+    /// `PredicateList`; runs of checks on one string field are read once (`SameFieldChecks`).
     mutating func combine(_ children: ArraySlice<ConditionNode>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
         try combine(Self.chainItems(children)[...], conjunction: conjunction)
     }
 
     mutating func combine(_ items: ArraySlice<ChainItem>, conjunction: Bool) throws(CompileFailure) -> EventPredicate {
-        let left: EventPredicate
-        let right: EventPredicate
-        switch items.count {
+        // In `Tagged`s, not `[EventPredicate]`: see `PredicateList.Tagged`.
+        var predicates: [PredicateList.Tagged] = []
+        for item in items { predicates.append(PredicateList.Tagged(try compile(item, conjunction: conjunction), tag: predicates.count)) }
+        switch predicates.count {
         case 1:
-            return try compile(items[items.startIndex], conjunction: conjunction)
+            return predicates[0].predicate
         case 2:
-            left = try compile(items[items.startIndex], conjunction: conjunction)
-            right = try compile(items[items.startIndex + 1], conjunction: conjunction)
+            let left = predicates[0].predicate, right = predicates[1].predicate
+            if conjunction { return { left($0) && right($0) } }
+            return { left($0) || right($0) }
         default:
-            let middle = items.startIndex + items.count / 2
-            left = try combine(items[items.startIndex..<middle], conjunction: conjunction)
-            right = try combine(items[middle..<items.endIndex], conjunction: conjunction)
+            let list = PredicateList(predicates)
+            if conjunction { return { list.all($0) } }
+            return { list.any($0) }
         }
-        if conjunction { return { left($0) && right($0) } }
-        return { left($0) || right($0) }
     }
 
     private mutating func compile(_ item: ChainItem, conjunction: Bool) throws(CompileFailure) -> EventPredicate {

@@ -12,12 +12,9 @@ public final class Engine: Sendable {
     public let exitSyscalls: Set<String>
     /// Positions in `ruleSet.rules` of the enabled rules each event type can match, in order.
     private let candidates: [[Int]]
-    /// Per event type, every candidate rule's predicate in one closure tree: an event costs one
-    /// call from this array (which retains and releases the closure), not one per rule.
-    private let dispatch: [RuleDispatch]
-
-    /// Appends the positions of the matching rules to the list, in definition order.
-    private typealias RuleDispatch = @Sendable (Event, inout [Int]) -> Void
+    /// Per event type, the predicates of the candidate rules that can match it, tagged with
+    /// their positions: an event costs one indirect call per candidate rule.
+    private let dispatch: [PredicateList]
 
     public init(_ ruleSet: RuleSet) {
         self.ruleSet = ruleSet
@@ -37,33 +34,18 @@ public final class Engine: Sendable {
         self.candidates = candidates
         self.dispatch = candidates.indices.map { slot in
             let type = EventType(rawValue: UInt16(slot))
-            let live = candidates[slot].filter { !ruleSet.rules[$0].predicate(for: type).never }
-            return Self.dispatch(live[...], ruleSet.rules, type)
+            return PredicateList(candidates[slot].compactMap { position in
+                let (predicate, never) = ruleSet.rules[position].predicate(for: type)
+                return never ? nil : PredicateList.Tagged(predicate, tag: position)
+            })
         }
         self.neededSyscalls = needed
         exitSyscalls = Set(ruleSet.rules.filter(\.enabled).flatMap(\.ownExitTypes).map(\.name)).intersection(needed)
     }
 
-    /// A balanced tree of two-way closures over the rules at `positions` (depth log2 n). The
-    /// predicates are read from `CompiledRule`s, never from a generic container, which would
-    /// hold them at maximal abstraction and put a thunk copying the `Event` in every call.
-    private static func dispatch(_ positions: ArraySlice<Int>, _ rules: [CompiledRule], _ type: EventType) -> RuleDispatch {
-        switch positions.count {
-        case 0:
-            return { _, _ in }
-        case 1:
-            let position = positions[positions.startIndex]
-            let predicate = rules[position].predicate(for: type).predicate
-            return { event, matches in if predicate(event) { matches.append(position) } }
-        default:
-            let middle = positions.startIndex + positions.count / 2
-            let first = dispatch(positions[..<middle], rules, type)
-            let second = dispatch(positions[middle...], rules, type)
-            return { event, matches in
-                first(event, &matches)
-                second(event, &matches)
-            }
-        }
+    /// Appends the positions of the rules that match the event, in definition order.
+    private func match(_ event: Event, into matched: inout [Int]) {
+        dispatch[Int(event.type.rawValue)].forEachMatch(event) { matched.append($0) }
     }
 
     /// The enabled rules that can match events of this type, in definition order.
@@ -75,7 +57,7 @@ public final class Engine: Sendable {
     /// fields read the process and fd state as it is now.
     public func evaluate(_ event: Event) -> [Finding] {
         var matched: [Int] = []
-        dispatch[Int(event.type.rawValue)](event, &matched)
+        match(event, into: &matched)
         var findings: [Finding] = []
         for position in matched {
             let rule = ruleSet.rules[position]
@@ -101,7 +83,7 @@ public final class Engine: Sendable {
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).
     public func matchCount(_ event: Event) -> Int {
         var matched: [Int] = []
-        dispatch[Int(event.type.rawValue)](event, &matched)
+        match(event, into: &matched)
         return matched.count
     }
 }

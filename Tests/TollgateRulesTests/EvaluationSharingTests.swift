@@ -130,6 +130,13 @@ struct EvaluationSharingTests {
          "not fd.name = /tmp/x or evt.num = 0 or not fd.name startswith /tmp"),
         ("proc.name in (sh, bash) or proc.name startswith ma", "proc.name in (sh, bash) or evt.num = 0 or proc.name startswith ma"),
         ("fd.num = 3 or fd.num = 4", "fd.num = 3 or evt.num = 0 or fd.num = 4"),
+        // Four or more alternatives: split by the value's last byte (`LastByteDispatch`).
+        ("fd.name glob \"*/.aws/credentials\" or fd.name endswith .pem or fd.name = /tmp/x or fd.name in (/etc/shadow, /etc/passwd) or fd.name startswith /home",
+         "fd.name glob \"*/.aws/credentials\" or evt.num = 0 or fd.name endswith .pem or evt.num = 0 or fd.name = /tmp/x or evt.num = 0 or fd.name in (/etc/shadow, /etc/passwd) or evt.num = 0 or fd.name startswith /home"),
+        ("not fd.name glob \"*/.ssh/*\" and not fd.name glob \"/etc/pass?d\" and not fd.name endswith .c and not fd.name = /tmp/y and not fd.name contains aws",
+         "not fd.name glob \"*/.ssh/*\" and not evt.num = 0 and not fd.name glob \"/etc/pass?d\" and not evt.num = 0 and not fd.name endswith .c and not evt.num = 0 and not fd.name = /tmp/y and not evt.num = 0 and not fd.name contains aws"),
+        ("proc.name = make or proc.name = sh or proc.name endswith ke or proc.name glob \"ma*\"",
+         "proc.name = make or evt.num = 0 or proc.name = sh or evt.num = 0 or proc.name endswith ke or evt.num = 0 or proc.name glob \"ma*\""),
     ]
 
     @Test("runs of checks on one field mean what the checks mean one by one, also on unknown fields")
@@ -144,7 +151,8 @@ struct EvaluationSharingTests {
         let engine = Engine(try #require(result.ruleSet, "\(result.diagnostics)"))
         let script = EventScript()
         var events = [try #require(script.spawn(200, exe: "/usr/bin/make", argv: ["make"]))]
-        for (fd, path) in [(3, "/etc/passwd"), (4, "/home/u/.ssh/id"), (5, "/tmp/x"), (6, "/src/a.c"), (7, "/tmp/y")] {
+        for (fd, path) in [(3, "/etc/passwd"), (4, "/home/u/.ssh/id"), (5, "/tmp/x"), (6, "/src/a.c"), (7, "/tmp/y"),
+                           (8, "/home/u/.aws/credentials"), (9, "/srv/key.pem"), (10, "/etc/shadow"), (11, "/opt/aws/x")] {
             events.append(try #require(script.open(200, ByteString(path), fd: Int64(fd))))
         }
         var fired = 0

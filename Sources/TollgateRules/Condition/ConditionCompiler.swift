@@ -17,7 +17,7 @@ package struct ConditionCompiler {
     /// Fields used that the event source does not record (always unknown).
     package private(set) var uncapturedFields: Set<String> = []
     /// Deprecated fields used, with where.
-    package private(set) var deprecatedFields: [(String, SourceLocation)] = []
+    package internal(set) var deprecatedFields: [(String, SourceLocation)] = []
     /// Checks that read fields needing exit data, with their polarity.
     package private(set) var exitDataReads: [ExitDataRead] = []
     /// Inside an odd number of `not`.
@@ -27,7 +27,7 @@ package struct ConditionCompiler {
     /// The exit-data fields the check being compiled reads; nil outside checks (outputs).
     private var checkFields: [(written: String, argument: String?, dependence: ExitDataDependence)]?
     /// Exit-data fields read outside checks (outputs), with their arguments.
-    package private(set) var outputExitData: [(argument: String?, dependence: ExitDataDependence)] = []
+    package internal(set) var outputExitData: [(argument: String?, dependence: ExitDataDependence)] = []
 
     /// Compiled macros shared by every rule of a load.
     package let macros: MacroCompilationCache

@@ -172,4 +172,22 @@ struct PathNormalizationTests {
     func notNormal(path: String) {
         #expect(!PathNormalization.isNormalized(ByteString(path)))
     }
+
+    /// The word-at-a-time scan against its definition: normalising changes nothing. Paths of
+    /// `/`, `.`, `a` and 0x2e/0x30 neighbours at every length up to three words, every offset.
+    @Test func wordScanAgreesWithNormalizing() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x2F, 0x2F, 0x2E, 0x2E, 0x61, 0x30, 0x2D]
+        var checked = 0
+        for length in 1...26 {
+            for _ in 0..<400 {
+                var bytes = [UInt8(ascii: "/")]
+                while bytes.count < length { bytes.append(alphabet.randomElement(using: &generator)!) }
+                let path = ByteString(bytes)
+                #expect(PathNormalization.isNormalized(path) == (PathNormalization.normalize(path) == path), "\(path)")
+                checked += 1
+            }
+        }
+        #expect(checked == 26 * 400)
+    }
 }

@@ -15,7 +15,7 @@ enum PathNormalization {
     }
 
     /// True when an absolute path has no `//`, `/./`, `/../`, trailing `/.`/`/..` or trailing `/`.
-    /// Only the bytes after each `/` matter: the scan finds the slashes eight bytes at a time.
+    /// Only the bytes after each `/` matter (`ByteScan` finds the slashes).
     static func isNormalized(_ path: ByteString) -> Bool {
         path.bytes.withUnsafeBufferPointer { b in
             let n = b.count
@@ -30,29 +30,7 @@ enum PathNormalization {
                 if afterDot == n || b[afterDot] == slash { return false }
                 return !(b[afterDot] == dot && (afterDot + 1 == n || b[afterDot + 1] == slash))
             }
-            var i = 0
-            if let base = b.baseAddress {
-                let raw = UnsafeRawPointer(base)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let slashes = ones &* UInt64(slash)
-                while i + 8 <= n {
-                    // Bytes equal to `/` become 0x80 in `found` (the classic zero-byte test on w ^ slashes).
-                    let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ slashes
-                    var found = (x &- ones) & ~x & (ones &* 0x80)
-                    while found != 0 {
-                        let offset = found.trailingZeroBitCount / 8
-                        // A borrow can flag the byte after a real `/` falsely; check each hit.
-                        if b[i + offset] == slash, !clean(afterSlashAt: i + offset) { return false }
-                        found &= found &- 1
-                    }
-                    i += 8
-                }
-            }
-            while i < n {
-                if b[i] == slash, !clean(afterSlashAt: i) { return false }
-                i += 1
-            }
-            return true
+            return ByteScan.forEach(slash, in: b, from: 0, to: n) { clean(afterSlashAt: $0) }
         }
     }
 

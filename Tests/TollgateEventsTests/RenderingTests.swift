@@ -191,3 +191,31 @@ struct PathNormalizationTests {
         #expect(checked == 26 * 400)
     }
 }
+
+struct ByteScanTests {
+    /// The word-at-a-time scan finds exactly the indices a byte-by-byte loop finds, for every
+    /// start and end of buffers up to three words, also bytes next to the searched value
+    /// (which the zero-byte test can flag falsely) and 0x80/0xFF.
+    @Test func agreesWithByteLoop() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x2F, 0x2E, 0x30, 0x00, 0x01, 0x7F, 0x80, 0xFF]
+        for length in 0...24 {
+            for _ in 0..<30 {
+                let bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+                bytes.withUnsafeBufferPointer { buffer in
+                    for byte in alphabet {
+                        for start in 0...length {
+                            for end in start...length {
+                                var found: [Int] = []
+                                _ = ByteScan.forEach(byte, in: buffer, from: start, to: end) { found.append($0); return true }
+                                let expected = (start..<end).filter { buffer[$0] == byte }
+                                #expect(found == expected, "\(bytes) \(byte) \(start)..<\(end)")
+                                #expect(ByteScan.firstIndex(of: byte, in: buffer, from: start, to: end) == expected.first)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

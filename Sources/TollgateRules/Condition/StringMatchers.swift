@@ -11,18 +11,12 @@ enum StringMatchers {
         let h = hay.count
         if n > h { return false }
         return needle.withUnsafeBufferPointer { ndl in
-            let first = ndl[0]
-            var i = 0
-            let last = h - n
-            while i <= last {
-                if hay[i] == first {
-                    var j = 1
-                    while j < n && hay[i + j] == ndl[j] { j += 1 }
-                    if j == n { return true }
-                }
-                i += 1
+            // Some start of the needle matches: the scan stops there.
+            !ByteScan.forEach(ndl[0], in: hay, from: 0, to: h - n + 1) { i in
+                var j = 1
+                while j < n && hay[i + j] == ndl[j] { j += 1 }
+                return j < n
             }
-            return false
         }
     }
 

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// `fnmatch(pattern, value, flags)` over bytes with flags 0 or `FNM_CASEFOLD`: `*` matches any
 /// run (including `/` and leading dots), `?` one byte, `[...]` a class with ranges and `!`/`^`
 /// negation, `\` escapes the next byte.
@@ -75,8 +77,18 @@ package struct GlobMatcher: Sendable {
         }
         if runs.count == 1 { return Segments(head: runs[0], middle: [], anchors: [], tail: [], starred: false) }
         let middle = runs.dropFirst().dropLast().filter { !$0.isEmpty }
-        let anchors = middle.map { segment in segment.firstIndex { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ".") } ?? 0 }
+        let anchors = middle.map(Self.anchor)
         return Segments(head: runs[0], middle: middle, anchors: anchors, tail: runs[runs.count - 1], starred: true)
+    }
+
+    /// The offset in a literal segment of the byte to scan for: the one least common in paths
+    /// (`*/.aws/sso/cache/*` scans for the `w`), by a rough ranking of path bytes.
+    static func anchor(_ segment: [UInt8]) -> Int {
+        let common = Array("/.eatsoinlrcudbmphg-_0123456789fykvwxjzq".utf8)
+        func rank(_ byte: UInt8) -> Int { common.firstIndex(of: byte) ?? common.count }
+        var best = 0
+        for (offset, byte) in segment.enumerated() where rank(byte) > rank(segment[best]) { best = offset }
+        return best
     }
 
     private static func parseSet(_ p: [UInt8], from start: Int, caseFold: Bool) -> (Token, Int)? {
@@ -167,14 +179,23 @@ package struct GlobMatcher: Sendable {
     /// `anchor`, then a comparison of the whole.
     private func firstOffset(of literal: [UInt8], anchor: Int, in value: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         let wanted = literal[anchor]
-        var offset = start
         let last = end - literal.count
-        while offset <= last {
-            let byte = caseFold ? Self.lower(value[offset + anchor]) : value[offset + anchor]
-            if byte == wanted, equal(value, at: offset, literal) { return offset }
-            offset += 1
+        guard start <= last else { return nil }
+        if caseFold {
+            var offset = start
+            while offset <= last {
+                if Self.lower(value[offset + anchor]) == wanted, equal(value, at: offset, literal) { return offset }
+                offset += 1
+            }
+            return nil
         }
-        return nil
+        var found: Int?
+        _ = ByteScan.forEach(wanted, in: value, from: start + anchor, to: last + anchor + 1) { index in
+            guard equal(value, at: index - anchor, literal) else { return true }
+            found = index - anchor
+            return false
+        }
+        return found
     }
 
     /// The general matcher (any pattern), also the reference the segment matcher is tested against.

@@ -117,7 +117,10 @@ extension RawEvent {
         let header = RawEvent(
             kind: kind, timestamp: timestamp, pid: pid, tid: tid, ppid: ppid, uid: uid, gid: gid,
             syscall: syscall, args: args, returnValue: returnValue, flags: Flags(rawValue: flagBits))
-        let store = Array(bytes[payloadStart..<end])
+        // One memcpy where the bytes are contiguous (a generic slice copies byte by byte).
+        let store = bytes.withContiguousStorageIfAvailable { storage in
+            Array(UnsafeBufferPointer(rebasing: storage[(payloadStart - bytes.startIndex)..<(end - bytes.startIndex)]))
+        } ?? Array(bytes[payloadStart..<end])
         return (RawEvent(header: header, payloadMask: mask, payloadStore: store), end)
     }
 }

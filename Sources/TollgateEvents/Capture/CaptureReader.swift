@@ -51,18 +51,22 @@ public struct CaptureReader {
     public func replay(limit: Int = .max, _ body: (RawEvent) -> Void) throws(CaptureError) -> Int {
         var delivered = 0
         var offset = recordsStart
-        while delivered < limit {
-            guard bytes.count - offset >= 4 else {
-                throw CaptureError(.truncated, "file ends before the trailer", offset: offset, record: delivered + 1)
-            }
-            if bytes.readLittleEndianUInt32(at: offset) == 0 { break }
-            do {
-                let (event, next) = try RawEvent.decode(bytes, at: offset)
-                body(event)
-                offset = next
-                delivered += 1
-            } catch {
-                throw CaptureError(error, record: delivered + 1, fileLength: bytes.count)
+        // Records decode from the buffer itself: each field is one load, not a call that
+        // asks the array for contiguous storage.
+        try bytes.withUnsafeBufferPointer { (buffer) throws(CaptureError) in
+            while delivered < limit {
+                guard buffer.count - offset >= 4 else {
+                    throw CaptureError(.truncated, "file ends before the trailer", offset: offset, record: delivered + 1)
+                }
+                if bytes.readLittleEndianUInt32(at: offset) == 0 { break }
+                do throws(RawEventDecodingError) {
+                    let (event, next) = try RawEvent.decode(buffer, at: offset)
+                    body(event)
+                    offset = next
+                    delivered += 1
+                } catch {
+                    throw CaptureError(error, record: delivered + 1, fileLength: buffer.count)
+                }
             }
         }
         return delivered

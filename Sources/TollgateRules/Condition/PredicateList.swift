@@ -37,8 +37,6 @@ package final class PredicateList: Sendable {
         unretained = entries.map { Unmanaged.passUnretained($0) }
     }
 
-    package var isEmpty: Bool { entries.isEmpty }
-
     /// Whether every predicate holds, stopping at the first that does not.
     package func all(_ event: Event) -> Bool {
         unretained.withUnsafeBufferPointer { list in

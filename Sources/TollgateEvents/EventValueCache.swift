@@ -20,12 +20,16 @@ public final class EventValueCache {
         @usableFromInline var generation: UInt64
         /// The value's bytes in the arena; nil when the value is nil.
         @usableFromInline var bytes: UnsafeBufferPointer<UInt8>?
-        @usableFromInline init(event: UInt64, generation: UInt64, bytes: UnsafeBufferPointer<UInt8>?) {
+        /// Whether `values` holds the value too: a value stored through `withBytes` is kept in
+        /// the arena only, which spares a retain and a release per value.
+        @usableFromInline var hasValue: Bool
+        @usableFromInline init(event: UInt64, generation: UInt64, bytes: UnsafeBufferPointer<UInt8>?, hasValue: Bool) {
             self.event = event
             self.generation = generation
             self.bytes = bytes
+            self.hasValue = hasValue
         }
-        @usableFromInline static var empty: Tag { Tag(event: 0, generation: 0, bytes: nil) }
+        @usableFromInline static var empty: Tag { Tag(event: 0, generation: 0, bytes: nil, hasValue: false) }
     }
 
     @usableFromInline
@@ -95,9 +99,12 @@ public final class EventValueCache {
     /// The value of `slot` for event `number`, computed by `compute` unless already known.
     @inlinable
     public func string(_ slot: Int, event number: UInt64, _ compute: () -> ByteString?) -> ByteString? {
-        if slot < capacity, tags[slot].event == number { return values[slot] }
+        if slot < capacity, tags[slot].event == number {
+            if tags[slot].hasValue { return values[slot] }
+            if tags[slot].generation == arenaGeneration { return keepValue(slot) }
+        }
         let value = compute()
-        store(slot, event: number, value)
+        store(slot, event: number, value, keepingValue: true)
         return value
     }
 
@@ -110,20 +117,32 @@ public final class EventValueCache {
         if slot < capacity, tags[slot].event == number, tags[slot].generation == arenaGeneration {
             return body(tags[slot].bytes)
         }
-        store(slot, event: number, compute())
+        store(slot, event: number, compute(), keepingValue: false)
         return body(tags[slot].bytes)
     }
 
+    /// The value of a slot stored through `withBytes`, made from its arena bytes and kept.
     @usableFromInline
-    func store(_ slot: Int, event number: UInt64, _ value: ByteString?) {
+    func keepValue(_ slot: Int) -> ByteString? {
+        let value = tags[slot].bytes.map { ByteString(Array($0)) }
+        values[slot] = value
+        tags[slot].hasValue = true
+        return value
+    }
+
+    /// Stores the value's bytes in the arena and, when `keepingValue`, the value in `values`.
+    @usableFromInline
+    func store(_ slot: Int, event number: UInt64, _ value: ByteString?, keepingValue: Bool) {
         if slot >= capacity {
             let grownTags = Self.grow(tags, capacity, toHold: slot, empty: .empty)
             (values, _) = Self.grow(values, capacity, toHold: slot, empty: nil)
             (tags, capacity) = grownTags
         }
         if number != arenaEvent { resetArena(for: number) }
-        tags[slot] = Tag(event: number, generation: arenaGeneration, bytes: value.map(copyToArena))
-        values[slot] = value
+        // Not `value.map(copyToArena)`: the method reference would retain the cache per store.
+        let bytes: UnsafeBufferPointer<UInt8>? = if let value { copyToArena(value) } else { nil }
+        tags[slot] = Tag(event: number, generation: arenaGeneration, bytes: bytes, hasValue: keepingValue)
+        if keepingValue { values[slot] = value }
     }
 
     /// Frees the arena for the values of event `number`: the bytes of earlier values go stale.

@@ -97,6 +97,11 @@ struct EvaluationSharingTests {
         #expect(computed == 4)
         // The string path and the bytes path agree on one slot.
         #expect(cache.string(1, event: 1) { Issue.record("recomputed"); return nil } == "e1s1")
+        // A slot that held a kept value for one event and only bytes for the next gives the
+        // next event's value, not the older kept one.
+        #expect(cache.string(9, event: 5) { "kept" } == "kept")
+        #expect(cache.withBytes(9, event: 6, { "lent" }) { $0.map(Array.init) } == Array("lent".utf8))
+        #expect(cache.string(9, event: 6) { Issue.record("recomputed"); return nil } == "lent")
         // An unknown value is nil; an empty one is empty, not unknown.
         #expect(cache.withBytes(2, event: 1, { nil }) { $0 == nil })
         #expect(cache.withBytes(3, event: 1, { ByteString.empty }) { $0?.count == 0 })

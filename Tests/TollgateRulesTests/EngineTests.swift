@@ -133,6 +133,41 @@ struct EngineTests {
         #expect(engine.evaluate(wget).isEmpty)
     }
 
+    @Test("rules sharing a first conjunct are tested as a group and still fire in definition order")
+    func sharedFirstConjunct() throws {
+        let result = TestSupport.load("""
+        - macro: open_read
+          condition: evt.type in (open, openat, openat2) and evt.is_open_read=true and fd.typechar='f' and fd.num>=0
+        - rule: Etc read
+          desc: first of the open_read group
+          condition: open_read and fd.name startswith /etc/
+          output: x
+          priority: WARNING
+        - rule: Cat opens
+          desc: defined between the group's rules, tested on its own
+          condition: evt.type = openat and proc.name = cat
+          output: x
+          priority: WARNING
+        - rule: Shadow read
+          desc: second of the open_read group
+          condition: (open_read and fd.name = /etc/shadow) and not proc.name = sudo
+          output: x
+          priority: WARNING
+        """)
+        #expect(result.diagnostics.map(\.description) == [])
+        let engine = Engine(try #require(result.ruleSet))
+        #expect(engine.sharedTests(for: try #require(EventType(named: "openat"))) == 1)
+        let script = EventScript()
+        _ = script.spawn(200, exe: "/usr/bin/cat", argv: ["cat", "/etc/shadow"])
+        let shadow = try #require(script.open(200, "/etc/shadow"))
+        #expect(engine.evaluate(shadow).map(\.rule) == ["Etc read", "Cat opens", "Shadow read"])
+        let write = try #require(script.open(200, "/etc/shadow", flags: 0x241, fd: 4))
+        #expect(engine.evaluate(write).map(\.rule) == ["Cat opens"], "a false open_read skips its whole group")
+        _ = script.spawn(201, exe: "/usr/bin/sudo", argv: ["sudo", "cat"])
+        let bySudo = try #require(script.open(201, "/etc/shadow"))
+        #expect(engine.evaluate(bySudo).map(\.rule) == ["Etc read"])
+    }
+
     @Test("index and needed syscalls: disabled rules are not evaluated")
     func indexing() throws {
         let engine = try engine()

@@ -31,7 +31,23 @@ struct EvaluationSharingTests {
         }
     }
 
-    @Test("specialized predicates agree with the general ones on every rule and event")
+    @Test("a condition splits into its first conjunct and the rest", arguments: [
+        ("fd.num = 3", "fd.num = 3", nil),
+        ("fd.num = 3 or fd.num = 4", "(fd.num = 3 or fd.num = 4)", nil),
+        ("fd.num = 3 and proc.name = sh", "fd.num = 3", "proc.name = sh"),
+        ("fd.num = 3 and proc.name = sh and not fd.name = a", "fd.num = 3", "(proc.name = sh and not fd.name = a)"),
+        ("(fd.num = 3 and proc.name = sh) and not fd.name = a", "fd.num = 3", "(proc.name = sh and not fd.name = a)"),
+        ("((fd.num = 3 and proc.name = sh and fd.name = b)) and fd.name = a", "fd.num = 3", "(proc.name = sh and fd.name = b and fd.name = a)"),
+        ("(fd.num = 3) and proc.name = sh", "fd.num = 3", "proc.name = sh"),
+    ] as [(String, String, String?)])
+    func leadingConjunct(_ condition: String, _ first: String, _ rest: String?) throws {
+        let split = LeadingConjunct(try Self.parse(condition))
+        #expect(split.first.description == first)
+        #expect(split.key == first)
+        #expect(split.rest?.description == rest)
+    }
+
+    @Test("specialized predicates and grouped candidates agree with the general predicates on every rule and event")
     func specializedAgrees() throws {
         var files = try TestSupport.falcoFiles.map { try TestSupport.falcoSource($0) }
         files.append(try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml")))
@@ -40,16 +56,24 @@ struct EvaluationSharingTests {
         let workload = SyntheticWorkload.make(count: 4_000)
         var compared = 0
         var disagreements: [String] = []
+        var matches = 0
         for event in workload.events {
+            var expected: [String] = []
             for position in engine.candidatePositions(for: event.type) {
                 let rule = ruleSet.rules[position]
                 let general = rule.predicate(event)
                 if general != engine.ruleMatches(rule, event) { disagreements.append("\(rule.name) on \(event.name) #\(event.number)") }
+                if general { expected.append(rule.name) }
                 compared += 1
             }
+            let fired = engine.evaluate(event).map(\.rule)
+            if fired != expected { disagreements.append("\(event.name) #\(event.number) fired \(fired), expected \(expected)") }
+            matches += expected.count
         }
         #expect(compared > 50_000)
+        #expect(matches > 100)
         #expect(ruleSet.rules.contains { !$0.specialized.isEmpty })
+        #expect(engine.sharedTests(for: try #require(EventType(named: "openat"))) > 5)
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
     }
 

@@ -35,10 +35,9 @@ public struct CompiledRule: Sendable {
     /// `predicate` specialized to each of `eventTypeIDs` (where specializing changed it).
     package var specialized: [SpecializedPredicate] = []
 
-    /// The predicate to evaluate for events of `type`.
-    package func predicate(for type: EventType) -> (predicate: EventPredicate, never: Bool) {
-        if let match = specialized.first(where: { $0.type == type }) { return (match.predicate, match.never) }
-        return (predicate, false)
+    /// The condition to evaluate for events of `type`: specialized where that changed it.
+    package func condition(for type: EventType) -> SpecializedPredicate {
+        specialized.first { $0.type == type } ?? SpecializedPredicate(type: type, predicate: predicate, never: false)
     }
 }
 
@@ -48,6 +47,16 @@ package struct SpecializedPredicate: Sendable {
     package var predicate: EventPredicate
     /// The condition can never match this type (folded to false).
     package var never: Bool
+    /// The predicate as its first conjunct and the rest, when it has more than one: the
+    /// engine tests a conjunct shared by several rules once for all of them.
+    package var split: SplitPredicate?
+}
+
+/// A predicate as `first && rest`, with the canonical form of `first` to match it by.
+package struct SplitPredicate: Sendable {
+    package var firstKey: String
+    package var first: EventPredicate
+    package var rest: EventPredicate
 }
 
 /// The result of loading rules files: the compiled rules in definition order.

@@ -12,9 +12,8 @@ public final class Engine: Sendable {
     public let exitSyscalls: Set<String>
     /// Positions in `ruleSet.rules` of the enabled rules each event type can match, in order.
     private let candidates: [[Int]]
-    /// Per event type, the predicates of the candidate rules that can match it, tagged with
-    /// their positions: an event costs one indirect call per candidate rule.
-    private let dispatch: [PredicateList]
+    /// Per event type, the candidate rules' conditions, grouped by shared first conjuncts.
+    private let dispatch: [CandidateRules]
 
     public init(_ ruleSet: RuleSet) {
         self.ruleSet = ruleSet
@@ -34,9 +33,9 @@ public final class Engine: Sendable {
         self.candidates = candidates
         self.dispatch = candidates.indices.map { slot in
             let type = EventType(rawValue: UInt16(slot))
-            return PredicateList(candidates[slot].compactMap { position in
-                let (predicate, never) = ruleSet.rules[position].predicate(for: type)
-                return never ? nil : PredicateList.Tagged(predicate, tag: position)
+            return CandidateRules(candidates[slot].compactMap { position in
+                let condition = ruleSet.rules[position].condition(for: type)
+                return condition.never ? nil : CandidateRules.Candidate(position: position, condition: condition)
             })
         }
         self.neededSyscalls = needed
@@ -45,7 +44,7 @@ public final class Engine: Sendable {
 
     /// Appends the positions of the rules that match the event, in definition order.
     private func match(_ event: Event, into matched: inout [Int]) {
-        dispatch[Int(event.type.rawValue)].forEachMatch(event) { matched.append($0) }
+        dispatch[Int(event.type.rawValue)].matches(event, into: &matched)
     }
 
     /// The enabled rules that can match events of this type, in definition order.
@@ -75,9 +74,15 @@ public final class Engine: Sendable {
         candidates[Int(type.rawValue)]
     }
 
+    /// How many candidate rules of this event type skip their own test of a first conjunct
+    /// because a group shares it (tests, benchmarks).
+    package func sharedTests(for type: EventType) -> Int {
+        dispatch[Int(type.rawValue)].sharedTests
+    }
+
     /// Whether one rule's condition matches (benchmarks, tests).
     package func ruleMatches(_ rule: CompiledRule, _ event: Event) -> Bool {
-        rule.predicate(for: event.type).predicate(event)
+        rule.condition(for: event.type).predicate(event)
     }
 
     /// How many enabled rules match, without rendering outputs (benchmarks, counters).

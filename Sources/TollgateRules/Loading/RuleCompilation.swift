@@ -165,8 +165,14 @@ struct RuleCompilation {
             let cache = specializedMacroCaches[typeName] ?? MacroCompilationCache()
             specializedMacroCaches[typeName] = cache
             var compiler = ConditionCompiler(macros: cache)
-            guard let predicate = try? compiler.compile(node) else { return nil }
-            return SpecializedPredicate(type: type, predicate: predicate, never: false)
+            let conjuncts = LeadingConjunct(node)
+            guard let rest = conjuncts.rest else {
+                guard let predicate = try? compiler.compile(node) else { return nil }
+                return SpecializedPredicate(type: type, predicate: predicate, never: false)
+            }
+            guard let first = try? compiler.compile(conjuncts.first), let remainder = try? compiler.compile(rest) else { return nil }
+            return SpecializedPredicate(type: type, predicate: { first($0) && remainder($0) }, never: false,
+                                        split: SplitPredicate(firstKey: conjuncts.key, first: first, rest: remainder))
         }
     }
 

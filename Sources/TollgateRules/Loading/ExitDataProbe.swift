@@ -11,6 +11,9 @@ import TollgateEvents
 /// answers the tracer's question from the same reads: which calls to follow to their exit.
 package final class ExitDataProbe {
     private var events: [EventType: Event?] = [:]
+    /// One user database for every probe decoder: each reading /etc/passwd and /etc/group
+    /// again cost rule loading two file reads and parses per event type probed.
+    private lazy var users = UserDatabase()
 
     package init() {}
 
@@ -54,7 +57,7 @@ package final class ExitDataProbe {
         if let known = events[type] { return known }
         var made: Event?
         if let number = type.info.number(for: .native) {
-            let decoder = EventDecoder()
+            let decoder = EventDecoder(users: users)
             decoder.seed(pid: 100, exePath: "/bin/probe", argv: ["probe"], env: [], cwd: "/", uid: 0, gid: 0, startTime: 1)
             made = decoder.decode(RawEvent(kind: .syscall, timestamp: 2, pid: 100, tid: 100, syscall: number,
                                            flags: [.returnValueUnknown, .argsReadAtEntry]))

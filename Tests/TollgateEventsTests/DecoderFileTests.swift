@@ -176,4 +176,20 @@ struct DecoderFileTests {
         #expect(event.resultString == nil)
         #expect(decoder.processes.process(T.job)?.fds.count == 0)
     }
+
+    /// Under seccomp a dup2 onto a known fd (a shell's `> out`) may have replaced it: the old
+    /// name must not outlive it. dup2 of an fd onto itself changes nothing.
+    @Test func seccompDup2ForgetsItsTarget() throws {
+        let decoder = T.decoder()
+        _ = decoder.decode(T.openat("/etc/hosts", fd: 1))
+        _ = decoder.decode(T.openat("/etc/passwd", fd: 4))
+        for (old, new) in [(3, 1), (4, 4)] {
+            var dup2 = T.sys("dup2", args: [UInt64(old), UInt64(new)], ret: 0)
+            dup2.flags = [.returnValueUnknown, .argsReadAtEntry]
+            _ = try #require(decoder.decode(dup2))
+        }
+        let fds = try #require(decoder.processes.process(T.job)?.fds)
+        #expect(fds[1] == nil)
+        #expect(fds[4]?.name == "/etc/passwd")
+    }
 }

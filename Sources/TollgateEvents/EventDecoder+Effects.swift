@@ -32,13 +32,14 @@ extension EventDecoder {
             if flags & 2 != 0 { process.fds = process.fds.copy() }  // CLOSE_RANGE_UNSHARE
             if flags & 4 == 0 { process.fds.removeRange(first, last) }  // not CLOSE_RANGE_CLOEXEC
         case .dup(let fdArgument):
+            let old = Self.fdValue(raw.args[fdArgument])
             guard known else {
                 // dup2/dup3 either replaced their target or failed: which is unknown, so the
                 // target no longer surely names its old file (`cmd > out` under seccomp).
-                if info.name != "dup", raw.args[0] != raw.args[1] { process.fds.remove(Self.fdValue(raw.args[1])) }
+                let target = Self.fdValue(raw.args[1])
+                if info.name != "dup", target != old { process.fds.remove(target) }
                 return
             }
-            let old = Self.fdValue(raw.args[fdArgument])
             guard old != ret else { return }
             duplicate(process, from: old, to: ret, closeOnExec: info.name == "dup3" && raw.args[2] & 0o2000000 != 0)
         case .fcntl:

@@ -178,13 +178,14 @@ struct DecoderFileTests {
     }
 
     /// Under seccomp a dup2 onto a known fd (a shell's `> out`) may have replaced it: the old
-    /// name must not outlive it. dup2 of an fd onto itself changes nothing.
+    /// name must not outlive it. dup2 of an fd onto itself changes nothing, also when the
+    /// register's upper half is not zero (the kernel reads an unsigned int).
     @Test func seccompDup2ForgetsItsTarget() throws {
         let decoder = T.decoder()
         _ = decoder.decode(T.openat("/etc/hosts", fd: 1))
         _ = decoder.decode(T.openat("/etc/passwd", fd: 4))
-        for (old, new) in [(3, 1), (4, 4)] {
-            var dup2 = T.sys("dup2", args: [UInt64(old), UInt64(new)], ret: 0)
+        for (old, new): (UInt64, UInt64) in [(3, 1), (4, 4), (4, 4 | 1 << 32)] {
+            var dup2 = T.sys("dup2", args: [old, new], ret: 0)
             dup2.flags = [.returnValueUnknown, .argsReadAtEntry]
             _ = try #require(decoder.decode(dup2))
         }

@@ -49,7 +49,9 @@ if [ -n "$release_dir" ]; then
     check "release install exits 0" test "$status" -eq 0
     installed=$(output_of install-release tollgate)
     check "the installed release runs" "$installed" --version
-    sed -i 's/^./0/' "$scratch/releases/v$version/SHA256SUMS"
+    # Change the digest's first hex digit (0 becomes 1, anything else 0): a digest that already
+    # began with 0 was left intact, and the tampering check then failed by chance.
+    sed -i 's/^0/1/; t; s/^./0/' "$scratch/releases/v$version/SHA256SUMS"
     TOLLGATE_VERSION=$version TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner2" run_step install-tampered install.sh
     check "a checksum mismatch fails the install" test "$status" -ne 0
     check "and says so" contains "$scratch/install-tampered.stdout" 'checksum mismatch'

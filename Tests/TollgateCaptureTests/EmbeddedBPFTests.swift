@@ -43,7 +43,7 @@ struct CaptureVerificationCostTests {
         let figures = Dictionary(uniqueKeysWithValues: stats.prefix(Int(count)).map { entry in
             (withUnsafeBytes(of: entry.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }, Int(entry.instructions))
         })
-        let bounds = ["on_sys_exit": 5_000, "on_syscall_exit": 5_000, "on_fork": 2_000, "on_exec": 20_000, "on_exit": 2_000]
+        let bounds = ["on_sys_exit": 5_000, "on_syscall_exit": 5_000, "on_fork": 2_000, "on_exec": 5_000, "on_exit": 2_000]
         for (program, bound) in bounds {
             let processed = try #require(figures[program], "no statistics for \(program): \(figures)")
             #expect(processed > 0)

@@ -10,10 +10,7 @@
 #define PATH_NAME_MAX 255         /* longest component copied (NAME_MAX) */
 #define PATH_MAX_STEPS 40         /* components plus mount crossings walked before giving up */
 
-/* Per-CPU room for one path; the slack after PATH_BUFFER lets a bounded read land anywhere.
- * The write position lives here, not in a register: a value loaded from a map is unknown to
- * the verifier, so the loop's iterations look alike and it can prune them (with the position
- * in a register it walks every distinct position of every iteration and gives up). */
+/* Per-CPU room for one path; the slack after PATH_BUFFER lets a bounded read land anywhere. */
 struct path_buffer {
     __u32 offset;
     char bytes[PATH_BUFFER + PATH_NAME_MAX + 1];
@@ -33,12 +30,78 @@ static __always_inline struct mount___tg *real_mount(struct vfsmount___tg *vfsmo
     return (struct mount___tg *)((char *)vfsmount - bpf_core_field_offset(struct mount___tg, mnt));
 }
 
+/* Where the walk is: the dentry and mount it stands on, and the root it stops at. */
+struct path_walk {
+    struct dentry___tg *dentry;
+    struct vfsmount___tg *vfsmount;
+    struct mount___tg *mount;
+    struct dentry___tg *mount_root;
+    struct dentry___tg *root_dentry;
+    struct vfsmount___tg *root_mount;
+    int reached_root;
+};
+
+/* One step of the walk, a bpf_loop callback: prepends the current dentry's name, or crosses
+ * into the parent mount at a mount's root. Returns 1 to stop. */
+static long path_step(__u32 index, struct path_walk *walk)
+{
+    __u32 zero = 0;
+    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+    if (!buffer)
+        return 1;
+    struct dentry___tg *dentry = walk->dentry;
+    if (dentry == walk->root_dentry && walk->vfsmount == walk->root_mount) {
+        walk->reached_root = 1;
+        return 1;
+    }
+    if (dentry == walk->mount_root) {
+        /* At a mount's root: continue from where it is mounted, in its parent. */
+        struct mount___tg *mount = walk->mount;
+        struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
+        if (parent == mount) {
+            walk->reached_root = 1; /* the namespace's root mount: outside `root`, like d_path */
+            return 1;
+        }
+        struct vfsmount___tg *vfsmount =
+            (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
+        walk->dentry = BPF_CORE_READ(mount, mnt_mountpoint);
+        walk->mount = parent;
+        walk->vfsmount = vfsmount;
+        walk->mount_root = BPF_CORE_READ(vfsmount, mnt_root);
+        return 0;
+    }
+    struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
+    if (parent_dentry == dentry) {
+        walk->reached_root = 1; /* a filesystem root that is not mounted (pipe, anon inode) */
+        return 1;
+    }
+    struct qstr___tg name;
+    bpf_core_read(&name, sizeof(name), &dentry->d_name);
+    __u64 length = name.len;
+    if (length > PATH_NAME_MAX)
+        length = PATH_NAME_MAX;
+    barrier_var(length);
+    __u32 offset = buffer->offset;
+    if (length > PATH_NAME_MAX || offset > PATH_BUFFER || offset < length + 1)
+        return 1;
+    offset -= length;
+    offset &= PATH_BUFFER - 1;
+    bpf_probe_read_kernel(&buffer->bytes[offset], length, name.name);
+    offset -= 1;
+    offset &= PATH_BUFFER - 1;
+    buffer->bytes[offset] = '/';
+    buffer->offset = offset;
+    walk->dentry = parent_dentry;
+    return 0;
+}
+
 /* Resolves `path` against `root` (both kernel pointers) into this CPU's `path_space`, where
  * the path is `bytes[offset..PATH_BUFFER)`. Returns the offset, with PATH_TRUNCATED set when the
  * walk stopped before the root, or -1 without a buffer.
  *
- * A global function: the verifier checks it once, apart from its caller, instead of walking
- * each of the loop's exits through the rest of the exec program. */
+ * The steps run under bpf_loop where the kernel has it, so the verifier checks one step
+ * rather than each iteration of a bounded loop (which cost ~9 ms of every start here). A
+ * global function: checked once, apart from its caller. */
 __noinline long resolve_path(__u64 path_address, __u64 root_address)
 {
     struct path___tg *path = (struct path___tg *)path_address;
@@ -47,63 +110,33 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
     struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
     if (!buffer)
         return -1;
-    struct dentry___tg *dentry = BPF_CORE_READ(path, dentry);
     struct vfsmount___tg *vfsmount = BPF_CORE_READ(path, mnt);
-    struct dentry___tg *root_dentry = BPF_CORE_READ(root, dentry);
-    struct vfsmount___tg *root_mount = BPF_CORE_READ(root, mnt);
-    struct mount___tg *mount = real_mount(vfsmount);
-    struct dentry___tg *mount_root = BPF_CORE_READ(vfsmount, mnt_root);
+    struct path_walk walk = {
+        .dentry = BPF_CORE_READ(path, dentry),
+        .vfsmount = vfsmount,
+        .mount = real_mount(vfsmount),
+        .mount_root = BPF_CORE_READ(vfsmount, mnt_root),
+        .root_dentry = BPF_CORE_READ(root, dentry),
+        .root_mount = BPF_CORE_READ(root, mnt),
+    };
     buffer->offset = PATH_BUFFER;
-    int reached_root = 0;
-
+    if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+        bpf_loop(PATH_MAX_STEPS, path_step, &walk, 0);
+    } else {
+        /* Kernels before 5.17 have no bpf_loop: a bounded loop, ~10 times slower to verify
+         * (10,562 instructions processed against 1,047 here). */
 #pragma clang loop unroll(disable)
-    for (int step = 0; step < PATH_MAX_STEPS; step++) {
-        if (dentry == root_dentry && vfsmount == root_mount) {
-            reached_root = 1;
-            break;
-        }
-        if (dentry == mount_root) {
-            /* At a mount's root: continue from where it is mounted, in its parent. */
-            struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
-            if (parent == mount) {
-                reached_root = 1; /* the namespace's root mount: outside `root`, like d_path */
+        for (__u32 step = 0; step < PATH_MAX_STEPS; step++)
+            if (path_step(step, &walk))
                 break;
-            }
-            dentry = BPF_CORE_READ(mount, mnt_mountpoint);
-            mount = parent;
-            vfsmount = (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
-            mount_root = BPF_CORE_READ(vfsmount, mnt_root);
-            continue;
-        }
-        struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
-        if (parent_dentry == dentry) {
-            reached_root = 1; /* a filesystem root that is not mounted (pipe, anon inode) */
-            break;
-        }
-        struct qstr___tg name;
-        bpf_core_read(&name, sizeof(name), &dentry->d_name);
-        __u64 length = name.len;
-        if (length > PATH_NAME_MAX)
-            length = PATH_NAME_MAX;
-        barrier_var(length);
-        __u32 offset = buffer->offset;
-        if (length > PATH_NAME_MAX || offset > PATH_BUFFER || offset < length + 1)
-            break;
-        offset -= length;
-        offset &= PATH_BUFFER - 1;
-        bpf_probe_read_kernel(&buffer->bytes[offset], length, name.name);
-        offset -= 1;
-        offset &= PATH_BUFFER - 1;
-        buffer->bytes[offset] = '/';
-        buffer->offset = offset;
-        dentry = parent_dentry;
     }
+
     __u32 offset = buffer->offset;
     if (offset >= PATH_BUFFER) {
         offset = PATH_BUFFER - 1; /* the root itself */
         buffer->bytes[offset] = '/';
     }
-    return (long)offset | (reached_root ? 0 : PATH_TRUNCATED);
+    return (long)offset | (walk.reached_root ? 0 : PATH_TRUNCATED);
 }
 
 #endif

@@ -140,7 +140,12 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
 {
     struct tg_monitor *monitor = calloc(1, sizeof(*monitor));
     char *buffer = malloc(STREAM_BUFFER);
-    struct tg_monitor_setup setup = {.mode = mode, .file = file, .argv = argv, .envp = envp, .config = config,
+    int floor = mode == TG_MONITOR_PTRACE_FLOOR || mode == TG_MONITOR_SECCOMP_FLOOR;
+    if (mode == TG_MONITOR_PTRACE_FLOOR)
+        mode = TG_MONITOR_PTRACE;
+    else if (mode == TG_MONITOR_SECCOMP_FLOOR)
+        mode = TG_MONITOR_SECCOMP;
+    struct tg_monitor_setup setup = {.mode = mode, .floor = floor, .file = file, .argv = argv, .envp = envp, .config = config,
                                      .exit_syscalls = exit_syscalls, .grace_seconds = grace_seconds, .gate_pid = getpid()};
     int records[2] = {-1, -1}, control[2] = {-1, -1};
     int err = !monitor || !buffer ? ENOMEM : 0;

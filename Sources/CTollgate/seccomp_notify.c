@@ -287,6 +287,11 @@ static int handle_notification(int listener)
     set_sync_wake_up(listener, !(was_waiting && (pid_t)request.pid != wake.last_tid));
     wake.last_tid = (pid_t)request.pid;
     tg_mon.stops++;
+    if (tg_mon.setup->floor) {
+        struct seccomp_notif_resp response = {.id = request.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+        ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+        return 0;
+    }
     int nr = request.data.nr;
     uint64_t args[6];
     memcpy(args, request.data.args, sizeof(args));

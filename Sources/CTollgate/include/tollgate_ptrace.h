@@ -19,6 +19,10 @@
 enum tg_monitor_mode {
     TG_MONITOR_PTRACE = 1,  /* SECCOMP_RET_TRACE filter + ptrace: arguments, results, payloads */
     TG_MONITOR_SECCOMP = 2, /* SECCOMP_RET_USER_NOTIF filter: arguments and payloads at entry */
+    /* The floor of each (benchmarks): the same filter, every stop or notification taken and
+     * let go at once, nothing read and no syscall recorded (the tree is still followed). */
+    TG_MONITOR_PTRACE_FLOOR = 3,
+    TG_MONITOR_SECCOMP_FLOOR = 4,
 };
 
 enum { TG_MONITOR_KILLED_MAX = 256 };

@@ -1,4 +1,4 @@
-"""The configurations a workload runs under: bare, tollgate with each backend, the eBPF
+"""The configurations a workload runs under: bare, tollgate with each backend, each backend's
 floor, and the peers a user knows (strace, bpftrace).
 
 Each configuration wraps the workload's command line. `probe()` runs it once over a
@@ -132,6 +132,12 @@ def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> 
                                      True, tollgate_statuses),
         "floor": lambda: Config("floor", "eBPF floor (empty programs)",
                                 [str(tollgate), "bench-floor", "--"], True, (0,)),
+        # The same filter as a run with the default rules, every stop let go at once: what the
+        # stops alone cost here, the most that tuning the recording could win back.
+        "floor-ptrace": lambda: Config("floor-ptrace", "ptrace floor (stops only)",
+                                       [str(tollgate), "bench-floor", "--backend", "ptrace", "--"], True, (0,)),
+        "floor-seccomp": lambda: Config("floor-seccomp", "seccomp floor (notifications only)",
+                                        [str(tollgate), "bench-floor", "--backend", "seccomp", "--"], True, (0,)),
         # The eBPF backend's syscall hooks forced per syscall (auto keeps the raw tracepoint
         # where a rule's syscall has no exit tracepoint); `env` execs, so the pid is tollgate's.
         "ebpf-per-syscall": lambda: Config("ebpf-per-syscall", "tollgate eBPF, per-syscall hooks",
@@ -153,6 +159,7 @@ def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> 
     return [known[name]() for name in names]
 
 
-ALL = ["ebpf", "ebpf-falco", "floor", "ptrace", "seccomp", "strace", "strace-seccomp", "bpftrace"]
+ALL = ["ebpf", "ebpf-falco", "floor", "ptrace", "floor-ptrace", "seccomp", "floor-seccomp", "strace", "strace-seccomp",
+       "bpftrace"]
 # Accepted by --configs but not run by default: the per-syscall hooks compared with auto's.
 KNOWN = ALL + ["ebpf-per-syscall", "floor-per-syscall"]

@@ -1,4 +1,5 @@
 import CTollgate
+import Glibc
 
 /// tollgate's tracepoints with empty programs attached, the syscall-exit one in the same hook
 /// mode a capture of `syscallNames` would use: what a benchmark compares against to learn the
@@ -10,6 +11,17 @@ package final class FloorProbe {
     package init(syscallNames: Set<String>) throws(CaptureStartError) {
         (attached, hooks) = try EBPFHooks.open(EmbeddedBPF.floor, config: nil, syscallNames: syscallNames,
                                                handler: nil, context: nil)
+    }
+
+    /// Runs `job` while the hooks are attached, launched as the eBPF backend launches one
+    /// (`JobLauncher`), and waits for its first process in `waitpid` itself: a run loop's
+    /// child-exit notice came up to ~50 ms late and counted as the floor's own cost.
+    package func run(_ job: JobSpec) throws -> Termination {
+        let launch = try JobLauncher.prepare(job)
+        try JobLauncher.release(launch, job: job)
+        var status: Int32 = 0
+        while waitpid(launch.pid, &status, 0) < 0 && errno == EINTR {}
+        return Termination(waitStatus: status)
     }
 
     deinit {

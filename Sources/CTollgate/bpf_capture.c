@@ -1,5 +1,6 @@
 #include "tollgate_bpf.h"
 #include "tollgate_record.h"
+#include "tollgate_core_btf.h"
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -218,10 +219,10 @@ static int attach_per_syscall(struct tg_capture *self, struct bpf_program *progr
 
 /* Loads `object` with the syscall-exit programs `mode` can use: the raw tracepoint's, the
  * per-syscall one's, or (AUTO) both, so the choice can wait for the wanted syscalls. */
-static struct bpf_object *load_object(const void *object, size_t size, const struct tg_capture_config *config,
-                                      int mode, const char **step, int *err)
+static struct bpf_object *load_object_with(const void *object, size_t size, const struct tg_capture_config *config,
+                                           int mode, const char *core_btf_path, const char **step, int *err)
 {
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
+    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate", .btf_custom_path = core_btf_path);
     *step = "bpf_object__open_mem";
     struct bpf_object *opened = bpf_object__open_mem(object, size, &opts);
     if (!opened) {
@@ -245,6 +246,25 @@ static struct bpf_object *load_object(const void *object, size_t size, const str
 fail:
     bpf_object__close(opened);
     return NULL;
+}
+
+/* load_object_with, relocated against a minimal copy of the kernel's BTF where one can be
+ * built (libbpf's own search of all of vmlinux per type cost ~15 ms), else, or should that
+ * fail, against vmlinux itself. */
+static struct bpf_object *load_object(const void *object, size_t size, const struct tg_capture_config *config,
+                                      int mode, const char **step, int *err)
+{
+    int core_btf = getenv("TOLLGATE_CORE_BTF") && strcmp(getenv("TOLLGATE_CORE_BTF"), "vmlinux") == 0 ? -1
+                                                                                                  : tg_core_btf_build(object, size, "/sys/kernel/btf/vmlinux");
+    if (core_btf >= 0) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", core_btf);
+        struct bpf_object *loaded = load_object_with(object, size, config, mode, path, step, err);
+        close(core_btf);
+        if (loaded)
+            return loaded;
+    }
+    return load_object_with(object, size, config, mode, NULL, step, err);
 }
 
 struct tg_capture *tg_capture_load(const void *object, size_t size, const struct tg_capture_config *config, int mode,

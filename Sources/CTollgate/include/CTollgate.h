@@ -4,6 +4,7 @@
 
 #include "tollgate_record.h"
 #include "tollgate_bpf.h"
+#include "tollgate_core_btf.h"
 #include "tollgate_probe.h"
 #include "tollgate_launch.h"
 #include "tollgate_ptrace.h"

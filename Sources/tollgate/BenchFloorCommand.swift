@@ -33,9 +33,7 @@ struct BenchFloorCommand: ParsableCommand {
 
     func run() throws {
         let syscallNames = try RuleSources.engine(nil).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
-        let job = JobSpec(arguments: RawCommandLine.afterTerminator() ?? command.map { Array($0.utf8) },
-                          environmentEntries: RawCommandLine.environment(),
-                          workingDirectory: FileManager.default.currentDirectoryPath)
+        let job = RawCommandLine.job(command)
         let status: Int32
         do {
             switch BackendKind(rawValue: backend) ?? .ebpf {

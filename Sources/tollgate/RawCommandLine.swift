@@ -1,4 +1,5 @@
 import Foundation
+import TollgateCapture
 
 /// The gate's own argv and environment as bytes: a job's arguments and environment pass
 /// through exactly, also when they are not UTF-8 (Swift's `String`s would replace such bytes).
@@ -11,6 +12,13 @@ enum RawCommandLine {
         }
         guard let terminator = arguments.firstIndex(of: Array("--".utf8)) else { return nil }
         return Array(arguments[(terminator + 1)...])
+    }
+
+    /// The job `command` in this process's environment and working directory. `typed`: the
+    /// command is what followed this process's `--`, so its arguments keep their exact bytes.
+    static func job(_ command: [String], typed: Bool = true) -> JobSpec {
+        JobSpec(arguments: (typed ? afterTerminator() : nil) ?? command.map { Array($0.utf8) },
+                environmentEntries: environment(), workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// `NAME=value` entries of this process's environment, in order.

@@ -76,9 +76,7 @@ struct RecordCommand: ParsableCommand {
             AnalyzeCommand.printLine(error.description)
             throw ExitStatus.cannotWriteReport
         }
-        let job = JobSpec(command: command,
-                          environment: ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" },
-                          workingDirectory: FileManager.default.currentDirectoryPath)
+        let job = RawCommandLine.job(command)
         var result: CaptureResult?
         var runError: Error?
         do {

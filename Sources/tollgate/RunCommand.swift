@@ -103,10 +103,7 @@ struct RunCommand: ParsableCommand {
                         hostname: ProcessInfo.processInfo.hostName) { finding in
             console.finding(finding)
         }
-        let job = JobSpec(arguments: named == nil ? RawCommandLine.afterTerminator() ?? command.map { Array($0.utf8) }
-                                                  : command.map { Array($0.utf8) },
-                          environmentEntries: RawCommandLine.environment(),
-                          workingDirectory: FileManager.default.currentDirectoryPath)
+        let job = RawCommandLine.job(command, typed: named == nil)
         let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
                                                     bootTimeOffset: bootTimeOffset)
         let result: CaptureResult

@@ -254,8 +254,9 @@ fail:
 static struct bpf_object *load_object(const void *object, size_t size, const struct tg_capture_config *config,
                                       int mode, const char **step, int *err)
 {
-    int core_btf = getenv("TOLLGATE_CORE_BTF") && strcmp(getenv("TOLLGATE_CORE_BTF"), "vmlinux") == 0 ? -1
-                                                                                                  : tg_core_btf_build(object, size, "/sys/kernel/btf/vmlinux");
+    const char *setting = getenv("TOLLGATE_CORE_BTF"); /* "vmlinux": libbpf's own search */
+    int core_btf = setting && strcmp(setting, "vmlinux") == 0 ? -1
+                                                               : tg_core_btf_build(object, size, "/sys/kernel/btf/vmlinux");
     if (core_btf >= 0) {
         char path[64];
         snprintf(path, sizeof(path), "/proc/self/fd/%d", core_btf);

@@ -271,6 +271,13 @@ static void set_sync_wake_up(int listener, int on)
         wake.on = on;
 }
 
+/* Lets the notified call run as the task made it. */
+static void let_continue(int listener, __u64 id)
+{
+    struct seccomp_notif_resp response = {.id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+}
+
 /* Waits for the next notification and answers it. Returns 0, or -errno when none came: EINTR
  * (a signal: a child exited or it is time to tick) or ENOENT (the task died before we got to
  * it, or, on kernels 6.6+, no task uses the filter any more). */
@@ -288,8 +295,7 @@ static int handle_notification(int listener)
     wake.last_tid = (pid_t)request.pid;
     tg_mon.stops++;
     if (tg_mon.setup->floor) {
-        struct seccomp_notif_resp response = {.id = request.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
-        ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+        let_continue(listener, request.id);
         return 0;
     }
     int nr = request.data.nr;
@@ -308,8 +314,7 @@ static int handle_notification(int listener)
     int valid = tg_mon.task_reads == reads_before || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
     if (!valid)
         tg_output_rewind(mark);
-    struct seccomp_notif_resp response = {.id = request.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
-    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    let_continue(listener, request.id);
     if (!valid || !task)
         return 0;
     if (tg_is_exit(nr))

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -484,17 +485,19 @@ int tg_capture_track(struct tg_capture *capture, int tgid)
     return bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) ? -errno : 0;
 }
 
-int tg_capture_poll(struct tg_capture *capture, int timeout_ms)
+int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_fds, int wake_count)
 {
     if (!capture->ring)
         return 0;
-    int woken = ring_buffer__poll(capture->ring, timeout_ms);
-    if (woken < 0 && woken != -EINTR)
-        return woken;
-    int drained = ring_buffer__consume(capture->ring);
-    if (drained < 0)
-        return drained;
-    return (woken > 0 ? woken : 0) + drained;
+    /* libbpf's epoll set takes only its rings (it indexes them by the event's data), so the
+     * caller's descriptors are polled beside it, not added to it. */
+    struct pollfd ready[1 + TG_CAPTURE_WAKE_FDS_MAX] = {{.fd = ring_buffer__epoll_fd(capture->ring), .events = POLLIN}};
+    int count = 1;
+    for (int i = 0; i < wake_count && count < 1 + TG_CAPTURE_WAKE_FDS_MAX; i++)
+        ready[count++] = (struct pollfd){.fd = wake_fds[i], .events = POLLIN};
+    if (poll(ready, (nfds_t)count, timeout_ms) < 0 && errno != EINTR)
+        return -errno;
+    return ring_buffer__consume(capture->ring);
 }
 
 uint64_t tg_capture_drops(const struct tg_capture *capture)
@@ -611,8 +614,9 @@ void tg_bpf_probe(const void *object, size_t size, int mode, struct tg_bpf_probe
     }
     for (int i = 0; i < 8; i++)
         syscall(SYS_getppid);
+    /* The records are in the ring once the calls return; they do not wake a waiter. */
     for (int attempt = 0; attempt < 10 && result->records == 0; attempt++) {
-        err = tg_capture_poll(capture, 100);
+        err = tg_capture_poll(capture, attempt == 0 ? 0 : 100, NULL, 0);
         if (err < 0) {
             result->ringbuf_errno = -err;
             snprintf(result->message, sizeof(result->message), "polling the ring buffer: %s", strerror(-err));

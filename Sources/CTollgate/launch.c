@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,6 +93,12 @@ void tg_launch_abort(struct tg_launch *launch)
 int tg_become_subreaper(void)
 {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int tg_pidfd_open(pid_t pid)
+{
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0); /* pidfds are close-on-exec */
+    return fd >= 0 ? fd : -errno;
 }
 
 static int signal_pipe_write_end = -1;

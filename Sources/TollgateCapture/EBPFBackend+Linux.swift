@@ -55,18 +55,23 @@ public final class EBPFBackend: CaptureBackend {
             JobLauncher.abort(launch)
             throw CaptureStartError(backend: .ebpf, message: "tracking the job's process: \(String(cString: strerror(-tracked)))")
         }
+        supervisor.watchMain(launch.pid)
         let tree = JobTree(mainPid: launch.pid)
         delivery.tree = tree
         defer { delivery.tree = nil }
         sink.jobStarted(pid: launch.pid, job: job, timestamp: BootClock.now())
         try JobLauncher.release(launch, job: job)
 
+        // Records do not wake this loop one by one; the supervisor's descriptors wake it when
+        // the main process ends or the gate is cancelled, the 20 ms tick for the rest.
         while true {
-            _ = tg_capture_poll(capture, 20)
+            _ = supervisor.wakeDescriptors.withUnsafeBufferPointer {
+                tg_capture_poll(capture, 20, $0.baseAddress, Int32($0.count))
+            }
             if supervisor.step(tree) { break }
         }
         // Everything has exited; what the kernel produced is in the ring already.
-        while tg_capture_poll(capture, 0) > 0 {}
+        while tg_capture_poll(capture, 0, nil, 0) > 0 {}
 
         var coverage = CaptureCoverage(backend: .ebpf)
         coverage.events = delivery.events

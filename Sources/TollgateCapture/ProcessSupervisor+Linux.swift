@@ -9,6 +9,8 @@ final class ProcessSupervisor {
     private static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     private let signalFD: Int32
+    /// A pidfd of the main process while it runs and is watched (`watchMain`).
+    private var mainExitFD: Int32?
     private let grace: GracePeriod
     private var mainTermination: Termination?
     private var mainEndedAt: ContinuousClock.Instant?
@@ -28,6 +30,23 @@ final class ProcessSupervisor {
 
     deinit {
         close(signalFD)
+        stopWatchingMain()
+    }
+
+    /// Watches the job's main process `pid`, forked but not yet reaped, so that
+    /// `wakeDescriptors` tell its end at once. Without pidfds (before Linux 5.3) the end is
+    /// noticed at the caller's next tick.
+    func watchMain(_ pid: Int32) {
+        stopWatchingMain()
+        let fd = tg_pidfd_open(pid)
+        mainExitFD = fd >= 0 ? fd : nil
+    }
+
+    /// Descriptors that become readable when `step` has work to do: a cancelling signal
+    /// arrived, or the watched main process ended. A backend that sleeps until records
+    /// arrive should wake on them too, or it learns of the job's end only at its next tick.
+    var wakeDescriptors: [Int32] {
+        mainExitFD.map { [signalFD, $0] } ?? [signalFD]
     }
 
     /// Reaps what has ended, forwards signals, enforces the grace period. Returns true once
@@ -38,6 +57,11 @@ final class ProcessSupervisor {
             mainTermination = status.map(Termination.init(waitStatus:)) ?? .signaled(SIGKILL)
             mainEndedAt = .now
             tree.forget(tree.mainPid)
+            stopWatchingMain()
+        } else if let fd = mainExitFD, Self.isReadable(fd) {
+            // Ended but not reapable yet (a tracer in the job holds it): the tick will do,
+            // rather than waking at once on every wait.
+            stopWatchingMain()
         }
         for pid in tree.exitedUnreaped where reap(pid) != nil {
             tree.forget(pid)
@@ -48,6 +72,16 @@ final class ProcessSupervisor {
             killRemaining(tree)
         }
         return false
+    }
+
+    private func stopWatchingMain() {
+        if let fd = mainExitFD { close(fd) }
+        mainExitFD = nil
+    }
+
+    private static func isReadable(_ fd: Int32) -> Bool {
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&ready, 1, 0) > 0
     }
 
     func outcome(mainPid: Int32) -> JobOutcome {

@@ -81,10 +81,14 @@ int tg_capture_verifier_stats(const void *object, size_t size, const struct tg_c
  * they are forked. Returns 0 or -errno. */
 int tg_capture_track(struct tg_capture *capture, int tgid);
 
-/* Waits up to `timeout_ms` for a wake-up, then drains every record waiting in the ring
- * buffer (the program does not wake the consumer per record). Returns the number of records
- * handled or -errno. */
-int tg_capture_poll(struct tg_capture *capture, int timeout_ms);
+/* Waits up to `timeout_ms` for a wake-up of the ring buffer or for one of the `wake_count`
+ * descriptors `wake_fds` to become readable (the program does not wake the consumer per
+ * record, so the end of the job is told by the caller's descriptors), then drains every
+ * record waiting in the ring buffer. Returns the number of records handled or -errno. */
+int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_fds, int wake_count);
+
+/* The most descriptors tg_capture_poll watches beside the ring buffer; more are ignored. */
+#define TG_CAPTURE_WAKE_FDS_MAX 4
 
 /* Records the kernel could not deliver because the ring buffer was full. */
 uint64_t tg_capture_drops(const struct tg_capture *capture);

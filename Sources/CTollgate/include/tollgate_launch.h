@@ -29,6 +29,11 @@ void tg_launch_abort(struct tg_launch *launch);
  * daemonised grandchild is still this process's to wait for. Returns 0 or -errno. */
 int tg_become_subreaper(void);
 
+/* A pidfd for `pid` (pidfd_open(2), Linux 5.3+): readable once the process has exited and
+ * can be reaped, so a waiter can sleep in poll(2) until then. Returns the descriptor
+ * (close-on-exec) or -errno, e.g. -ENOSYS on older kernels. */
+int tg_pidfd_open(pid_t pid);
+
 /* Installs handlers for `signals` that write each delivery as a struct tg_signal_note into a
  * non-blocking pipe, unblocks them in the calling thread, and returns the pipe's read end
  * (or -errno). */

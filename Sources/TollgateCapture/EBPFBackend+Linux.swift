@@ -45,6 +45,15 @@ public final class EBPFBackend: CaptureBackend {
     }
 
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
+        guard capture != nil else {
+            throw CaptureStartError(backend: .ebpf, message: "the capture already ran a job")
+        }
+        // One job a backend: its end detaches the hooks and frees the ring at once, so the
+        // machine stops paying for them while the gate writes its reports.
+        defer {
+            tg_capture_close(capture)
+            capture = nil
+        }
         let supervisor = try ProcessSupervisor(grace: grace)
         delivery.sink = sink
         defer { delivery.sink = nil }

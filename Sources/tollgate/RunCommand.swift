@@ -137,7 +137,14 @@ struct RunCommand: ParsableCommand {
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
                                notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings)
-        try verdict.conclude(report, reports: reports, console: console, environment: environment)
+        // Ends the process here rather than returning: the engine's and the decoder's
+        // objects need no freeing one by one when the process is about to go.
+        do {
+            try verdict.conclude(report, reports: reports, console: console, environment: environment)
+        } catch {
+            Self.exit(withError: error)
+        }
+        Self.exit()
     }
 
     private func wallClockNow() -> UInt64 {

@@ -64,6 +64,16 @@ struct EBPFBackendTests {
         #expect(result.outcome.termination == .exited(127))
     }
 
+    @Test func aBackendRunsOneJobAndThenLetsGoOfTheHooks() throws {
+        let backend = try EBPFBackend(syscallNames: Self.names)
+        let job = JobSpec(command: ["/bin/true"], environment: [], workingDirectory: "/")
+        let first = try backend.run(job, grace: GracePeriod(seconds: 1), sink: RecordingSink())
+        #expect(first.outcome.termination == .exited(0))
+        #expect(throws: CaptureStartError.self, "the hooks were detached when the first job ended") {
+            try backend.run(job, grace: GracePeriod(seconds: 1), sink: RecordingSink())
+        }
+    }
+
     @Test func aDaemonThatOutlivesTheMainProcessIsSeen() throws {
         let (result, sink) = try run("setsid sh -c 'sleep 0.3; cat /etc/hostname > /dev/null' & exit 0")
         #expect(result.outcome.termination == .exited(0))

@@ -117,9 +117,9 @@ static int set_config(struct bpf_object *object, const struct tg_capture_config 
     return 0;
 }
 
-/* Replaces the loaded program's wanted-syscall bitmap (before attaching, so no program reads
- * it meanwhile). */
-static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted)
+/* Replaces the loaded program's wanted-syscall and success-only bitmaps (before attaching, so
+ * no program reads them meanwhile); a NULL `success_only` clears it. */
+static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, const uint64_t *success_only)
 {
     if (!self->config_map)
         return -ENOENT;
@@ -136,6 +136,12 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted)
     if (!err) {
         memcpy(value + offset + offsetof(struct tg_capture_config, wanted_syscalls), wanted,
                sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
+        char *bits = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
+        size_t bits_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
+        if (success_only)
+            memcpy(bits, success_only, bits_size);
+        else
+            memset(bits, 0, bits_size);
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }
     free(value);
@@ -353,8 +359,8 @@ static int attach_programs(struct tg_capture *self, int mode, const struct tg_ho
     return 0;
 }
 
-int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, struct tg_hooks *hooks,
-                      tg_record_handler handler, void *context, char *error, size_t error_size)
+int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
+                      struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size)
 {
     last_libbpf_line[0] = 0;
     libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
@@ -362,7 +368,7 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
     self->context = context;
     int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
     const char *step = "writing the wanted syscalls";
-    if (wanted_syscalls && (err = -set_wanted_syscalls(self, wanted_syscalls)))
+    if (wanted_syscalls && (err = -set_wanted_syscalls(self, wanted_syscalls, success_only_syscalls)))
         goto fail;
     step = "choosing the syscall hooks";
     mode = tg_choose_hooks(hooks);
@@ -422,7 +428,7 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         tg_capture_load(object, size, config, hooks ? hooks->mode : TG_HOOKS_RAW_TRACEPOINT, error, error_size);
     if (!capture)
         return NULL;
-    int err = -tg_capture_attach(capture, NULL, hooks, handler, context, error, error_size);
+    int err = -tg_capture_attach(capture, NULL, NULL, hooks, handler, context, error, error_size);
     if (err) {
         tg_capture_close(capture);
         errno = err;

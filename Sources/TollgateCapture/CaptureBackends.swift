@@ -46,20 +46,23 @@ public enum CaptureBackends {
     }
 
     /// Starts `choice` for `syscallNames`, of which only `exitSyscallNames` (nil: all) need
-    /// their result (ptrace skips the exit stop of the others). An explicit backend that
-    /// cannot start is an error, never a silent downgrade; `auto` fails only when none can start.
-    /// `preparation`, when given, is `choice`'s.
+    /// their result (ptrace skips the exit stop of the others) and only `failureSyscallNames`
+    /// (nil: all) matter when they fail (eBPF leaves the other failures in the kernel). An
+    /// explicit backend that cannot start is an error, never a silent downgrade; `auto` fails
+    /// only when none can start. `preparation`, when given, is `choice`'s.
     public static func start(_ choice: Choice, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
+                             failureSyscallNames: Set<String>? = nil,
                              preparation: Preparation? = nil) throws(CaptureStartError) -> Started {
         let program = preparation?.loadedProgram()
+        let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames)
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
-            return Started(backend: try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, program: program), explanation: "backend \(kind.rawValue) (asked for)")
+            return Started(backend: try start(kind, request, program: program), explanation: "backend \(kind.rawValue) (asked for)")
         }
         var passedOver: [String] = []
         for kind in BackendKind.preference {
             do {
-                let backend = try start(kind, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, program: program)
+                let backend = try start(kind, request, program: program)
                 let reasons = passedOver.isEmpty ? "" : " (\(passedOver.joined(separator: "; ")))"
                 return Started(backend: backend, explanation: "backend \(kind.rawValue)\(reasons)")
             } catch {
@@ -69,16 +72,26 @@ public enum CaptureBackends {
         throw CaptureStartError(backend: .ebpf, message: "no capture backend can run here (\(passedOver.joined(separator: "; ")))")
     }
 
-    private static func start(_ kind: BackendKind, syscallNames: Set<String>, exitSyscallNames: Set<String>?,
+    /// What `start` asks of every backend it tries.
+    private struct Request {
+        var syscallNames: Set<String>
+        var exitSyscallNames: Set<String>?
+        var failureSyscallNames: Set<String>?
+    }
+
+    private static func start(_ kind: BackendKind, _ request: Request,
                               program: Result<EBPFProgram, CaptureStartError>?) throws(CaptureStartError) -> CaptureBackend {
         switch kind {
         case .ebpf:
-            guard let program else { return try EBPFBackend(syscallNames: syscallNames) }
-            return try EBPFBackend(program: try program.get(), syscallNames: syscallNames)
+            guard let program else {
+                return try EBPFBackend(syscallNames: request.syscallNames, failureSyscallNames: request.failureSyscallNames)
+            }
+            return try EBPFBackend(program: try program.get(), syscallNames: request.syscallNames,
+                                   failureSyscallNames: request.failureSyscallNames)
         case .ptrace:
-            return try PtraceBackend(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames)
+            return try PtraceBackend(syscallNames: request.syscallNames, exitSyscallNames: request.exitSyscallNames)
         case .seccomp:
-            return try SeccompBackend(syscallNames: syscallNames)
+            return try SeccompBackend(syscallNames: request.syscallNames)
         }
     }
 }

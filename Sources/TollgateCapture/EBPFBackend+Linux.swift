@@ -11,26 +11,32 @@ public final class EBPFBackend: CaptureBackend {
     private let delivery: RecordDelivery
     /// The syscall hooks in use.
     package let hooks: EBPFHooks
+    /// The kernel leaves out the failed calls of some captured syscalls.
+    private let leavesOutFailures: Bool
 
     /// Loads and attaches the capture program for `syscallNames` (the rules' needs plus what
-    /// state tracking needs), with the syscall hooks `environment` asks for (`EBPFHooks`).
-    /// Fails with the kernel's reason, e.g. missing privileges.
-    public convenience init(syscallNames: Set<String>,
+    /// state tracking needs), of which the kernel ships failed calls only for
+    /// `failureSyscallNames` (nil: all), with the syscall hooks `environment` asks for
+    /// (`EBPFHooks`). Fails with the kernel's reason, e.g. missing privileges.
+    public convenience init(syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
-        try self.init(program: EBPFProgram(environment: environment), syscallNames: syscallNames, environment: environment)
+        try self.init(program: EBPFProgram(environment: environment), syscallNames: syscallNames,
+                      failureSyscallNames: failureSyscallNames, environment: environment)
     }
 
-    /// Attaches `program`, loaded ahead, for `syscallNames`; the backend owns it from here on.
-    public init(program: EBPFProgram, syscallNames: Set<String>,
+    /// Attaches `program`, loaded ahead, as `init(syscallNames:failureSyscallNames:environment:)`
+    /// says; the backend owns it from here on.
+    public init(program: EBPFProgram, syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         guard let loaded = program.take() else {
             throw CaptureStartError(backend: .ebpf, message: "the loaded capture program is already in use")
         }
         let delivery = RecordDelivery()
         self.delivery = delivery
+        leavesOutFailures = failureSyscallNames.map { !syscallNames.subtracting($0).isEmpty } ?? false
         do {
-            hooks = try EBPFHooks.attach(loaded, syscallNames: syscallNames, handler: RecordDelivery.handler,
-                                         context: delivery.context, environment: environment)
+            hooks = try EBPFHooks.attach(loaded, syscallNames: syscallNames, failureSyscallNames: failureSyscallNames,
+                                         handler: RecordDelivery.handler, context: delivery.context, environment: environment)
         } catch {
             tg_capture_close(loaded)
             throw error
@@ -88,6 +94,7 @@ public final class EBPFBackend: CaptureBackend {
         coverage.drops = tg_capture_drops(capture)
         coverage.blindSpots = [
             "syscalls outside the rules' and state tracking's set are filtered out in the kernel",
+        ] + (leavesOutFailures ? ["failed calls that no rule can match and that change no state are filtered out in the kernel"] : []) + [
             "io_uring submissions are not seen as syscalls",
         ] + [hooks.blindSpot].compactMap { $0 }
         coverage.untracedSyscalls = Set(hooks.untraced)

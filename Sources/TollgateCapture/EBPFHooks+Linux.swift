@@ -53,17 +53,20 @@ package struct EBPFHooks: Sendable, Equatable {
         return (opened, hooks)
     }
 
-    /// Attaches a loaded `capture` (`tg_capture_load`) for `syscallNames`, with the hooks
+    /// Attaches a loaded `capture` (`tg_capture_load`) for `syscallNames`, of which only
+    /// `failureSyscallNames` (nil: all) are captured when they fail, with the hooks
     /// `environment` asks for. On failure nothing stays attached; the caller still owns `capture`.
     package static func attach(
-        _ capture: OpaquePointer, syscallNames: Set<String>, handler: tg_record_handler?, context: UnsafeMutableRawPointer?,
+        _ capture: OpaquePointer, syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
+        handler: tg_record_handler?, context: UnsafeMutableRawPointer?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(CaptureStartError) -> EBPFHooks {
         var message = [CChar](repeating: 0, count: 512)
         var failed = false
         let wanted = BPFCaptureConfig.bitmap(syscallNames: syscallNames)
+        let successOnly = failureSyscallNames.map { BPFCaptureConfig.bitmap(syscallNames: syscallNames.subtracting($0)) }
         let hooks = try withRequest(syscallNames, environment) { request in
-            failed = tg_capture_attach(capture, wanted, request, handler, context, &message, message.count) != 0
+            failed = tg_capture_attach(capture, wanted, successOnly, request, handler, context, &message, message.count) != 0
         }
         if failed { throw CaptureStartError(backend: .ebpf, message: text(message)) }
         return hooks

@@ -97,6 +97,15 @@ public enum SyscallTable {
         }.map(\.name)
     ).subtracting(["procexit"])
 
+    /// The state syscalls whose failed calls still change state: a connect that failed with
+    /// EINPROGRESS has its socket connecting (`EventDecoder.apply`). Other failures change none.
+    public static let failureStateSyscallNames: Set<String> = Set(
+        stateSyscallNames.filter { name in
+            if case .connect? = info(named: name)?.effect { return true }
+            return false
+        }
+    )
+
     /// The state syscalls whose return value the decoder needs (`stateNeedsReturnValue`).
     public static let returnStateSyscallNames: Set<String> = Set(
         stateSyscallNames.filter { info(named: $0)?.stateNeedsReturnValue ?? true }

@@ -88,10 +88,12 @@ struct RunCommand: ParsableCommand {
 
         let started: CaptureBackends.Started
         do {
-            // A capture file keeps every result, for rules it may be analysed with later.
+            // A capture file keeps every result and every failed call, for rules it may be
+            // analysed with later.
             let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames) : nil
+            let failures = capture == nil ? engine.failureSyscalls.union(SyscallTable.failureStateSyscallNames) : nil
             started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits,
-                                                preparation: preparation)
+                                                failureSyscallNames: failures, preparation: preparation)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend

@@ -74,6 +74,27 @@ struct EBPFBackendTests {
         }
     }
 
+    @Test func failedCallsAreLeftInTheKernelOnlyWhereAsked() throws {
+        let job = JobSpec(command: ["/bin/sh", "-c", "cat /nonexistent/tollgate-missing 2>/dev/null; cat /etc/hostname >/dev/null"],
+                          environment: ["PATH=/usr/bin:/bin"], workingDirectory: "/")
+        func opens(failureSyscallNames: Set<String>?) throws -> (failed: Bool, succeeded: Bool, blindSpots: [String]) {
+            let backend = try EBPFBackend(syscallNames: Self.names, failureSyscallNames: failureSyscallNames)
+            let sink = RecordingSink()
+            let result = try backend.run(job, grace: GracePeriod(seconds: 1), sink: sink)
+            let opens = sink.syscalls(named: "openat")
+            return (opens.contains { $0.returnValue < 0 && $0.payload(.arg(1))?.string == "/nonexistent/tollgate-missing" },
+                    opens.contains { $0.returnValue >= 0 && $0.payload(.arg(1))?.string == "/etc/hostname" },
+                    result.coverage.blindSpots)
+        }
+        let all = try opens(failureSyscallNames: nil)
+        #expect(all.failed && all.succeeded)
+        #expect(!all.blindSpots.contains { $0.contains("failed calls") })
+        let successOnly = try opens(failureSyscallNames: Self.names.subtracting(["openat"]))
+        #expect(!successOnly.failed, "openat's failures were not asked for")
+        #expect(successOnly.succeeded)
+        #expect(successOnly.blindSpots.contains { $0.contains("failed calls") }, "the report says what was left out")
+    }
+
     @Test func aDaemonThatOutlivesTheMainProcessIsSeen() throws {
         let (result, sink) = try run("setsid sh -c 'sleep 0.3; cat /etc/hostname > /dev/null' & exit 0")
         #expect(result.outcome.termination == .exited(0))

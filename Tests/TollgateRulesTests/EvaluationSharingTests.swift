@@ -31,6 +31,79 @@ struct EvaluationSharingTests {
         }
     }
 
+    @Test("specializing for a failed call also folds the checks of the result", arguments: [
+        ("evt.type = openat and evt.failed = false and fd.name = a", "openat", "false"),
+        ("evt.type = openat and evt.failed = true and fd.name = a", "openat", "fd.name = a"),
+        ("evt.type = openat and evt.failed != true", "openat", "false"),
+        ("evt.type = openat and fd.num >= 0", "openat", "false"),
+        ("evt.type = openat and fd.num > -1", "openat", "false"),
+        ("evt.type = openat and fd.num = -1", "openat", "true"),
+        ("evt.type = openat and fd.num < 0", "openat", "true"),
+        ("evt.type = close and fd.num >= 0", "close", "fd.num >= 0"),
+        ("evt.type = socket and fd.num >= 0", "socket", "fd.num >= 0"),
+        ("evt.res = SUCCESS", "openat", "false"),
+        ("evt.res != SUCCESS", "openat", "true"),
+        ("evt.res = ENOENT", "openat", "evt.res = ENOENT"),
+        ("evt.rawres >= 0", "connect", "false"),
+        ("evt.rawres < 0", "connect", "true"),
+        ("evt.rawres = -2", "connect", "evt.rawres = -2"),
+        ("evt.rawres > -5000", "connect", "true"),
+        ("not evt.failed = true or proc.name = sh", "openat", "proc.name = sh"),
+        ("evt.failed in (false)", "openat", "evt.failed in (false)"),
+    ])
+    func failedSpecialization(_ condition: String, _ type: String, _ expected: String) throws {
+        let result = ConditionSpecialization.specializeFailed(try Self.parse(condition), for: type)
+        switch result {
+        case .constant(let value): #expect(String(value) == expected)
+        case .node(let node): #expect(node.description == expected)
+        }
+        if case .constant = ConditionSpecialization.specialize(try Self.parse(condition), for: type) {
+            Issue.record("without the failure known, the result checks stay")
+        }
+    }
+
+    @Test("a rule judged unable to match a type's failed calls matches none of them")
+    func failureTypesAreSound() throws {
+        var files = try TestSupport.falcoFiles.map { try TestSupport.falcoSource($0) }
+        files.append(try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml")))
+        let ruleSet = try #require(RuleLoader().load(files: files).ruleSet)
+        let engine = Engine(ruleSet)
+        let workload = SyntheticWorkload.make(count: 4_000)
+        let decoder = SyntheticWorkload.decoder()
+        var excluded = 0
+        var wrong: [String] = []
+        for event in workload.events {
+            // Each succeeded call again as a failure (ENOENT, EACCES) in the same state first:
+            // a failure changes no state, so the original then decodes as it did.
+            if event.raw.kind == .syscall, event.raw.returnValue >= 0 {
+                for errno in [-2, -13] as [Int64] {
+                    var failed = event.raw
+                    failed.returnValue = errno
+                    guard let twin = decoder.decode(failed) else { continue }
+                    for position in engine.candidatePositions(for: twin.type) {
+                        let rule = ruleSet.rules[position]
+                        guard let types = rule.failureTypes, !types.contains(twin.type) else { continue }
+                        excluded += 1
+                        if rule.predicate(twin) { wrong.append("\(rule.name) on a failed \(twin.name)") }
+                    }
+                }
+            }
+            _ = decoder.decode(event.raw)
+        }
+        #expect(excluded > 10_000, "the workload's failed twins exercise excluded rules")
+        #expect(wrong.isEmpty, "\(Set(wrong).sorted().prefix(5))")
+    }
+
+    @Test("the default ruleset needs no failed open; state needs failed connects")
+    func failureSyscallsOfTheDefaults() throws {
+        let source = try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml"))
+        let engine = Engine(try #require(RuleLoader().load(files: [source]).ruleSet))
+        #expect(engine.neededSyscalls.contains("openat"))
+        #expect(!engine.failureSyscalls.contains("openat"), "every default rule on openat requires it to succeed")
+        #expect(engine.failureSyscalls.isSubset(of: engine.neededSyscalls))
+        #expect(SyscallTable.failureStateSyscallNames == ["connect"])
+    }
+
     @Test("a condition splits into its first conjunct and the rest", arguments: [
         ("fd.num = 3", "fd.num = 3", nil),
         ("fd.num = 3 or fd.num = 4", "(fd.num = 3 or fd.num = 4)", nil),

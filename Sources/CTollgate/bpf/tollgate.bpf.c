@@ -220,6 +220,8 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
 {
     if (nr < 0 || nr >= TG_MAX_SYSCALLS || !(config.wanted_syscalls[nr / 64] & (1ULL << (nr % 64))))
         return 0;
+    if (ret < 0 && ret >= -4095 && (config.success_only_syscalls[nr / 64] & (1ULL << (nr % 64))))
+        return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
     if (!is_tracked((__u32)(pid_tgid >> 32)))
         return 0;

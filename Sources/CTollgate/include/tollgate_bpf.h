@@ -57,12 +57,13 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
 struct tg_capture *tg_capture_load(const void *object, size_t size, const struct tg_capture_config *config, int mode,
                                    char *error, size_t error_size);
 
-/* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones) into the loaded
+/* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones) and with them
+ * `success_only_syscalls` (whose failed calls are left out; NULL: none) into the loaded
  * program, chooses and attaches the hooks as tg_choose_hooks and `hooks` say (falling back to
  * the raw tracepoint in AUTO when the per-syscall ones fail), and sets up the ring buffer's
  * consumer. Returns 0, or -errno with `error` written and nothing attached. */
-int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, struct tg_hooks *hooks,
-                      tg_record_handler handler, void *context, char *error, size_t error_size);
+int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
+                      struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size);
 
 /* What the verifier did for one program of an object. */
 struct tg_program_stats {

@@ -28,6 +28,9 @@ struct tg_capture_config {
     __u8 arg_kinds[TG_MAX_SYSCALLS][6];
     /* Wake the consumer only once this many bytes wait in the ring buffer. */
     __u64 wakeup_bytes;
+    /* Bit N set: a call of syscall N that failed (returned -4095...-1) is not captured, as no
+     * rule can match it and it changes no state. All clear (the default) captures every one. */
+    __u64 success_only_syscalls[TG_MAX_SYSCALLS / 64];
 };
 
 #endif

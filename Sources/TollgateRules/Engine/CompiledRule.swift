@@ -28,6 +28,9 @@ public struct CompiledRule: Sendable {
     /// Event types whose own exit (return value, memory the kernel writes) the condition or
     /// the output reads: a tracer must follow these calls to their exit.
     package var ownExitTypes: Set<EventType> = []
+    /// Event types whose failed calls (an error returned) the condition can match; nil: any
+    /// type's. A capture may leave out the failed calls of the other types.
+    package var failureTypes: Set<EventType>?
 
     package var predicate: EventPredicate
     package var output: CompiledOutput

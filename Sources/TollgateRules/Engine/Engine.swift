@@ -10,6 +10,9 @@ public final class Engine: Sendable {
     /// The needed syscalls whose own exit (return value, memory the kernel writes) some enabled
     /// rule reads; a tracer may skip the exit of the others.
     public let exitSyscalls: Set<String>
+    /// The needed syscalls whose failed calls (an error returned) some enabled rule can
+    /// match; a capture may leave out the failures of the others.
+    public let failureSyscalls: Set<String>
     /// Positions in `ruleSet.rules` of the enabled rules each event type can match, in order.
     private let candidates: [[Int]]
     /// Per event type, the candidate rules' conditions, grouped by shared first conjuncts.
@@ -40,6 +43,9 @@ public final class Engine: Sendable {
         }
         self.neededSyscalls = needed
         exitSyscalls = Set(ruleSet.rules.filter(\.enabled).flatMap(\.ownExitTypes).map(\.name)).intersection(needed)
+        let failureTypes = ruleSet.rules.filter(\.enabled).map(\.failureTypes)
+        failureSyscalls = failureTypes.contains { $0 == nil }
+            ? needed : Set(failureTypes.flatMap { $0 ?? [] }.map(\.name)).intersection(needed)
     }
 
     /// Appends the positions of the rules that match the event, in definition order.

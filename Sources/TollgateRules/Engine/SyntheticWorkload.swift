@@ -12,14 +12,21 @@ package struct SyntheticWorkload {
 
     static let atFdcwd = UInt64(bitPattern: -100)
 
-    package static func make(count: Int) -> SyntheticWorkload {
-        let arch = Architecture.native
+    /// A decoder in the state the workload starts from: decoding `events`' raw records with
+    /// it again rebuilds the same process and fd state.
+    package static func decoder() -> EventDecoder {
         let users = UserDatabase(passwdContents: "root:x:0:0:root:/root:/bin/bash\nbuilder:x:1000:1000:CI:/home/builder:/bin/sh\n",
                                  groupContents: "root:x:0:\nbuilder:x:1000:\n")
-        let decoder = EventDecoder(arch: arch, users: users, bootTimeOffset: 1_800_000_000_000_000_000)
+        let decoder = EventDecoder(arch: .native, users: users, bootTimeOffset: 1_800_000_000_000_000_000)
         decoder.seed(pid: 1000, ppid: 1, exePath: "/usr/bin/make", argv: ["make", "-j2", "test"],
                      env: ["HOME=/home/builder", "PATH=/usr/bin:/bin", "CI=true"], cwd: "/home/builder/src",
                      uid: 1000, gid: 1000, startTime: 1_000)
+        return decoder
+    }
+
+    package static func make(count: Int) -> SyntheticWorkload {
+        let arch = Architecture.native
+        let decoder = decoder()
         var time: UInt64 = 10_000_000_000
         var nextPid: Int32 = 1001
         var events: [Event] = []

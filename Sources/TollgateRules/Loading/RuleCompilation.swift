@@ -148,6 +148,12 @@ struct RuleCompilation {
             specialized: (names ?? []).compactMap { specialize(expanded, for: $0) })
         compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
         compiled.ownExitTypes = ExitDataProbe.ownExitTypes(compiler.exitDataReads, outputs: compiler.outputExitData, eventTypes: typeIDs)
+        compiled.failureTypes = typeIDs.map { types in
+            Set(types.filter { type in
+                if case .constant(false) = ConditionSpecialization.specializeFailed(expanded, for: type.name) { return false }
+                return true
+            })
+        }
         return compiled
     }
 

@@ -11,6 +11,7 @@ public final class EBPFProgram: @unchecked Sendable {
     /// (`EBPFHooks`), with no syscall wanted yet. Fails with the kernel's reason.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         let mode = try EBPFHooks.requestedMode(environment)
+        try Self.checkCoreBTFSetting(environment)
         var config = BPFCaptureConfig.beforeRules()
         var message = [CChar](repeating: 0, count: 512)
         let loaded = EmbeddedBPF.capture.withUnsafeBytes {
@@ -18,6 +19,18 @@ public final class EBPFProgram: @unchecked Sendable {
         }
         guard let loaded else { throw CaptureStartError(backend: .ebpf, message: EBPFHooks.text(message)) }
         capture = loaded
+    }
+
+    /// `TOLLGATE_CORE_BTF`: unset, relocate against a minimal copy of the kernel's BTF, or
+    /// `vmlinux`, let libbpf search all of it. The C loader reads it; an unknown value is
+    /// refused here rather than silently taken as unset.
+    static let coreBTFVariable = "TOLLGATE_CORE_BTF"
+
+    static func checkCoreBTFSetting(_ environment: [String: String]) throws(CaptureStartError) {
+        let value = environment[coreBTFVariable] ?? ""
+        guard value.isEmpty || value == "vmlinux" else {
+            throw CaptureStartError(backend: .ebpf, message: "\(coreBTFVariable)='\(value)' is not 'vmlinux' (unset: a minimal copy of the kernel's BTF)")
+        }
     }
 
     /// Hands the loaded program over to its one user; nil once taken.

@@ -197,6 +197,18 @@ struct EBPFHooksSettingTests {
         }
     }
 
+    @Test func anUnknownCoreBTFSettingIsRefusedBeforeLoading() {
+        #expect(throws: CaptureStartError.self) { try EBPFProgram.checkCoreBTFSetting(["TOLLGATE_CORE_BTF": "all"]) }
+        do {
+            _ = try EBPFProgram(environment: ["TOLLGATE_CORE_BTF": "all"])
+            Issue.record("loaded with an unknown TOLLGATE_CORE_BTF")
+        } catch {
+            #expect(error.message == "TOLLGATE_CORE_BTF='all' is not 'vmlinux' (unset: a minimal copy of the kernel's BTF)")
+        }
+        #expect(throws: Never.self) { try EBPFProgram.checkCoreBTFSetting(["TOLLGATE_CORE_BTF": "vmlinux"]) }
+        #expect(throws: Never.self) { try EBPFProgram.checkCoreBTFSetting([:]) }
+    }
+
     @Test func tracepointNamesFollowTheKernelsSyscallDefinitions() {
         #expect(EBPFHooks.tracepointName("umount2") == "umount")
         #expect(EBPFHooks.tracepointName("openat") == "openat")

@@ -94,9 +94,10 @@ public final class EBPFBackend: CaptureBackend {
         coverage.drops = tg_capture_drops(capture)
         coverage.blindSpots = [
             "syscalls outside the rules' and state tracking's set are filtered out in the kernel",
-        ] + (leavesOutFailures ? ["failed calls that no rule can match and that change no state are filtered out in the kernel"] : []) + [
+            leavesOutFailures ? "failed calls that no rule can match and that change no state are filtered out in the kernel" : nil,
             "io_uring submissions are not seen as syscalls",
-        ] + [hooks.blindSpot].compactMap { $0 }
+            hooks.blindSpot,
+        ].compactMap { $0 }
         coverage.untracedSyscalls = Set(hooks.untraced)
         return CaptureResult(outcome: supervisor.outcome(mainPid: launch.pid), coverage: coverage)
     }

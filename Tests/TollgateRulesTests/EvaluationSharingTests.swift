@@ -10,6 +10,11 @@ struct EvaluationSharingTests {
         try ConditionParser.parse(text).get()
     }
 
+    /// tollgate's default ruleset, `rules/tollgate-ci.yaml`.
+    static func defaultRules() throws -> RuleSource {
+        try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml"))
+    }
+
     @Test("specializing for an event type folds what the type decides", arguments: [
         ("evt.type = openat and fd.name = /etc/shadow", "openat", "fd.name = /etc/shadow"),
         ("evt.type = openat and fd.name = /etc/shadow", "execve", "false"),
@@ -64,9 +69,7 @@ struct EvaluationSharingTests {
 
     @Test("a rule judged unable to match a type's failed calls matches none of them")
     func failureTypesAreSound() throws {
-        var files = try TestSupport.falcoFiles.map { try TestSupport.falcoSource($0) }
-        files.append(try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml")))
-        let ruleSet = try #require(RuleLoader().load(files: files).ruleSet)
+        let ruleSet = try #require(RuleLoader().load(files: TestSupport.falcoFiles.map(TestSupport.falcoSource) + [Self.defaultRules()]).ruleSet)
         let engine = Engine(ruleSet)
         let workload = SyntheticWorkload.make(count: 4_000)
         let decoder = SyntheticWorkload.decoder()
@@ -96,8 +99,7 @@ struct EvaluationSharingTests {
 
     @Test("the default ruleset needs no failed open; state needs failed connects")
     func failureSyscallsOfTheDefaults() throws {
-        let source = try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml"))
-        let engine = Engine(try #require(RuleLoader().load(files: [source]).ruleSet))
+        let engine = Engine(try #require(RuleLoader().load(files: [Self.defaultRules()]).ruleSet))
         #expect(engine.neededSyscalls.contains("openat"))
         #expect(!engine.failureSyscalls.contains("openat"), "every default rule on openat requires it to succeed")
         #expect(engine.failureSyscalls.isSubset(of: engine.neededSyscalls))
@@ -122,9 +124,7 @@ struct EvaluationSharingTests {
 
     @Test("specialized predicates and grouped candidates agree with the general predicates on every rule and event")
     func specializedAgrees() throws {
-        var files = try TestSupport.falcoFiles.map { try TestSupport.falcoSource($0) }
-        files.append(try TestSupport.source(TestSupport.repositoryRoot.appendingPathComponent("rules/tollgate-ci.yaml")))
-        let ruleSet = try #require(RuleLoader().load(files: files).ruleSet)
+        let ruleSet = try #require(RuleLoader().load(files: TestSupport.falcoFiles.map(TestSupport.falcoSource) + [Self.defaultRules()]).ruleSet)
         let engine = Engine(ruleSet)
         let workload = SyntheticWorkload.make(count: 4_000)
         var compared = 0

@@ -99,20 +99,10 @@ package enum ConditionSpecialization {
         let value = values[0]
         switch field {
         case "evt.failed":
-            guard let expected = Bool(value.lowercased()) else { return nil }
-            switch op.base {
-            case .equal, .doubleEqual: return expected
-            case .notEqual: return !expected
-            default: return nil
-            }
+            return Bool(value.lowercased()).flatMap { equality(op.base, holds: $0) }
         case "evt.res":
             // An errno name: never SUCCESS, otherwise unknown.
-            guard value == "SUCCESS" else { return nil }
-            switch op.base {
-            case .equal, .doubleEqual: return false
-            case .notEqual: return true
-            default: return nil
-            }
+            return value == "SUCCESS" ? equality(op.base, holds: false) : nil
         case "evt.rawres":
             return Int64(value).flatMap { compare(op.base, values: -4095 ... -1, with: $0) }
         case "fd.num":
@@ -122,6 +112,15 @@ package enum ConditionSpecialization {
             return Int64(value).flatMap { compare(op.base, values: -1 ... -1, with: $0) }
         default:
             return nil
+        }
+    }
+
+    /// `=`, `==` or `!=` for a field whose equality with the constant is known to be `holds`.
+    private static func equality(_ op: BinaryOperator.Base, holds: Bool) -> Bool? {
+        switch op {
+        case .equal, .doubleEqual: return holds
+        case .notEqual: return !holds
+        default: return nil
         }
     }
 

@@ -40,6 +40,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Print the replay rate (events per second) to standard error.")
     var timing = false
 
+    @Option(name: .customLong("secret-env"), help: ArgumentHelp("An environment variable whose value is a secret, masked as *** in every report and on standard error; repeatable.", valueName: "name"))
+    var secretNames: [String] = []
+
     @OptionGroup(title: "Reports")
     var reports: ReportOptions
 
@@ -53,9 +56,11 @@ struct AnalyzeCommand: ParsableCommand {
     func run() throws {
         let threshold = Priority(parsing: failOn) ?? .warning
         let (engine, rules) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
-        let console = Console(quiet: quiet)
-        var findings: [ReportFinding] = []
-        var findingCount = 0
+        let environment = ProcessInfo.processInfo.environment
+        let mask = SecretMask(environment: environment, extraNames: Set(secretNames))
+        let console = Console(quiet: quiet, mask: mask)
+        var maskedSecrets = 0
+        var findings = FindingLedger()
         var coverage = Coverage(events: 0)
         var jobStatus: Int32 = 0
         var headers: [CaptureHeader] = []
@@ -79,7 +84,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let header = replay.reader.header
             headers.append(header)
-            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname) {
+            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname, mask: mask) {
                 console.finding($0)
             }
             let (delivered, late) = replay.replay(into: gate)
@@ -89,8 +94,8 @@ struct AnalyzeCommand: ParsableCommand {
                 Self.printLine("\(path): warning: --salvage: analysed the \(delivered) record(s) before the damage")
                 coverage.degradations.append("\(path) is damaged (\(late.code.rawValue)); only \(delivered) records were analysed")
             }
-            findings += gate.findings
-            findingCount += gate.findingCount
+            findings.merge(gate.findings)
+            maskedSecrets += gate.maskedSecrets
             coverage.events += UInt64(delivered)
             if let trailer = replay.trailer {
                 coverage.drops += trailer.drops
@@ -112,22 +117,22 @@ struct AnalyzeCommand: ParsableCommand {
         if verdict.lostEvents {
             console.error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
         }
-        console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findingCount) findings, \(verdict.blocking.count) blocking")
+        console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findings.total) findings, \(verdict.blocking) blocking")
 
         // A capture from seccomp has no exit data either.
         let seesExitData = headers.allSatisfy { BackendKind(rawValue: $0.backend)?.seesExitData ?? true }
         coverage.notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: headers.first?.backend ?? "replay",
                                                      deliverableSyscalls: nil, seesExitData: seesExitData)
-        let environment = ProcessInfo.processInfo.environment
         let first = headers.first
-        let report = RunReport(
+        var report = RunReport(
             toolVersion: TollgateVersion.current,
-            jobCommand: first?.command.map { String(decoding: $0.bytes, as: UTF8.self) } ?? [],
+            jobCommand: first?.command.map { mask.apply(String(decoding: $0.bytes, as: UTF8.self), count: &maskedSecrets) } ?? [],
             jobName: RunReport.defaultJobName(environment: environment), hostname: first?.hostname ?? "",
             startTime: first?.startTime ?? 0, endTime: endTime, jobExitStatus: jobStatus,
             gateFailed: verdict.gateFailed, failOn: threshold,
             backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
             findings: findings)
+        report.maskedSecrets = maskedSecrets
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }
 

@@ -5,22 +5,27 @@ import TollgateReports
 import TollgateRules
 
 /// The evaluating end of a run: decodes captured records into events with process and fd
-/// state, evaluates every rule on each, and keeps and streams the findings.
+/// state, evaluates every rule on each, and keeps (merged by identity) and streams the findings.
 final class Gate: CaptureSink {
-    /// Findings kept for the reports; beyond this many only the count grows.
-    static let keptFindingsLimit = 100_000
-
     private let decoder: EventDecoder
     private let engine: Engine
     private let hostname: String
+    /// Grows as processes start with secret-named variables of their own.
+    private(set) var mask: SecretMask?
     private let onFinding: (ReportFinding) -> Void
-    private(set) var findings: [ReportFinding] = []
-    private(set) var findingCount = 0
+    private(set) var findings = FindingLedger()
+    /// Secret values masked in the findings so far.
+    private(set) var maskedSecrets = 0
 
-    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, onFinding: @escaping (ReportFinding) -> Void) {
+    /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
+    /// the secret-named variables of every environment a process of the job execs with. nil keeps
+    /// findings verbatim (rule tests, whose events are made up).
+    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?,
+         onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
         self.decoder = EventDecoder(bootTimeOffset: bootTimeOffset)
         self.hostname = hostname
+        self.mask = mask
         self.onFinding = onFinding
     }
 
@@ -41,10 +46,13 @@ final class Gate: CaptureSink {
     func receive(_ raw: RawEvent) {
         // The closure form: the event never travels in an Optional (see `EventDecoder`).
         decoder.decode(raw) { event in
+            if mask != nil, event.info.effect == .execve, let environment = event.process.env {
+                mask?.learn(environment: environment)
+            }
             for finding in engine.evaluate(event) {
-                let reported = ReportFinding(finding, event: event, hostname: hostname)
-                findingCount += 1
-                if findings.count < Self.keptFindingsLimit { findings.append(reported) }
+                var reported = ReportFinding(finding, event: event, hostname: hostname)
+                if let mask { reported = mask.apply(to: reported, count: &maskedSecrets) }
+                findings.add(reported)
                 onFinding(reported)
             }
         }

@@ -6,19 +6,20 @@ import TollgateRules
 /// How a gated run ends, live or replayed: which findings block, whether lost events fail
 /// the run, and the exit status that follows once the reports are written.
 struct GateVerdict {
-    let blocking: [ReportFinding]
+    /// Findings at or above `--fail-on`.
+    let blocking: Int
     /// Events were dropped and `--tolerate-drops` was not given.
     let lostEvents: Bool
     /// The job's own status, shell style.
     let jobStatus: Int32
 
-    init(findings: [ReportFinding], failOn: Priority, drops: UInt64, tolerateDrops: Bool, jobStatus: Int32) {
-        blocking = findings.filter { $0.priority <= failOn }
+    init(findings: FindingLedger, failOn: Priority, drops: UInt64, tolerateDrops: Bool, jobStatus: Int32) {
+        blocking = findings.groups.reduce(0) { $0 + ($1.first.priority <= failOn ? $1.count : 0) }
         lostEvents = drops > 0 && !tolerateDrops
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { !blocking.isEmpty || lostEvents }
+    var gateFailed: Bool { blocking > 0 || lostEvents }
 
     /// Writes every requested report, then ends: exit 74 when a report could not be written,
     /// 3 when the gate failed, else the job's own status.

@@ -14,12 +14,13 @@ import TollgateRules
 ///           summary: tollgate.md, codequality: gl-code-quality.json, sarif_anchor: ci.yml:12}
 /// commands:
 ///   pre-push: make test
+/// secrets: [DEPLOY_HOOK_URL]           # masked like *TOKEN* variables
 /// ```
 /// Paths are relative to the folder holding the file. Unknown keys are errors.
 struct ProjectConfig: Equatable {
     static let fileNames = [".tollgate.yaml", ".tollgate.yml"]
     static let reportKeys = ["json", "sarif", "junit", "summary", "codequality", "sarif_anchor"]
-    private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands"]
+    private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands", "secrets"]
 
     var path: String
     var rules: [String]?
@@ -29,6 +30,8 @@ struct ProjectConfig: Equatable {
     var grace: Double?
     var reports: [String: String] = [:]
     var commands: [String: String] = [:]
+    /// Environment variables whose values are secrets, beside those named like secrets.
+    var secrets: [String] = []
 
     /// A problem in the file, printed as `file:line:column: error: message [CODE]`.
     struct Problem: Error, CustomStringConvertible {
@@ -71,6 +74,7 @@ struct ProjectConfig: Equatable {
             switch entry.key {
             case "rules": config.rules = try strings(entry.value, key: entry.key).map(relative)
             case "extra_rules": config.extraRules = try strings(entry.value, key: entry.key).map(relative)
+            case "secrets": config.secrets = try strings(entry.value, key: entry.key)
             case "fail_on":
                 let value = try string(entry.value, key: entry.key)
                 guard Priority(parsing: value) != nil else {

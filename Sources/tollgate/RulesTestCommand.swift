@@ -71,7 +71,7 @@ struct RulesTestCommand: ParsableCommand {
             outcome.problems.append("the rules did not load (see the errors above)")
             return outcome
         }
-        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test") { _ in }
+        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil) { _ in }
         if let capture = testCase.capture {
             do {
                 let replay = try CaptureReplay(path: capture)
@@ -91,23 +91,24 @@ struct RulesTestCommand: ParsableCommand {
                             timestamp: 1_000_000)
             for event in testCase.events { gate.receive(event) }
         }
-        outcome.findings = gate.findings
-        var byRule: [String: [ReportFinding]] = [:]
-        for finding in gate.findings { byRule[finding.rule, default: []].append(finding) }
+        outcome.findings = gate.findings.groups.map(\.first)
+        var byRule: [String: [FindingGroup]] = [:]
+        for group in gate.findings.groups { byRule[group.first.rule, default: []].append(group) }
         for expectation in testCase.expectations {
             let found = byRule[expectation.rule] ?? []
-            if let count = expectation.count, found.count != count {
-                outcome.problems.append("'\(expectation.rule)' fired \(found.count) time(s), expected \(count)")
+            let fired = found.reduce(0) { $0 + $1.count }
+            if let count = expectation.count, fired != count {
+                outcome.problems.append("'\(expectation.rule)' fired \(fired) time(s), expected \(count)")
             } else if expectation.count == nil, found.isEmpty {
                 outcome.problems.append("'\(expectation.rule)' did not fire")
             }
-            for text in expectation.outputs where !found.isEmpty && !found.contains(where: { $0.output.contains(text) }) {
+            for text in expectation.outputs where !found.isEmpty && !found.contains(where: { $0.first.output.contains(text) }) {
                 outcome.problems.append("no output of '\(expectation.rule)' contains '\(text)'")
             }
         }
         let expected = Set(testCase.expectations.map(\.rule))
         for (rule, found) in byRule.sorted(by: { $0.key < $1.key }) where !expected.contains(rule) {
-            outcome.problems.append("unexpected '\(rule)' fired \(found.count) time(s)")
+            outcome.problems.append("unexpected '\(rule)' fired \(found.reduce(0) { $0 + $1.count }) time(s)")
         }
         return outcome
     }

@@ -55,6 +55,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("capture-env"), help: "Write environment variable values into the capture file too (secrets included).")
     var captureEnvironment = false
 
+    @Option(name: .customLong("secret-env"), help: ArgumentHelp("An environment variable whose value is a secret, masked as *** in every report and on standard error (besides *TOKEN*, *SECRET*, *PASSWORD*, *_KEY, AWS_* ...); repeatable.", valueName: "name"))
+    var secretNames: [String] = []
+
     @OptionGroup(title: "Reports")
     var reports: ReportOptions
 
@@ -84,7 +87,9 @@ struct RunCommand: ParsableCommand {
         let preparation = CaptureBackends.Preparation(settings.backend)
         let (engine, rules) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
         let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
-        let console = Console(quiet: quiet)
+        let environment = ProcessInfo.processInfo.environment
+        let mask = SecretMask(environment: environment, extraNames: settings.secretNames)
+        let console = Console(quiet: quiet, mask: mask)
 
         let started: CaptureBackends.Started
         do {
@@ -102,7 +107,7 @@ struct RunCommand: ParsableCommand {
 
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName) { finding in
+                        hostname: ProcessInfo.processInfo.hostName, mask: mask) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -126,19 +131,22 @@ struct RunCommand: ParsableCommand {
         let deliverable = result.coverage.untracedSyscalls.isEmpty ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
-        console.summary(result, findings: gate.findingCount, blocking: verdict.blocking.count, lostEvents: verdict.lostEvents,
+        console.summary(result, findings: gate.findings.total, blocking: verdict.blocking, lostEvents: verdict.lostEvents,
                         notEvaluable: notEvaluable.count)
 
-        let environment = ProcessInfo.processInfo.environment
-        let report = RunReport(
-            toolVersion: TollgateVersion.current, jobCommand: command,
+        // The mask as it ended: with the secrets learned from the job's own execs.
+        let finalMask = gate.mask ?? mask
+        var maskedSecrets = gate.maskedSecrets
+        var report = RunReport(
+            toolVersion: TollgateVersion.current, jobCommand: command.map { finalMask.apply($0, count: &maskedSecrets) },
             jobName: RunReport.defaultJobName(environment: environment), hostname: ProcessInfo.processInfo.hostName,
             startTime: startTime, endTime: wallClockNow(), jobExitStatus: verdict.jobStatus,
             gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
                                notEvaluable: notEvaluable),
-            rules: rules, findings: gate.findings)
+            rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
+        report.maskedSecrets = maskedSecrets
         // Ends the process here rather than returning: the engine's and the decoder's
         // objects need no freeing one by one when the process is about to go.
         do {
@@ -156,9 +164,11 @@ struct RunCommand: ParsableCommand {
 
 extension CaptureBackends.Choice: ExpressibleByArgument {}
 
-/// What the gate itself says on standard error, prefixed `tollgate:`.
+/// What the gate itself says on standard error, prefixed `tollgate:`, with the job's secrets
+/// masked.
 struct Console {
     let quiet: Bool
+    var mask = SecretMask(values: [])
 
     func finding(_ finding: ReportFinding) {
         guard !quiet else { return }
@@ -186,6 +196,6 @@ struct Console {
     }
 
     private func write(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((mask.apply(line) + "\n").utf8))
     }
 }

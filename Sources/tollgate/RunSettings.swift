@@ -14,6 +14,8 @@ struct RunSettings {
     var grace: Double
     var reports: ReportOptions
     var command: [String]
+    /// Environment variables the user declared secret (`--secret-env` and the config's `secrets`).
+    var secretNames: Set<String>
 
     init(flags: RunCommand) throws {
         let config = try Self.config(flags)
@@ -26,6 +28,7 @@ struct RunSettings {
         failOn = Priority(parsing: flags.failOn ?? config?.failOn ?? "warning") ?? .warning
         backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
         grace = flags.grace ?? config?.grace ?? 10
+        secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
         reports = flags.reports
         if let fromConfig = config?.reports {
             reports.jsonPath = reports.jsonPath ?? fromConfig["json"]

@@ -35,12 +35,12 @@ struct GitHubAnnotationsTests {
     @Test("at most 10 annotations: 9 findings and one line counting the rest")
     func cap() {
         var report = ReportFixtures.failing
-        report.findings = (0..<25).map { ReportFixtures.connect("203.0.113.\($0):443", seconds: UInt64($0)) }
+        report.findings = FindingLedger((0..<25).map { ReportFixtures.connect("203.0.113.\($0):443", seconds: UInt64($0)) })
         let lines = GitHubAnnotations.lines(report, runAnchor: nil)
         #expect(lines.count == 10)
         #expect(lines.last == "::error title=tollgate%3A 16 more blocking findings::16 more blocking findings are not annotated; see the job summary or the SARIF report.")
         #expect(lines.first?.hasPrefix("::error file=rules/outbound.yaml,line=12,") == true)
-        report.findings.removeLast(15)
+        report.findings = FindingLedger(report.findings.firsts.dropLast(15))
         #expect(GitHubAnnotations.lines(report, runAnchor: nil).count == 10, "exactly 10 fit without a summary line")
     }
 }
@@ -74,7 +74,7 @@ struct GitLabCodeQualityTests {
         }
         // Stable across runs: the same findings at other times and pids give the same fingerprints.
         var again = ReportFixtures.failing
-        again.findings = again.findings.map { var copy = $0; copy.time += 1; copy.pid = 1; return copy }
+        again.findings = FindingLedger(ReportFixtures.findings.map { var copy = $0; copy.time += 1; copy.pid = 1; return copy })
         let second = try #require(try JSONSerialization.jsonObject(with: Data(GitLabCodeQuality.render(again, runAnchor: nil).utf8)) as? [[String: Any]])
         #expect(second.compactMap { $0["fingerprint"] as? String } == fingerprints)
     }

@@ -11,16 +11,20 @@ struct FalcoJSONLinesTests {
 
     @Test("no findings is an empty file")
     func empty() {
-        #expect(FalcoJSONLines.render([]) == "")
+        #expect(FalcoJSONLines.render(FindingLedger()) == "")
     }
 
     @Test("every line is a JSON object with exactly Falco's json_output keys and types")
     func falcoShape() throws {
         let lines = FalcoJSONLines.render(ReportFixtures.failing.findings).split(separator: "\n")
-        #expect(lines.count == ReportFixtures.failing.findings.count)
-        for (line, finding) in zip(lines, ReportFixtures.failing.findings) {
+        let groups = ReportFixtures.failing.findings.groups
+        #expect(lines.count == groups.count)
+        for (line, group) in zip(lines, groups) {
+            let finding = group.first
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(Set(object.keys) == ["time", "rule", "priority", "output", "output_fields", "source", "tags", "hostname"])
+            let falcoKeys: Set<String> = ["time", "rule", "priority", "output", "output_fields", "source", "tags", "hostname"]
+            #expect(Set(object.keys) == (group.count > 1 ? falcoKeys.union(["count"]) : falcoKeys))
+            #expect(object["count"] as? Int == (group.count > 1 ? group.count : nil))
             #expect(object["rule"] as? String == finding.rule)
             #expect(object["priority"] as? String == finding.priority.name)
             #expect(object["source"] as? String == "syscall")

@@ -116,7 +116,9 @@ struct JUnitReportTests {
     func hostileText() throws {
         var report = ReportFixtures.failing
         report.jobName = "build <\"&'>"
-        report.findings[0].output = "x\u{0}\u{1B}]]><y/>\u{FFFF}"
+        var findings = ReportFixtures.findings
+        findings[0].output = "x\u{0}\u{1B}]]><y/>\u{FFFF}"
+        report.findings = FindingLedger(findings)
         let xml = JUnitReport.render(report, runAnchor: nil)
         let suite = try Self.suite(xml)
         #expect(Self.attribute(suite, "name") == "tollgate: build <\"&'>")

@@ -29,10 +29,10 @@ struct MarkdownSummaryTests {
     @Test("text from the job cannot inject HTML, links or table cells")
     func escaping() {
         var report = ReportFixtures.failing
-        report.findings = [ReportFinding(
+        report.findings = FindingLedger([ReportFinding(
             rule: "Shell spawned by build tool", priority: .notice,
             output: "<script>x</script> [click](http://evil) | cell", time: ReportFixtures.start, hostname: "h",
-            processChain: [ProcessLink(name: "a`b|c")], target: "/tmp/x|y")]
+            processChain: [ProcessLink(name: "a`b|c")], target: "/tmp/x|y")])
         let text = MarkdownSummary.render(report)
         #expect(!text.contains("<script>"))
         #expect(!text.contains("[click]("))
@@ -43,9 +43,9 @@ struct MarkdownSummaryTests {
     @Test("10,000 findings stay short, with the detailed list capped and the rest counted")
     func manyFindings() {
         var report = ReportFixtures.failing
-        report.findings = (0..<10_000).map { index in
+        report.findings = FindingLedger((0..<10_000).map { index in
             ReportFixtures.connect("203.0.113.\(index % 250):\(1000 + index / 250)", seconds: UInt64(index))
-        }
+        })
         let text = MarkdownSummary.render(report)
         #expect(text.utf8.count < 64 * 1024, "\(text.utf8.count) bytes")
         #expect(text.contains("| Unexpected outbound connection | CRITICAL | yes | 10,000 |"))

@@ -27,13 +27,13 @@ struct PipelineTests {
             startTime: ReportFixtures.start, endTime: ReportFixtures.start + 5_000_000_000, jobExitStatus: 0,
             gateFailed: true, failOn: .warning, backend: "replay",
             coverage: Coverage(events: 9, notEvaluable: UnevaluableRule.find(in: engine.ruleSet, backend: "replay", deliverableSyscalls: nil)),
-            rules: RuleDescriptor.all(in: engine.ruleSet), findings: findings)
+            rules: RuleDescriptor.all(in: engine.ruleSet), findings: FindingLedger(findings))
     }
 
     @Test("two findings become valid SARIF, JUnit, JSON lines, summary, annotations and Code Quality")
     func everyFormat() throws {
         let report = try Self.run()
-        #expect(report.findings.map(\.rule) == ["Curl connects out", "Shadow read"])
+        #expect(report.findings.firsts.map(\.rule) == ["Curl connects out", "Shadow read"])
         let anchor = SARIFAnchor(path: ".github/workflows/ci.yml", line: 12, origin: .githubWorkflow)
         let sarif = SARIFReport.render(report, runAnchor: anchor)
         let junit = JUnitReport.render(report, runAnchor: anchor)

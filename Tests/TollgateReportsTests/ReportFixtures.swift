@@ -107,7 +107,7 @@ enum ReportFixtures {
         toolVersion: "0.1.0", jobCommand: ["make", "-j2", "test"], jobName: "build",
         hostname: hostname, startTime: start, endTime: at(seconds: 61, nanos: 250_000_000),
         jobExitStatus: 0, gateFailed: true, failOn: .warning, backend: "seccomp",
-        coverage: coverage, rules: rules, findings: findings,
+        coverage: coverage, rules: rules, findings: FindingLedger(findings),
         informationURI: "https://example.invalid/tollgate")
 
     /// A clean run: no findings, full coverage.
@@ -115,5 +115,10 @@ enum ReportFixtures {
         toolVersion: "0.1.0", jobCommand: ["swift", "test"], jobName: "test",
         hostname: hostname, startTime: start, endTime: at(seconds: 12),
         jobExitStatus: 0, gateFailed: false, failOn: .warning, backend: "ebpf",
-        coverage: Coverage(events: 5_000), rules: rules, findings: [])
+        coverage: Coverage(events: 5_000), rules: rules, findings: FindingLedger())
+}
+
+extension FindingLedger {
+    /// The first finding of every group, in order.
+    var firsts: [ReportFinding] { groups.map(\.first) }
 }

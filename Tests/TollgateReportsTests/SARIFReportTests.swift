@@ -75,7 +75,7 @@ struct SARIFReportTests {
         var report = ReportFixtures.failing
         // A rule with no source file and a finding whose rule was never described.
         report.rules[0].sourceFile = nil
-        report.findings.append(ReportFinding(rule: "Undescribed rule", priority: .error, output: "x", time: ReportFixtures.start, hostname: "h"))
+        report.findings = FindingLedger(ReportFixtures.findings + [ReportFinding(rule: "Undescribed rule", priority: .error, output: "x", time: ReportFixtures.start, hostname: "h")])
         let results = try #require(try Self.run(Self.render(report))["results"] as? [[String: Any]])
         #expect(!results.isEmpty)
         for result in results {
@@ -91,12 +91,12 @@ struct SARIFReportTests {
     @Test("at most 25,000 results; the rest are counted in a notification, most severe kept")
     func resultCap() throws {
         var report = ReportFixtures.clean
-        report.findings = (0..<25_010).map { index in
+        report.findings = FindingLedger((0..<25_010).map { index in
             ReportFinding(
                 rule: "Shell spawned by build tool", priority: index == 25_009 ? .critical : .notice,
                 output: "finding \(index)", time: ReportFixtures.start + UInt64(index), hostname: "h",
                 exe: "/bin/sh", target: "/tmp/\(index)")
-        }
+        }, maximumGroups: 30_000)
         let text = Self.render(report)
         let run = try Self.run(text)
         let results = try #require(run["results"] as? [[String: Any]])
@@ -113,12 +113,12 @@ struct SARIFReportTests {
         let first = GitHubIngestionRules.fingerprints(in: Self.render(ReportFixtures.failing))
         // The same job again: other pids, other times, another anchor line.
         var again = ReportFixtures.failing
-        again.findings = again.findings.map { finding in
+        again.findings = FindingLedger(ReportFixtures.findings.map { finding in
             var copy = finding
             copy.pid = (finding.pid ?? 0) + 1000
             copy.time += 3_600_000_000_000
             return copy
-        }
+        })
         let second = GitHubIngestionRules.fingerprints(in: Self.render(again, anchor: SARIFAnchor(path: "x.yml", line: 99, origin: .flag)))
         #expect(first == second)
         #expect(first.count == 5, "two identical connects merge")

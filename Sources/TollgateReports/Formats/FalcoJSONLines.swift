@@ -5,22 +5,23 @@
 /// Falco's `%evt.time: Priority ` prefix (time of day in UTC), and `output_fields` holds the
 /// output's fields, sorted, with `evt.time` in nanoseconds; unknown values are `null`.
 public enum FalcoJSONLines {
-    /// Every finding, one line each, each ending in a newline.
-    public static func render(_ findings: [ReportFinding]) -> String {
+    /// One line per distinct finding (see `FindingGroup`), each ending in a newline.
+    public static func render(_ findings: FindingLedger) -> String {
         var out = ""
-        for finding in findings {
-            out += line(for: finding)
+        for group in findings.groups {
+            out += line(for: group.first, count: group.count)
             out += "\n"
         }
         return out
     }
 
-    /// One finding's line, without the newline.
-    public static func line(for finding: ReportFinding) -> String {
-        object(for: finding).compact
+    /// One finding's line, without the newline. A finding that happened more than once also
+    /// carries `count` (a key Falco does not write; its readers ignore unknown keys).
+    public static func line(for finding: ReportFinding, count: Int = 1) -> String {
+        object(for: finding, count: count).compact
     }
 
-    static func object(for finding: ReportFinding) -> JSONValue {
+    static func object(for finding: ReportFinding, count: Int = 1) -> JSONValue {
         var fields: [String: JSONValue] = [:]
         for field in finding.outputFields where fields[field.name] == nil {
             fields[field.name] = value(field.value)
@@ -30,7 +31,8 @@ public enum FalcoJSONLines {
         }
         let sortedFields = fields.keys.sorted().map { ($0, fields[$0] ?? .null) }
         let prefixed = Timestamps.timeOfDay(finding.time) + ": " + finding.priority.name + " " + finding.output
-        return .object([
+        var keys: [(String, JSONValue)] = count > 1 ? [("count", .integer(Int64(count)))] : []
+        keys += [
             ("hostname", .string(finding.hostname)),
             ("output", .string(prefixed)),
             ("output_fields", .object(sortedFields)),
@@ -39,7 +41,8 @@ public enum FalcoJSONLines {
             ("source", .string(finding.source)),
             ("tags", .array(finding.tags.sorted().map(JSONValue.string))),
             ("time", .string(Timestamps.rfc3339Nanoseconds(finding.time))),
-        ])
+        ]
+        return .object(keys)
     }
 
     private static func value(_ value: ReportFieldValue) -> JSONValue {

@@ -8,7 +8,7 @@ public enum GitHubAnnotations {
 
     /// The command lines, without trailing newlines; empty when nothing blocks.
     public static func lines(_ report: RunReport, runAnchor: SARIFAnchor?) -> [String] {
-        let blocking = FindingGroup.group(report.blockingFindings)
+        let blocking = report.blockingGroups
         let ordered = blocking.enumerated().sorted { ($0.element.first.priority, $0.offset) < ($1.element.first.priority, $1.offset) }.map(\.element)
         let shown = ordered.count > maximumAnnotations ? maximumAnnotations - 1 : ordered.count
         var lines = ordered.prefix(shown).map { group in

@@ -5,7 +5,7 @@
 /// resolved findings.
 public enum GitLabCodeQuality {
     public static func render(_ report: RunReport, runAnchor: SARIFAnchor?) -> String {
-        let issues = FindingGroup.group(report.findings).map { group in
+        let issues = report.findings.groups.map { group in
             issue(group, anchor: SARIFAnchor.resolve(runAnchor: runAnchor, rule: report.rule(named: group.first.rule)))
         }
         return JSONValue.array(issues).pretty

@@ -11,9 +11,9 @@ public enum JUnitReport {
     public static let coverageTestName = "tracer coverage"
 
     public static func render(_ report: RunReport, runAnchor: SARIFAnchor?) -> String {
-        let groupsByRule = Dictionary(grouping: FindingGroup.group(report.findings), by: \.first.rule)
+        let groupsByRule = Dictionary(grouping: report.findings.groups, by: \.first.rule)
         var rules = report.rules.filter(\.enabled)
-        for finding in report.findings where !rules.contains(where: { $0.name == finding.rule }) {
+        for finding in report.findings.groups.map(\.first) where !rules.contains(where: { $0.name == finding.rule }) {
             rules.append(RuleDescriptor(name: finding.rule, description: "", priority: finding.priority, tags: finding.tags))
         }
         let classname = "tollgate." + report.jobName

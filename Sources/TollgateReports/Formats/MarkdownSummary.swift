@@ -14,7 +14,7 @@ public enum MarkdownSummary {
     public static func render(_ report: RunReport) -> String {
         var out = verdict(report)
         out += "\n" + overview(report)
-        let groups = FindingGroup.group(report.findings)
+        let groups = report.findings.groups
         if groups.isEmpty {
             out += "\nNo rule fired: \(report.rules.filter(\.enabled).count) enabled rules were evaluated.\n"
             return out
@@ -26,8 +26,8 @@ public enum MarkdownSummary {
 
     /// `## tollgate: failed` and one sentence saying why.
     static func verdict(_ report: RunReport) -> String {
-        let blocking = report.blockingFindings.count
-        let total = report.findings.count
+        let blocking = report.blockingCount
+        let total = report.findings.total
         var reasons: [String] = []
         if blocking > 0 {
             reasons.append("\(plural(blocking, "blocking finding")) at or above \(report.failOn.description)")
@@ -52,7 +52,10 @@ public enum MarkdownSummary {
         text += "| Backend | \(MarkdownText.inline(report.backend)) |\n"
         text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed |\n"
         text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
-        text += "| Findings | \(grouped(UInt64(report.findings.count))) (\(grouped(UInt64(report.blockingFindings.count))) blocking) |\n"
+        text += "| Findings | \(grouped(UInt64(report.findings.total))) (\(grouped(UInt64(report.blockingCount))) blocking) |\n"
+        if report.maskedSecrets > 0 {
+            text += "| Secrets | \(grouped(UInt64(report.maskedSecrets))) secret values masked as `\(SecretMask.replacement)` |\n"
+        }
         var notes = coverage.problems.map { "- \(MarkdownText.inline($0))" }
         notes += coverage.blindSpots.map { "- Not seen by this backend: \(MarkdownText.inline($0))" }
         notes += coverage.notEvaluable.map { "- Not evaluable on this backend (quiet is not a pass): **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }

@@ -16,21 +16,7 @@ public struct FindingGroup: Sendable {
 
     /// Groups `findings` by identity, in order of first occurrence.
     public static func group(_ findings: [ReportFinding]) -> [FindingGroup] {
-        var groups: [FindingGroup] = []
-        var indexByHash: [String: Int] = [:]
-        for finding in findings {
-            let hash = FindingGroup.identityHash(of: finding)
-            if let index = indexByHash[hash] {
-                groups[index].count += 1
-                groups[index].lastTime = max(groups[index].lastTime, finding.time)
-            } else {
-                indexByHash[hash] = groups.count
-                groups.append(FindingGroup(
-                    first: finding, count: 1, lastTime: finding.time,
-                    fingerprint: String(hash.prefix(16)), fullFingerprint: hash))
-            }
-        }
-        return groups
+        FindingLedger(findings).groups
     }
 
     /// SHA-256 hex of `rule`, `exe` and `target`, each length-prefixed so no two identities
@@ -39,5 +25,10 @@ public struct FindingGroup: Sendable {
     public static func identityHash(of finding: ReportFinding) -> String {
         let parts = ["tollgate-finding/v1", finding.rule, finding.exe ?? "", finding.target ?? ""]
         return SHA256.hex(of: parts.map { "\($0.utf8.count):\($0)" }.joined(separator: "|"))
+    }
+
+    /// The identity of a rule's findings merged past `FindingLedger`'s bound on distinct ones.
+    static func overflowHash(rule: String) -> String {
+        SHA256.hex(of: "tollgate-finding-overflow/v1|\(rule.utf8.count):\(rule)")
     }
 }

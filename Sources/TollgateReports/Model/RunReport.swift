@@ -28,10 +28,12 @@ public struct RunReport: Sendable {
     public var coverage: Coverage
     /// Every loaded rule, enabled or not, in load order.
     public var rules: [RuleDescriptor]
-    /// Every finding, in the order they happened.
-    public var findings: [ReportFinding]
+    /// Every finding, merged by identity in order of first occurrence.
+    public var findings: FindingLedger
     /// `tool.driver.informationUri` in SARIF; omitted when nil.
     public var informationURI: String?
+    /// How many secret values were replaced by `***` in the findings and the job's command.
+    public var maskedSecrets = 0
 
     public init(
         toolVersion: String,
@@ -46,7 +48,7 @@ public struct RunReport: Sendable {
         backend: String,
         coverage: Coverage,
         rules: [RuleDescriptor],
-        findings: [ReportFinding],
+        findings: FindingLedger,
         informationURI: String? = nil
     ) {
         self.toolVersion = toolVersion
@@ -69,8 +71,11 @@ public struct RunReport: Sendable {
     /// severe).
     public func isBlocking(_ priority: Priority) -> Bool { priority <= failOn }
 
-    /// The findings that make the gate fail.
-    public var blockingFindings: [ReportFinding] { findings.filter { isBlocking($0.priority) } }
+    /// The finding groups that make the gate fail.
+    public var blockingGroups: [FindingGroup] { findings.groups.filter { isBlocking($0.first.priority) } }
+
+    /// How many findings make the gate fail.
+    public var blockingCount: Int { blockingGroups.reduce(0) { $0 + $1.count } }
 
     /// The job name CI gives this job: `GITHUB_JOB`, else `CI_JOB_NAME`, else `local`.
     public static func defaultJobName(environment: [String: String]) -> String {

@@ -5,7 +5,7 @@ struct SARIFResults {
     var omitted = 0
 
     init(report: RunReport, rules: SARIFRules, runAnchor: SARIFAnchor?, limit: Int) {
-        var groups = FindingGroup.group(report.findings)
+        var groups = report.findings.groups
         if groups.count > limit {
             // Keep the most severe, then restore time order.
             let kept = groups.indices.sorted { (groups[$0].first.priority, $0) < (groups[$1].first.priority, $1) }.prefix(max(0, limit)).sorted()

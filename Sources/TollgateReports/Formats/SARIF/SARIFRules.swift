@@ -17,7 +17,7 @@ struct SARIFRules {
         for rule in report.rules where indexByName[rule.name] == nil {
             add(rule)
         }
-        for finding in report.findings where indexByName[finding.rule] == nil {
+        for finding in report.findings.groups.map(\.first) where indexByName[finding.rule] == nil {
             add(RuleDescriptor(name: finding.rule, description: "", priority: finding.priority, tags: finding.tags))
         }
     }

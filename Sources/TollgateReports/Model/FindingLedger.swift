@@ -1,0 +1,58 @@
+/// Findings kept as they arrive, merged by identity (`FindingGroup`): a job that triggers the
+/// same rule on the same target 100,000 times costs one entry and a count.
+///
+/// Distinct identities are bounded too: past `maximumGroups`, a finding with a new identity is
+/// merged into one overflow group per rule, so the counts stay exact while memory stays flat.
+public struct FindingLedger: Sendable {
+    /// Distinct identities kept with their own detail.
+    public static let defaultMaximumGroups = 10_000
+
+    public private(set) var groups: [FindingGroup] = []
+    /// Every finding added, merged or not.
+    public private(set) var total = 0
+    private var indexByIdentity: [String: Int] = [:]
+    private let maximumGroups: Int
+
+    public init(maximumGroups: Int = FindingLedger.defaultMaximumGroups) {
+        self.maximumGroups = maximumGroups
+    }
+
+    /// A ledger holding `findings`, merged in order.
+    public init(_ findings: [ReportFinding], maximumGroups: Int = FindingLedger.defaultMaximumGroups) {
+        self.init(maximumGroups: maximumGroups)
+        for finding in findings { add(finding) }
+    }
+
+    public mutating func add(_ finding: ReportFinding) {
+        add(finding, count: 1, lastTime: finding.time)
+    }
+
+    /// Adds every group of `other` (the findings of another capture of the same report).
+    public mutating func merge(_ other: FindingLedger) {
+        for group in other.groups { add(group.first, count: group.count, lastTime: group.lastTime) }
+    }
+
+    /// The ledger with `transform` applied to each group's representative finding; identities,
+    /// counts and fingerprints stay as they were.
+    public func map(_ transform: (ReportFinding) -> ReportFinding) -> FindingLedger {
+        var mapped = self
+        for index in mapped.groups.indices { mapped.groups[index].first = transform(mapped.groups[index].first) }
+        return mapped
+    }
+
+    private mutating func add(_ finding: ReportFinding, count: Int, lastTime: UInt64) {
+        total += count
+        var hash = FindingGroup.identityHash(of: finding)
+        if indexByIdentity[hash] == nil, indexByIdentity.count >= maximumGroups {
+            hash = FindingGroup.overflowHash(rule: finding.rule)
+        }
+        if let index = indexByIdentity[hash] {
+            groups[index].count += count
+            groups[index].lastTime = max(groups[index].lastTime, lastTime)
+        } else {
+            indexByIdentity[hash] = groups.count
+            groups.append(FindingGroup(first: finding, count: count, lastTime: lastTime,
+                                       fingerprint: String(hash.prefix(16)), fullFingerprint: hash))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import TollgateEvents
+
+/// Hides the job's secrets in everything the gate writes: every known secret value of at least
+/// `minimumLength` bytes, anywhere inside a string (also percent-encoded, as in a URL), and every
+/// token of a well-known format (`TokenFormats`), each replaced by `***` as CI log masks do.
+public struct SecretMask: Sendable {
+    public static let replacement = "***"
+    /// Shorter values are left alone: masking `1` or `true` everywhere would hide the report.
+    public static let minimumLength = 6
+
+    /// Byte forms to look for, longest first, so a value containing another is masked whole.
+    private var patterns: [[UInt8]] = []
+    /// Variable names the user declared secret, beside `SecretNames`' own.
+    private var extraNames: Set<String> = []
+
+    /// A mask for `values` (shorter ones are ignored).
+    public init<S: Sequence>(values: S) where S.Element == String {
+        add(values)
+    }
+
+    /// A mask for the secrets of `environment`: the values of secret-named variables
+    /// (`SecretNames`, plus `extraNames`).
+    public init(environment: [String: String], extraNames: Set<String> = []) {
+        self.extraNames = extraNames
+        add(environment.compactMap { SecretNames.isSecret($0.key, extra: extraNames) ? $0.value : nil })
+    }
+
+    /// Adds the values of the secret-named variables among `entries` (`NAME=value`): a process
+    /// of the job may exec with secrets the gate's environment did not hold.
+    public mutating func learn(environment entries: [ByteString]) {
+        let secrets = entries.filter { SecretNames.isSecret(entry: $0.bytes, extra: extraNames) }
+        if !secrets.isEmpty { add(SecretNames.values(in: secrets.map(\.description), extra: extraNames)) }
+    }
+
+    /// Adds `values` to the mask.
+    public mutating func add<S: Sequence>(_ values: S) where S.Element == String {
+        var known = Set(patterns)
+        for value in values where value.utf8.count >= Self.minimumLength {
+            for form in [Array(value.utf8), Array(PercentEncoding.encode(value).utf8)] where known.insert(form).inserted {
+                patterns.append(form)
+            }
+        }
+        patterns.sort { $0.count > $1.count }
+    }
+
+    /// The patterns that occur in `bytes`.
+    private func secrets(in bytes: [UInt8]) -> [[UInt8]] {
+        patterns.filter { Self.firstIndex(of: $0, in: bytes, from: 0) != nil }
+    }
+
+    /// `text` with every secret replaced by `***`; `count` grows by the number of replacements.
+    public func apply(_ text: String, count: inout Int) -> String {
+        let bytes = Array(text.utf8)
+        var ranges: [Range<Int>] = []
+        for pattern in patterns {
+            var from = 0
+            while let start = Self.firstIndex(of: pattern, in: bytes, from: from) {
+                ranges.append(start..<start + pattern.count)
+                from = start + pattern.count
+            }
+        }
+        ranges += TokenFormats.ranges(in: bytes)
+        guard !ranges.isEmpty else { return text }
+        var merged: [Range<Int>] = []
+        for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        count += merged.count
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var position = 0
+        for range in merged {
+            out += bytes[position..<range.lowerBound]
+            out += Self.replacement.utf8
+            position = range.upperBound
+        }
+        out += bytes[position...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text` masked, without counting.
+    public func apply(_ text: String) -> String {
+        var ignored = 0
+        return apply(text, count: &ignored)
+    }
+
+    /// A finding with every secret masked in its output, fields, command line, paths and process
+    /// names. A field holding only part of a secret that the whole output shows (the value was
+    /// split across two fields) is masked too.
+    public func apply(to finding: ReportFinding, count: inout Int) -> ReportFinding {
+        var masked = finding
+        let outputSecrets = secrets(in: Array(finding.output.utf8))
+        masked.output = apply(finding.output, count: &count)
+        masked.outputFields = finding.outputFields.map { field in
+            guard case .string(let text) = field.value else { return field }
+            if Self.isFragment(Array(text.utf8), ofAny: outputSecrets) {
+                count += 1
+                return ReportField(field.name, .string(Self.replacement))
+            }
+            return ReportField(field.name, .string(apply(text, count: &count)))
+        }
+        masked.cmdline = finding.cmdline.map { apply($0, count: &count) }
+        masked.exe = finding.exe.map { apply($0, count: &count) }
+        masked.target = finding.target.map { apply($0, count: &count) }
+        masked.processChain = finding.processChain.map { ProcessLink(name: apply($0.name, count: &count), pid: $0.pid) }
+        return masked
+    }
+
+    /// A run of at least 3 bytes that begins or ends one of `secrets` without being all of it.
+    private static func isFragment(_ bytes: [UInt8], ofAny secrets: [[UInt8]]) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        return secrets.contains { secret in
+            bytes.count < secret.count && (secret.starts(with: bytes) || secret.reversed().starts(with: bytes.reversed()))
+        }
+    }
+
+    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard let first = pattern.first, bytes.count - start >= pattern.count else { return nil }
+        var index = start
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<index + pattern.count].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but unreserved characters.
+enum PercentEncoding {
+    static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return out
+    }
+}

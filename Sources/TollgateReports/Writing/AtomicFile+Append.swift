@@ -11,9 +11,14 @@ extension AtomicFile {
     /// half-written file: the old content plus `text` are written to a temporary file that
     /// replaces the old one. For `$GITHUB_STEP_SUMMARY`, which earlier commands of the same
     /// step may have written to. Not for files other processes append to concurrently.
+    /// A device, FIFO or socket (`ReportDestination`) is appended to in place.
     public static func append(_ text: String, to path: String) throws(ReportWriteError) {
-        let existing = try readAll(path)
-        try write(to: path) { (sink: inout Sink) throws(ReportWriteError) in
+        guard case .replace(let file) = try ReportDestination.resolve(path) else {
+            try write(text, to: path)
+            return
+        }
+        let existing = try readAll(file)
+        try write(to: file) { (sink: inout Sink) throws(ReportWriteError) in
             sink.write(bytes: existing)
             sink.write(text)
         }

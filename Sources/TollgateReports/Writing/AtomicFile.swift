@@ -10,6 +10,10 @@ import Darwin
 /// the bytes go to a temporary file in the destination's folder, which is synced and then
 /// renamed over the destination. If writing fails, or the process dies mid-write, the
 /// destination is untouched (a killed process may leave a `.<name>.tollgate-*.tmp` behind).
+///
+/// Only regular files are replaced (`ReportDestination`): a symlink's target is replaced, not
+/// the link; a character device, FIFO or unix socket is written into as a stream; a folder or
+/// block device is an error.
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
     public static func write(_ text: String, to path: String) throws(ReportWriteError) {
@@ -20,6 +24,66 @@ public enum AtomicFile {
     /// `ReportWriteError`s; on any error the temporary file is removed.
     public static func write(
         to path: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
+    ) throws(ReportWriteError) {
+        switch try ReportDestination.resolve(path) {
+        case .replace(let file): try replace(file, reportPath: path, body)
+        case .stream(let file, let append): try stream(try openStream(file, append: append, reportPath: path), reportPath: path, body)
+        case .socket(let file): try stream(try connect(file, reportPath: path), reportPath: path, body)
+        }
+    }
+
+    /// Writes through `body` into an open stream descriptor, then closes it.
+    private static func stream(
+        _ fd: Int32, reportPath: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
+    ) throws(ReportWriteError) {
+        defer { close(fd) }
+        var sink = Sink(fd: fd, path: reportPath)
+        try body(&sink)
+        try sink.flush()
+    }
+
+    /// A device or FIFO opened for writing without blocking on a FIFO nobody reads.
+    static func openStream(_ file: String, append: Bool, reportPath: String) throws(ReportWriteError) -> Int32 {
+        let fd = open(file, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (append ? O_APPEND : 0))
+        if fd < 0 {
+            if errno == ENXIO { throw ReportWriteError(path: reportPath, reason: "no process is reading this FIFO", step: "open it for writing") }
+            throw failure(reportPath, "open it for writing")
+        }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
+        return fd
+    }
+
+    /// A stream connection to a listening unix socket.
+    static func connect(_ file: String, reportPath: String) throws(ReportWriteError) -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw failure(reportPath, "create a socket") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(file.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard bytes.count < capacity else {
+            close(fd)
+            throw ReportWriteError(path: reportPath, reason: "the socket path is too long", step: "connect to the socket")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let error = failure(reportPath, "connect to the socket")
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// The atomic replacement of a regular file (or a new one) at `file`.
+    private static func replace(
+        _ path: String, reportPath: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
     ) throws(ReportWriteError) {
         let (fd, temporaryPath) = try createTemporary(beside: path)
         var sink = Sink(fd: fd, path: path)

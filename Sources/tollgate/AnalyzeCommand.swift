@@ -55,7 +55,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         let threshold = Priority(parsing: failOn) ?? .warning
-        let (engine, rules) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
+        let (engine, rules, policy) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
         let environment = ProcessInfo.processInfo.environment
         let mask = SecretMask(environment: environment, extraNames: Set(secretNames))
         let console = Console(quiet: quiet, mask: mask)
@@ -133,6 +133,7 @@ struct AnalyzeCommand: ParsableCommand {
             backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
             findings: findings)
         report.maskedSecrets = maskedSecrets
+        report.policy = policy
         try verdict.conclude(report, reports: reports, console: console, environment: environment)
     }
 

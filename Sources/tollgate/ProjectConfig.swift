@@ -23,6 +23,8 @@ struct ProjectConfig: Equatable {
     private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands", "secrets"]
 
     var path: String
+    /// The file's text, for the policy's checksum.
+    var text = ""
     var rules: [String]?
     var extraRules: [String] = []
     var failOn: String?
@@ -57,7 +59,7 @@ struct ProjectConfig: Equatable {
         let file = SourceFile(path: path, text: text)
         let (documents, failure) = YAMLTreeReader.read(file)
         if let failure { throw Problem(location: failure.location, message: failure.message, code: "CONFIG_YAML") }
-        var config = ProjectConfig(path: path)
+        var config = ProjectConfig(path: path, text: text)
         guard documents.count <= 1 else {
             throw Problem(location: documents[1].location, message: "expected one YAML document", code: "CONFIG_SHAPE")
         }

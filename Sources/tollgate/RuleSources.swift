@@ -60,9 +60,10 @@ enum RuleSources {
         return result
     }
 
-    /// The compiled rules and their report descriptions from `paths` (nil: the built-in
-    /// ruleset) followed by `extraPaths`, or exit 65 after printing why they did not load.
-    static func engine(_ paths: [String]?, extraPaths: [String] = []) throws -> (Engine, [RuleDescriptor]) {
+    /// The compiled rules, their report descriptions and the policy they make, from `paths`
+    /// (nil: the built-in ruleset) followed by `extraPaths`; exit 65 after printing why when they
+    /// did not load or left no rule enabled (an empty policy would pass every job).
+    static func engine(_ paths: [String]?, extraPaths: [String] = []) throws -> (Engine, [RuleDescriptor], Policy) {
         var (sources, diagnostics) = paths.map(read) ?? (defaults, [])
         let extra = read(extraPaths)
         sources += extra.sources
@@ -70,6 +71,18 @@ enum RuleSources {
         guard let ruleSet = load(sources, readDiagnostics: diagnostics).ruleSet else {
             throw ExitStatus.invalidRules
         }
-        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet))
+        guard ruleSet.rules.contains(where: \.enabled) else {
+            let given = ((paths ?? ["the built-in ruleset"]) + extraPaths).map { "'\($0)'" }.joined(separator: ", ")
+            let files = sources.isEmpty ? "no rules file" : sources.map { "'\($0.path)'" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("tollgate: error: no enabled rule was loaded from \(given) (read: \(files)); a gate without rules would pass every job [LOAD_NO_RULES]\n".utf8))
+            throw ExitStatus.invalidRules
+        }
+        let kind = paths == nil ? "built-in rules" : "rules"
+        let policy = Policy(
+            sources: sources.enumerated().map { index, source in
+                Policy.Source(kind: index < sources.count - extra.sources.count ? kind : "rules", path: source.path, text: source.text)
+            },
+            weakenings: ruleSet.weakenings)
+        return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet), policy)
     }
 }

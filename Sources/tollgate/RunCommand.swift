@@ -85,7 +85,8 @@ struct RunCommand: ParsableCommand {
         let startTime = wallClockNow()
         // Loading the eBPF program takes longer than compiling the rules: both at once.
         let preparation = CaptureBackends.Preparation(settings.backend)
-        let (engine, rules) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
+        var (engine, rules, policy) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
+        if let config = settings.config { policy.sources.append(Policy.Source(kind: "config", path: config.path, text: config.text)) }
         let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
         let environment = ProcessInfo.processInfo.environment
         let mask = SecretMask(environment: environment, extraNames: settings.secretNames)
@@ -147,6 +148,7 @@ struct RunCommand: ParsableCommand {
                                notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.maskedSecrets = maskedSecrets
+        report.policy = policy
         // Ends the process here rather than returning: the engine's and the decoder's
         // objects need no freeing one by one when the process is about to go.
         do {

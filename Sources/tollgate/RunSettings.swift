@@ -3,12 +3,17 @@ import Foundation
 import TollgateCapture
 import TollgateRules
 
-/// What a `tollgate run` does, from its flags over the project config over the defaults.
+/// What a `tollgate run` does, from its flags over the project config over the defaults. A
+/// setting given on the command line wins wholesale: with `--rules`, the config's `rules` and
+/// `extra_rules` are not loaded, so a working directory's config cannot weaken the rules a
+/// pipeline chose.
 struct RunSettings {
     /// nil: the built-in ruleset.
     var rulePaths: [String]?
-    /// Loaded after the rules, always (a project's tuning).
+    /// Loaded after the config's (or the built-in) rules: the project's tuning.
     var extraRulePaths: [String]
+    /// The project config that was read, if any.
+    var config: ProjectConfig?
     var failOn: Priority
     var backend: CaptureBackends.Choice
     var grace: Double
@@ -23,8 +28,9 @@ struct RunSettings {
     }
 
     init(flags: RunCommand, config: ProjectConfig?) throws {
+        self.config = config
         rulePaths = flags.rulePaths.isEmpty ? config?.rules : flags.rulePaths
-        extraRulePaths = config?.extraRules ?? []
+        extraRulePaths = flags.rulePaths.isEmpty ? config?.extraRules ?? [] : []
         failOn = Priority(parsing: flags.failOn ?? config?.failOn ?? "warning") ?? .warning
         backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
         grace = flags.grace ?? config?.grace ?? 10

@@ -17,14 +17,11 @@ struct FalcoJSONLinesTests {
     @Test("every line is a JSON object with exactly Falco's json_output keys and types")
     func falcoShape() throws {
         let lines = FalcoJSONLines.render(ReportFixtures.failing.findings).split(separator: "\n")
-        let groups = ReportFixtures.failing.findings.groups
-        #expect(lines.count == groups.count)
-        for (line, group) in zip(lines, groups) {
-            let finding = group.first
+        let findings = ReportFixtures.findings
+        #expect(lines.count == findings.count)
+        for (line, finding) in zip(lines, findings) {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let falcoKeys: Set<String> = ["time", "rule", "priority", "output", "output_fields", "source", "tags", "hostname"]
-            #expect(Set(object.keys) == (group.count > 1 ? falcoKeys.union(["count"]) : falcoKeys))
-            #expect(object["count"] as? Int == (group.count > 1 ? group.count : nil))
+            #expect(Set(object.keys) == ["time", "rule", "priority", "output", "output_fields", "source", "tags", "hostname"])
             #expect(object["rule"] as? String == finding.rule)
             #expect(object["priority"] as? String == finding.priority.name)
             #expect(object["source"] as? String == "syscall")
@@ -46,5 +43,18 @@ struct FalcoJSONLinesTests {
         #expect(line.contains(#""fd.name":"/etc/shadow""#))
         #expect(line.contains(#""time":"2026-11-29T16:00:03.000000005Z""#))
         #expect(line.contains(#""output":"16:00:03.000000005: Warning Sensitive file"#))
+    }
+
+    @Test("past the events kept one by one, one line per distinct finding with its count")
+    func manyFindings() throws {
+        let count = FindingLedger.maximumEvents + 5
+        let ledger = FindingLedger((0..<count).map { index in
+            ReportFixtures.connect("203.0.113.\(index % 2):443", seconds: UInt64(index))
+        })
+        #expect(!ledger.keepsEveryEvent)
+        let lines = FalcoJSONLines.render(ledger).split(separator: "\n")
+        #expect(lines.count == 2)
+        let counts = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["count"] as? Int }
+        #expect(counts == [count / 2 + 1, count / 2])
     }
 }

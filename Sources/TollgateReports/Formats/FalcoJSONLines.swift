@@ -5,9 +5,15 @@
 /// Falco's `%evt.time: Priority ` prefix (time of day in UTC), and `output_fields` holds the
 /// output's fields, sorted, with `evt.time` in nanoseconds; unknown values are `null`.
 public enum FalcoJSONLines {
-    /// One line per distinct finding (see `FindingGroup`), each ending in a newline.
+    /// One line per finding, as Falco writes them; past `FindingLedger.maximumEvents` findings,
+    /// one line per distinct finding (see `FindingGroup`) with its `count`. Each line ends in a
+    /// newline.
     public static func render(_ findings: FindingLedger) -> String {
         var out = ""
+        if findings.keepsEveryEvent {
+            for finding in findings.events { out += line(for: finding) + "\n" }
+            return out
+        }
         for group in findings.groups {
             out += line(for: group.first, count: group.count)
             out += "\n"

@@ -120,7 +120,9 @@ public enum JUnitReport {
     }
 
     private static func properties(_ report: RunReport) -> [(String, String)] {
-        [
+        let policy = report.policy.sources.map { ("tollgate.policy.\($0.kind.replacingOccurrences(of: " ", with: "-"))", "\($0.path) sha256:\($0.sha256)") }
+            + report.policy.weakeningLines.map { ("tollgate.policy.weakened", $0) }
+        return [
             ("tollgate.version", report.toolVersion),
             ("tollgate.backend", report.backend),
             ("tollgate.command", ShellQuoting.commandLine(report.jobCommand)),
@@ -129,7 +131,7 @@ public enum JUnitReport {
             ("tollgate.job-exit-status", String(report.jobExitStatus)),
             ("tollgate.events", String(report.coverage.events)),
             ("tollgate.drops", String(report.coverage.drops)),
-        ]
+        ] + policy + (report.maskedSecrets > 0 ? [("tollgate.masked-secrets", String(report.maskedSecrets))] : [])
     }
 
     /// Seconds with three decimals (`61.250`), the precision JUnit schemas accept.

@@ -60,7 +60,16 @@ public enum MarkdownSummary {
         notes += coverage.blindSpots.map { "- Not seen by this backend: \(MarkdownText.inline($0))" }
         notes += coverage.notEvaluable.map { "- Not evaluable on this backend (quiet is not a pass): **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
         if !notes.isEmpty { text += "\n**Coverage**\n\n" + notes.joined(separator: "\n") + "\n" }
+        text += policy(report.policy)
         return text
+    }
+
+    /// The files that judged the run, with their checksums, and the rules they weakened.
+    private static func policy(_ policy: Policy) -> String {
+        guard !policy.sources.isEmpty || !policy.weakenings.isEmpty else { return "" }
+        var lines = policy.sources.map { "- \(MarkdownText.inline($0.kind)): \(MarkdownText.code($0.path, inTable: false)) (sha256 `\($0.sha256.prefix(16))…`)" }
+        lines += policy.weakeningLines.map { "- Weakened: \(MarkdownText.inline($0))" }
+        return "\n**Policy**\n\n" + lines.joined(separator: "\n") + "\n"
     }
 
     /// One row per rule that fired, most severe first.

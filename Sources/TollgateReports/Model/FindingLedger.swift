@@ -3,13 +3,20 @@
 ///
 /// Distinct identities are bounded too: past `maximumGroups`, a finding with a new identity is
 /// merged into one overflow group per rule, so the counts stay exact while memory stays flat.
+/// The first `maximumEvents` findings are also kept one by one, for reports that list events.
 public struct FindingLedger: Sendable {
     /// Distinct identities kept with their own detail.
     public static let defaultMaximumGroups = 10_000
+    /// Findings kept one by one.
+    public static let maximumEvents = 10_000
 
     public private(set) var groups: [FindingGroup] = []
     /// Every finding added, merged or not.
     public private(set) var total = 0
+    /// The first findings, one by one, in order; all of them when `keepsEveryEvent`.
+    public private(set) var events: [ReportFinding] = []
+    /// True while `events` holds every finding added.
+    public private(set) var keepsEveryEvent = true
     private var indexByIdentity: [String: Int] = [:]
     private let maximumGroups: Int
 
@@ -24,12 +31,20 @@ public struct FindingLedger: Sendable {
     }
 
     public mutating func add(_ finding: ReportFinding) {
+        keep([finding], complete: true)
         add(finding, count: 1, lastTime: finding.time)
     }
 
     /// Adds every group of `other` (the findings of another capture of the same report).
     public mutating func merge(_ other: FindingLedger) {
+        keep(other.events, complete: other.keepsEveryEvent)
         for group in other.groups { add(group.first, count: group.count, lastTime: group.lastTime) }
+    }
+
+    private mutating func keep(_ findings: [ReportFinding], complete: Bool) {
+        let room = Self.maximumEvents - events.count
+        events += findings.prefix(max(0, room))
+        keepsEveryEvent = keepsEveryEvent && complete && findings.count <= room
     }
 
     /// The ledger with `transform` applied to each group's representative finding; identities,
@@ -37,6 +52,7 @@ public struct FindingLedger: Sendable {
     public func map(_ transform: (ReportFinding) -> ReportFinding) -> FindingLedger {
         var mapped = self
         for index in mapped.groups.indices { mapped.groups[index].first = transform(mapped.groups[index].first) }
+        mapped.events = events.map(transform)
         return mapped
     }
 

@@ -34,6 +34,8 @@ public struct RunReport: Sendable {
     public var informationURI: String?
     /// How many secret values were replaced by `***` in the findings and the job's command.
     public var maskedSecrets = 0
+    /// The files the rules and settings came from, and the rules overrides weakened.
+    public var policy = Policy()
 
     public init(
         toolVersion: String,

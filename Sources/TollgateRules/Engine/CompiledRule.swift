@@ -69,10 +69,30 @@ public struct RuleSet: Sendable {
     public var requiredEngineVersion: SemanticVersion?
     /// `required_plugin_versions` entries, by plugin name (not enforced: tollgate loads no plugins).
     public var requiredPlugins: [String: String]
+    /// Rules a later item disabled or lowered in priority.
+    public var weakenings: [RuleWeakening]
 
-    public init(rules: [CompiledRule], requiredEngineVersion: SemanticVersion? = nil, requiredPlugins: [String: String] = [:]) {
+    public init(rules: [CompiledRule], requiredEngineVersion: SemanticVersion? = nil, requiredPlugins: [String: String] = [:],
+                weakenings: [RuleWeakening] = []) {
         self.rules = rules
         self.requiredEngineVersion = requiredEngineVersion
         self.requiredPlugins = requiredPlugins
+        self.weakenings = weakenings
+    }
+}
+
+/// A rule that an override, a standalone `enabled` or a redefinition made weaker than its first
+/// definition: disabled, or a lower priority.
+public struct RuleWeakening: Sendable, Equatable {
+    public var rule: String
+    /// `disabled`, or `priority lowered from ERROR to NOTICE`.
+    public var change: String
+    /// The item that made the change (the last one, when several did).
+    public var location: SourceLocation
+
+    public init(rule: String, change: String, location: SourceLocation) {
+        self.rule = rule
+        self.change = change
+        self.location = location
     }
 }

@@ -68,6 +68,9 @@ package struct RuleCollector {
     package private(set) var requiredEngineVersion: SemanticVersion?
     package private(set) var pluginRequirements: [PluginRequirement] = []
     private var order = 0
+    private var firstDefinitions: [String: (priority: Priority, enabled: Bool)] = [:]
+    private var lastDisabled: [String: SourceLocation] = [:]
+    private var lastLowered: [String: SourceLocation] = [:]
 
     package init() {}
 
@@ -124,7 +127,37 @@ package struct RuleCollector {
         }
     }
 
+    /// Applies a rule item, noting where it disabled the rule or lowered its priority.
     private mutating func collect(_ item: RuleItem) {
+        let name = item.name.value
+        let before = rules[name]
+        apply(item)
+        guard let after = rules[name] else { return }
+        guard let before else {
+            firstDefinitions[name] = (after.priority, after.enabled)
+            return
+        }
+        if before.enabled, !after.enabled { lastDisabled[name] = item.location }
+        if after.priority > before.priority { lastLowered[name] = item.location }
+    }
+
+    /// Rules that later items disabled or lowered in priority, against their first definition,
+    /// in definition order: what a reviewer must see to know what judged a run.
+    package var weakenings: [RuleWeakening] {
+        rules.values.flatMap { rule -> [RuleWeakening] in
+            guard let first = firstDefinitions[rule.name] else { return [] }
+            var found: [RuleWeakening] = []
+            if first.enabled, !rule.enabled, let location = lastDisabled[rule.name] {
+                found.append(RuleWeakening(rule: rule.name, change: "disabled", location: location))
+            }
+            if rule.priority > first.priority, let location = lastLowered[rule.name] {
+                found.append(RuleWeakening(rule: rule.name, change: "priority lowered from \(first.priority) to \(rule.priority)", location: location))
+            }
+            return found
+        }
+    }
+
+    private mutating func apply(_ item: RuleItem) {
         let name = item.name.value
         if let source = item.source?.value, !source.isEmpty, !Self.knownSources.contains(source) {
             warning(.unknownSource, "Unknown source \(source), skipping", at: item.source?.location ?? item.location, type: "rule", name: name)

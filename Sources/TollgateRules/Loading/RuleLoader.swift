@@ -61,7 +61,8 @@ public struct RuleLoader: Sendable {
         }
         var plugins: [String: String] = [:]
         for requirement in collector.pluginRequirements { plugins[requirement.name] = requirement.version }
-        let ruleSet = RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins)
+        let ruleSet = RuleSet(rules: rules, requiredEngineVersion: collector.requiredEngineVersion, requiredPlugins: plugins,
+                              weakenings: collector.weakenings)
         return LoadResult(ruleSet: ruleSet, diagnostics: diagnostics)
     }
 }

@@ -25,6 +25,17 @@ enum SARIFInvocation {
                 .object([("rule", .string(rule.rule)), ("reason", .string(rule.reason))])
             }))
         }
+        if !report.policy.sources.isEmpty {
+            properties.add("policySources", .array(report.policy.sources.map { source in
+                .object([("kind", .string(source.kind)), ("path", .string(source.path)), ("sha256", .string(source.sha256))])
+            }))
+        }
+        if !report.policy.weakenings.isEmpty {
+            properties.add("weakenedRules", .array(report.policy.weakenings.map { weakening in
+                .object([("rule", .string(weakening.rule)), ("change", .string(weakening.change)), ("location", .string(weakening.location.description))])
+            }))
+        }
+        if report.maskedSecrets > 0 { properties.add("maskedSecrets", .integer(Int64(report.maskedSecrets))) }
         invocation.add("properties", properties.value)
         return invocation.value
     }
@@ -45,6 +56,7 @@ enum SARIFInvocation {
         }
         if coverage.malformed > 0 { add("tollgate/malformed-records", "warning", "\(coverage.malformed) records could not be decoded.") }
         for degradation in coverage.degradations { add("tollgate/degraded", "warning", degradation) }
+        for line in report.policy.weakeningLines { add("tollgate/rule-weakened", "note", "Policy: \(line)") }
         for blindSpot in coverage.blindSpots { add("tollgate/blind-spot", "note", "Not seen by the \(report.backend) backend: \(blindSpot)") }
         for rule in coverage.notEvaluable {
             add("tollgate/rule-not-evaluable", "warning", "Rule '\(rule.rule)' is not evaluable on the \(report.backend) backend (quiet is not a pass): \(rule.reason)")

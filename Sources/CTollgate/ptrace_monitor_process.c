@@ -290,11 +290,16 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     int release[2];
     if (pipe2(release, O_CLOEXEC) != 0)
         fail("pipe2", errno);
+    /* The monitor is not dumpable (inherited from the gate), so the job cannot trace it; the
+     * job must be, for this monitor to seize it without CAP_SYS_PTRACE: it inherits the flag
+     * at fork, before it runs anything of its own. */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     pid_t child = setup->mode == TG_MONITOR_SECCOMP
                       ? (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0)
                       : fork();
     if (child == 0)
         job_child(release[0]);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (child < 0)
         fail("forking the job", errno);
     tg_mon.main_pid = child;

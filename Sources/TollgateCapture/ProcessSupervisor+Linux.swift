@@ -18,10 +18,13 @@ final class ProcessSupervisor {
     private(set) var forwardedSignals: [Int32] = []
     private var cancelled = false
 
-    /// Becomes a subreaper and starts noting cancelling signals. Call before launching.
+    /// Becomes a subreaper that the job cannot trace without `CAP_SYS_PTRACE` (not dumpable)
+    /// and starts noting cancelling signals. Call before launching.
     init(grace: GracePeriod) throws {
         let subreaper = tg_become_subreaper()
         guard subreaper == 0 else { throw POSIXError(POSIXErrorCode(rawValue: -subreaper) ?? .EPERM) }
+        let undumpable = tg_become_undumpable()
+        guard undumpable == 0 else { throw POSIXError(POSIXErrorCode(rawValue: -undumpable) ?? .EPERM) }
         let fd = Self.forwarded.withUnsafeBufferPointer { tg_signal_pipe($0.baseAddress, Int32($0.count)) }
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: -fd) ?? .EIO) }
         signalFD = fd

@@ -29,6 +29,11 @@ void tg_launch_abort(struct tg_launch *launch);
  * daemonised grandchild is still this process's to wait for. Returns 0 or -errno. */
 int tg_become_subreaper(void);
 
+/* Makes this process not dumpable (PR_SET_DUMPABLE 0): a process without CAP_SYS_PTRACE can
+ * then neither ptrace it nor open its /proc/<pid>/mem, even under the same user. Forked
+ * children (the capture monitor) inherit it; exec (the job) resets it. Returns 0 or -errno. */
+int tg_become_undumpable(void);
+
 /* A pidfd for `pid` (pidfd_open(2), Linux 5.3+): readable once the process has exited and
  * can be reaped, so a waiter can sleep in poll(2) until then. Returns the descriptor
  * (close-on-exec) or -errno, e.g. -ENOSYS on older kernels. */

@@ -220,7 +220,7 @@ void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry
         } else if (kind == TG_ARG_FD_PAIR) {
             if (!at_entry)
                 record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], 2 * sizeof(int));
-        } else if (kind == TG_ARG_SOCKADDR_LEN_NEXT && i < 5) {
+        } else if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && i < 5) {
             record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], (size_t)args[i + 1]);
         } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && i < 5 && !at_entry) {
             int length = 0;

@@ -118,6 +118,8 @@ struct BPFCaptureConfigTests {
         ("accept4", 288, 1, .sockaddrLengthBehindPointer),
         ("pipe2", 293, 0, .fdPair),
         ("renameat2", 316, 3, .string),
+        ("openat2", 437, 2, .structLengthNext),  // struct open_how: flags, mode, resolve
+        ("openat2", 437, 3, .none),
     ])
     func readsArgumentMemoryByType(name: String, number: Int32, index: Int, expected: tg_arg_kind_value) {
         let config = BPFCaptureConfig.make(syscallNames: [name], arch: .x86_64)

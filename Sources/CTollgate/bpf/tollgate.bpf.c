@@ -185,7 +185,7 @@ __noinline __u32 add_argument(__u32 pos, __u32 index, __u32 kind, __u64 pointer,
     if (!s || kind == TG_ARG_NONE || s->record.payload_count >= MAX_PAYLOADS || !pointer)
         return pos;
     __u64 length = 0;
-    if (kind == TG_ARG_SOCKADDR_LEN_NEXT && index < 5) {
+    if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && index < 5) {
         length = next;
     } else if (kind == TG_ARG_FD_PAIR) {
         length = 2 * sizeof(int);

@@ -102,6 +102,17 @@ static long config_offset(struct bpf_object *object, size_t value_size)
     return -ENOENT;
 }
 
+/* Gives the capture program one record scratch area per possible CPU (it indexes its
+ * `scratch_space` array by CPU number), before loading. Objects without one are left alone. */
+static int size_scratch(struct bpf_object *object)
+{
+    struct bpf_map *scratch = bpf_object__find_map_by_name(object, "scratch_space");
+    int cpus = libbpf_num_possible_cpus();
+    if (!scratch)
+        return 0;
+    return cpus > 0 ? bpf_map__set_max_entries(scratch, (__u32)cpus) : cpus;
+}
+
 /* Writes `config` over the object's `config` variable, before loading. */
 static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
 {
@@ -243,6 +254,9 @@ static struct bpf_object *load_object_with(const void *object, size_t size, cons
             (mode == TG_HOOKS_PER_SYSCALL && is_syscall_exit(program, TG_HOOKS_RAW_TRACEPOINT)))
             bpf_program__set_autoload(program, false);
     }
+    *step = "sizing the record scratch areas";
+    if ((*err = -size_scratch(opened)))
+        goto fail;
     *step = "writing the capture configuration";
     if (config && (*err = -set_config(opened, config)))
         goto fail;
@@ -459,6 +473,8 @@ int tg_capture_verifier_stats(const void *object, size_t size, const struct tg_c
             count++;
         }
     }
+    if (!err)
+        err = -size_scratch(opened);
     if (!err && config)
         err = -set_config(opened, config);
     if (!err)

@@ -16,7 +16,10 @@
 
 #define TG_PAYLOAD_MAX 4096      /* bytes copied per payload, as the eBPF program does */
 #define TG_MAX_PAYLOADS 3        /* payloads per syscall record, as the eBPF program does */
-#define TG_RECORD_MAX (sizeof(struct tg_record) + 4 * (sizeof(struct tg_payload) + TG_PAYLOAD_MAX + 8))
+/* Four payloads of TG_PAYLOAD_MAX, and an exec's command line of TG_ARGV_MAX. */
+#define TG_RECORD_MAX                                                                                                  \
+    (sizeof(struct tg_record) + 4 * (sizeof(struct tg_payload) + TG_PAYLOAD_MAX + 8) + sizeof(struct tg_payload) +      \
+     TG_ARGV_MAX + 8)
 #define TG_CLONE_THREAD 0x00010000
 
 /* Messages from the monitor to the gate, framed like records (a struct tg_record header). */
@@ -121,7 +124,11 @@ int tg_wants(int nr);
 /* ptrace: whether a stopped syscall must be followed to its exit (see tg_monitor_start). */
 int tg_follows_exit(int nr);
 struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task);
+/* Appends a payload, cut at TG_PAYLOAD_MAX bytes (TG_ARGV_MAX for TG_SLOT_ARGV); `truncated`
+ * says the caller already cut it. A cut command line also sets TG_FLAG_ARGV_TRUNCATED. */
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated);
+/* Room for one command line being assembled: TG_ARGV_MAX + 1 bytes, mapped at start. */
+char *tg_argv_area(void);
 /* Appends a NUL-terminated string read from `address` in `tid`'s memory; returns its length or -1. */
 int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address);
 /* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */

@@ -12,13 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#define OUTPUT_SIZE (256 * 1024)
+#define OUTPUT_SIZE (1024 * 1024)
 #define OUTPUT_FLUSH_AT (OUTPUT_SIZE - 4 * TG_RECORD_MAX)
 
 static char *output;
 static size_t output_used;
 static char *record_area; /* the record being built */
 static size_t record_used;
+static char *argv_area;   /* a command line being read */
 
 void *tg_map(size_t size, int shared)
 {
@@ -30,7 +31,13 @@ int tg_records_allocate(void)
 {
     output = tg_map(OUTPUT_SIZE, 0);
     record_area = tg_map(TG_RECORD_MAX, 0);
-    return output && record_area ? 0 : -1;
+    argv_area = tg_map(TG_ARGV_MAX + 1, 0);
+    return output && record_area && argv_area ? 0 : -1;
+}
+
+char *tg_argv_area(void)
+{
+    return argv_area;
 }
 
 
@@ -131,13 +138,14 @@ struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task)
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated)
 {
     struct tg_record *record = (struct tg_record *)record_area;
-    if (length > TG_PAYLOAD_MAX) {
-        length = TG_PAYLOAD_MAX;
+    size_t limit = slot == TG_SLOT_ARGV ? TG_ARGV_MAX : TG_PAYLOAD_MAX;
+    if (length > limit) {
+        length = limit;
         truncated = 1;
     }
     if (record_used + sizeof(struct tg_payload) + length + 8 > TG_RECORD_MAX)
         return;
-    struct tg_payload header = {.slot = slot, .length = (uint16_t)length};
+    struct tg_payload header = {.slot = slot, .length = (uint32_t)length};
     memcpy(record_area + record_used, &header, sizeof(header));
     if (length)
         memcpy(record_area + record_used + sizeof(header), data, length);
@@ -146,7 +154,7 @@ void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncat
     record_used += sizeof(header) + padded;
     record->payload_count++;
     if (truncated)
-        record->flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+        record->flags |= TG_FLAG_PAYLOAD_TRUNCATED | (slot == TG_SLOT_ARGV ? TG_FLAG_ARGV_TRUNCATED : 0);
 }
 
 ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length)
@@ -220,7 +228,7 @@ void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry
         } else if (kind == TG_ARG_FD_PAIR) {
             if (!at_entry)
                 record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], 2 * sizeof(int));
-        } else if (kind == TG_ARG_SOCKADDR_LEN_NEXT && i < 5) {
+        } else if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && i < 5) {
             record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], (size_t)args[i + 1]);
         } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && i < 5 && !at_entry) {
             int length = 0;

@@ -168,8 +168,10 @@ static struct tg_task *exec_event(struct tg_task *task)
     } else {
         tg_record_bytes(TG_SLOT_EXE_PATH, exe, exe_length > 0 ? (size_t)exe_length : 0, 0);
     }
-    ssize_t n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/cmdline"), text, sizeof(text));
-    tg_record_bytes(TG_SLOT_ARGV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
+    /* One byte more than is kept: a longer command line is cut and flagged by tg_record_bytes. */
+    char *argv = tg_argv_area();
+    ssize_t n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/cmdline"), argv, TG_ARGV_MAX + 1);
+    tg_record_bytes(TG_SLOT_ARGV, argv, n > 0 ? (size_t)n : 0, 0);
     n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/environ"), text, sizeof(text));
     tg_record_bytes(TG_SLOT_ENV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
     tg_record_finish();

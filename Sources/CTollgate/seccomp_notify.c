@@ -65,28 +65,27 @@ static struct tg_task *discover(pid_t tid, int depth)
 
 /* Appends `prefix` (already NUL-separated) then the strings of a NULL-terminated pointer array
  * in the task's memory from index `skip` on, each with its NUL, as the kernel lays out argv
- * and the environment. */
+ * and the environment, assembled in `joined` (`capacity` bytes: what is kept of the payload). */
 static void record_string_array(pid_t tid, uint16_t slot, const char *prefix, size_t prefix_length, uint64_t array,
-                                size_t skip)
+                                size_t skip, char *joined, size_t capacity)
 {
-    char joined[TG_PAYLOAD_MAX];
-    size_t used = prefix_length < sizeof(joined) ? prefix_length : 0;
+    size_t used = prefix_length < capacity ? prefix_length : 0;
     memcpy(joined, prefix, used);
     int truncated = 0;
     uint64_t pointers[64];
-    for (size_t index = 0; array && used < sizeof(joined); index += 64) {
+    for (size_t index = 0; array && used < capacity; index += 64) {
         ssize_t got = tg_read_remote(tid, array + index * 8, pointers, sizeof(pointers));
         if (got < 8)
             break;
         size_t count = (size_t)got / 8, i = 0;
-        for (; i < count && pointers[i] && used < sizeof(joined); i++) {
+        for (; i < count && pointers[i] && used < capacity; i++) {
             if (index + i < skip)
                 continue;
-            ssize_t n = tg_read_remote(tid, pointers[i], joined + used, sizeof(joined) - used);
+            ssize_t n = tg_read_remote_string(tid, pointers[i], joined + used, capacity - used);
             size_t length = n > 0 ? strnlen(joined + used, (size_t)n) : 0;
-            if (used + length >= sizeof(joined)) {
+            if (used + length >= capacity) {
                 truncated = 1;
-                used = sizeof(joined);
+                used = capacity;
                 break;
             }
             joined[used + length] = 0;
@@ -199,8 +198,10 @@ static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6
     char script_head[TG_PAYLOAD_MAX];
     size_t head_length = script_argv_head(view, path, length, script_head, sizeof(script_head));
     record_string_array(task->tid, TG_SLOT_ARGV, script_head, head_length, nr == SYS_execveat ? args[2] : args[1],
-                        head_length ? 1 : 0);
-    record_string_array(task->tid, TG_SLOT_ENV, NULL, 0, nr == SYS_execveat ? args[3] : args[2], 0);
+                        head_length ? 1 : 0, tg_argv_area(), TG_ARGV_MAX);
+    char environment[TG_PAYLOAD_MAX];
+    record_string_array(task->tid, TG_SLOT_ENV, NULL, 0, nr == SYS_execveat ? args[3] : args[2], 0, environment,
+                        sizeof(environment));
     tg_record_finish();
     return 1;
 }

@@ -52,6 +52,7 @@ enum BPFCaptureConfig {
         case .path, .relativePath, .string: return .string
         case .sockaddr: return lengthBehindPointer.contains(syscall) ? .sockaddrLengthBehindPointer : .sockaddrLengthNext
         case .fdPair: return .fdPair
+        case .sizedStruct: return .structLengthNext
         default: return .none
         }
     }
@@ -77,4 +78,5 @@ enum tg_arg_kind_value: UInt8 {
     case sockaddrLengthNext = 2
     case sockaddrLengthBehindPointer = 3
     case fdPair = 4
+    case structLengthNext = 5
 }

@@ -162,7 +162,7 @@ extension Event {
         case .signal: .signal(Int64(Int32(truncatingIfNeeded: v)))
         case .size, .unsigned, .pointer: .unsigned(v)
         case .signed: .signed(Int64(bitPattern: v))
-        case .path, .relativePath, .sockaddr, .socketTuple, .string, .bytes, .fdPair, .stringList: nil
+        case .path, .relativePath, .sockaddr, .socketTuple, .string, .bytes, .sizedStruct, .fdPair, .stringList: nil
         }
     }
 

@@ -45,6 +45,7 @@ extension EventDecoder {
             child.exePath = parent.exePath
             child.name = parent.name
             child.args = parent.args
+            child.argsTruncated = parent.argsTruncated
             child.execFlags = parent.execFlags
         }
         child.env = child.env ?? parent.env
@@ -79,6 +80,7 @@ extension EventDecoder {
             process.exe = exePath
             process.args = []
         }
+        process.argsTruncated = raw.flags.contains(.commandLineTruncated)
         // proc.exepath is the file the kernel runs (symlinks resolved, `memfd:NAME` for a memfd)
         // when the backend knows it; the name stays the one the program was executed by.
         process.exePath = raw.payload(.resolvedPath) ?? exePath

@@ -19,6 +19,9 @@ public final class ProcessInfo {
     public internal(set) var name: ByteString?
     /// `proc.args`: argv without argv[0].
     public internal(set) var args: [ByteString]?
+    /// `proc.is_cmdline_truncated`: the exec's command line was longer than the capture copies,
+    /// so `exe`/`args` hold its start only; nil when no exec was seen.
+    public internal(set) var argsTruncated: Bool?
     /// `proc.env`: the environment, `NAME=value` entries.
     public internal(set) var env: [ByteString]?
     /// `proc.cwd`: absolute working directory, with a trailing `/` like Falco's.

@@ -51,6 +51,7 @@ public final class ProcessTable {
         process.exePath = exePath
         process.exe = argv.first ?? exePath
         process.args = Array(argv.dropFirst())
+        process.argsTruncated = false  // the launcher's own argv, whole
         process.env = env
         process.name = commName(of: exePath)
         process.cwd = directoryWithSlash(cwd)

@@ -39,8 +39,12 @@ public struct RawEvent: Sendable, Equatable {
         public static let argsReadAtEntry = Flags(rawValue: 1 << 2)
         /// A payload read from user memory failed (the slot is absent).
         public static let payloadReadFailed = Flags(rawValue: 1 << 3)
+        /// An exec's command line (`argv`) was longer than the capture copies (64 KiB): the
+        /// payload holds its start only.
+        public static let commandLineTruncated = Flags(rawValue: 1 << 4)
         /// All defined flags (unknown bits are rejected by the binary decoder).
-        public static let all: Flags = [.payloadTruncated, .returnValueUnknown, .argsReadAtEntry, .payloadReadFailed]
+        public static let all: Flags = [.payloadTruncated, .returnValueUnknown, .argsReadAtEntry, .payloadReadFailed,
+                                        .commandLineTruncated]
     }
 
     /// Flags carried in `args[0]` of a `.processExec` record (Falco's execve `flags` param).

@@ -118,7 +118,7 @@ let syscallSpecs: [SyscallSpec] = [
        [.ret("fd", .fd), .arg("dirfd", 0), .arg("name", 1), .arg("flags", 2), .arg("mode", 3)] + noDevIno,
        fd: .returnValue, effect: .open(pathArgument: 1, dirfdArgument: 0, flagsArgument: 2)),
     sc("openat2", 437, 437, .file,
-       [("dfd", .dirfd), ("filename", .relativePath(dirfdArgument: 0)), ("how", .bytes), ("size", .size)],
+       [("dfd", .dirfd), ("filename", .relativePath(dirfdArgument: 0)), ("how", .sizedStruct), ("size", .size)],
        [.ret("fd", .fd), .arg("dirfd", 0), .arg("name", 1),
         .source("flags", .flags(.openFlags), .openHow(field: 0)),
         .source("mode", .mode, .openHow(field: 1)),
@@ -138,7 +138,9 @@ let syscallSpecs: [SyscallSpec] = [
        [.ret("res", .fd), .arg("oldfd", 0), .arg("newfd", 1), .arg("flags", 2)],
        fd: .argument(0), effect: .dup(fdArgument: 0)),
     sc("fcntl", 72, 25, .file, [("fd", .fd), ("cmd", .enumeration(.fcntlCommand)), ("arg", .unsigned)],
-       [.res, .arg("fd", 0), .arg("cmd", 1)], fd: .argument(0), effect: .fcntl),
+       // `arg` is tollgate's (Falco's fcntl has fd and cmd): F_DUPFD's lowest new fd, which tells
+       // whether a copy can land on 0-2 when the result is unknown (seccomp).
+       [.res, .arg("fd", 0), .arg("cmd", 1), .arg("arg", 2)], fd: .argument(0), effect: .fcntl),
     sc("chdir", 80, 49, .file, [("filename", .path)], [.res, .arg("path", 0)], effect: .chdir),
     sc("fchdir", 81, 50, .file, fdArg, [.res, .arg("fd", 0)], fd: .argument(0), effect: .fchdir),
     sc("truncate", 76, 45, .file, [("path", .path), ("length", .signed)], [.res, .arg("path", 0), .arg("length", 1)]),

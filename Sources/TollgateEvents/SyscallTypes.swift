@@ -48,6 +48,9 @@ public enum ValueType: Sendable, Hashable {
     case string
     /// Raw bytes (payload), e.g. an I/O buffer.
     case bytes
+    /// A struct the syscall reads, its size in bytes the next argument (payload of at most 128
+    /// bytes), e.g. openat2's `struct open_how`.
+    case sizedStruct
     /// Two `int` fds written by the kernel (pipe, socketpair) (payload).
     case fdPair
     /// A NUL-separated list such as argv.
@@ -56,7 +59,7 @@ public enum ValueType: Sendable, Hashable {
     /// True when the capture side must read user memory for an argument of this type.
     public var needsPayload: Bool {
         switch self {
-        case .path, .relativePath, .sockaddr, .string, .bytes, .fdPair: return true
+        case .path, .relativePath, .sockaddr, .string, .bytes, .sizedStruct, .fdPair: return true
         default: return false
         }
     }

@@ -46,7 +46,7 @@ struct RulesTestFileError: Error, CustomStringConvertible {
 enum RulesTestCaseReader {
     static let caseKeys = ["case", "rules", "seed", "events", "capture", "expect"]
     static let eventKeys = ["kind", "pid", "tid", "ppid", "uid", "gid", "syscall", "args", "ret", "exe", "argv", "env",
-                            "cwd", "child", "status", "flags", "resolved", "time"]
+                            "cwd", "child", "status", "flags", "resolved", "time", "cut"]
 
     static func read(path: String) throws(RulesTestFileError) -> [RulesTestCase] {
         let start = SourceLocation(file: path, line: 1, column: 1)
@@ -173,6 +173,13 @@ enum RulesTestCaseReader {
             if let v = e["env"] { event.setPayload(.env, Array(try strings(v).joined(separator: "\0").utf8)) }
             if let v = e["cwd"] { event.setPayload(.cwd, Array(try string(v).utf8)) }
             if let v = e["flags"] { event.args[0] = UInt64(bitPattern: try integer(v)) }
+            if let v = e["cut"] {
+                switch try string(v) {
+                case "true": event.flags.insert([.commandLineTruncated, .payloadTruncated])
+                case "false": break
+                default: throw RulesTestFileError(location: v.location, message: "'cut' is true or false")
+                }
+            }
         case "fork":
             event.kind = .processFork
             guard let childValue = e["child"] else { throw RulesTestFileError(location: value.location, message: "a fork event needs 'child: PID'") }

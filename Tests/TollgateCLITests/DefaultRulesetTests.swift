@@ -53,8 +53,14 @@ struct DefaultRulesetTests {
         AttackCase("crypto_miner_name", "CI Crypto miner activity"),
         AttackCase("crypto_miner_stratum", "CI Crypto miner activity"),
         AttackCase("crypto_miner_pool_port", "CI Crypto miner activity"),
+        AttackCase("crypto_miner_long_argument", "CI Crypto miner activity"),
         AttackCase("reverse_shell", "CI Reverse shell"),
+        AttackCase("fcntl_dupfd_reverse_shell", "CI Reverse shell"),
+        AttackCase("openat2_read_ssh_key", "CI Read SSH private key"),
+        AttackCase("openat2_write_shell_profile", "CI Shell profile modified"),
+        AttackCase("io_uring_setup", "CI io_uring set up"),
         AttackCase("network_tool", "CI Network tool run by the build"),
+        AttackCase("network_tool_command_line_cut", "CI Network tool with a cut command line"),
         AttackCase("clear_shell_history", "CI Log or shell history cleared"),
         AttackCase("history_linked_to_dev_null", "CI Log or shell history cleared"),
         AttackCase("ptrace_attach", "CI Ptrace attach or injection"),
@@ -87,12 +93,14 @@ struct DefaultRulesetTests {
         "CI Fileless execution from memfd": ["memory_files_without_exec"],
         "CI Execution from /dev/shm": ["memory_files_without_exec", "c_tests_from_tmp"],
         "CI Download and execute": ["downloads_without_execution", "loopback_http"],
-        "CI Crypto miner activity": ["local_sockets"],
+        "CI Crypto miner activity": ["local_sockets", "long_command_lines"],
         "CI Reverse shell": ["local_sockets", "loopback_http"],
         "CI Network tool run by the build": ["tools_named_like_network_tools"],
+        "CI Network tool with a cut command line": ["long_command_lines", "tools_named_like_network_tools"],
         "CI Log or shell history cleared": ["logs_and_history_kept"],
         "CI Ptrace attach or injection": ["ptrace_traceme_and_debuggers", "c_asan_tests"],
         "CI Kernel module loaded": ["kernel_module_queries"],
+        "CI io_uring set up": ["event_interfaces_without_io_uring"],
         "CI Security tool disabled": ["kernel_module_queries"],
         "CI Namespace escape": ["namespaces_without_user_ns"],
     ]
@@ -123,10 +131,11 @@ struct DefaultRulesetTests {
 
     @Test func readmeTuningExampleLoadsOverTheDefaultRules() throws {
         let readme = try String(contentsOf: RulesetFixtures.rulesFolder.appendingPathComponent("README.md"), encoding: .utf8)
-        let opening = try #require(readme.range(of: "```yaml\n"))
-        let closing = try #require(readme.range(of: "```", range: opening.upperBound..<readme.endIndex))
+        // Every ```yaml block of the README, in order, as one file over the default rules.
+        let blocks = readme.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        #expect(blocks.count >= 2, "the README's tuning examples are missing")
         let example = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-tuning-\(UUID().uuidString).yaml")
-        try String(readme[opening.upperBound..<closing.lowerBound]).write(to: example, atomically: true, encoding: .utf8)
+        try blocks.joined().write(to: example, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: example) }
         let rules = try FileManager.default.contentsOfDirectory(atPath: RulesetFixtures.rulesFolder.path)
             .filter { $0.hasSuffix(".yaml") }.sorted().map { RulesetFixtures.rulesFolder.appendingPathComponent($0).path }

@@ -1,3 +1,4 @@
+import CTollgate
 import Foundation
 import Testing
 import TollgateEvents
@@ -74,21 +75,32 @@ struct EBPFFieldsTests {
         #expect(path.hasSuffix("/d/d/d/deeptool") && path.count < (deep + "/deeptool").count)
     }
 
-    @Test func payloadsPastTheRecordsRoomAreDroppedNotWrappedOverEarlierOnes() throws {
+    /// The largest exec record: a ~3.4 KB exe path and its resolved twin, an environment cut at
+    /// 4 KiB and a 60 KB command line all fit, none wrapped over another, the command line whole.
+    @Test func theLargestExecRecordKeepsEveryPayload() throws {
         let dir = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // The exe path and its resolved twin take ~7 KB; a full argv then fills the room.
         let long = dir + String(repeating: "/" + String(repeating: "l", count: 99), count: 34)
         try FileManager.default.createDirectory(atPath: long, withIntermediateDirectories: true)
-        let argument = String(repeating: "a", count: 5000)
-        let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$LONG/widetool\" && \"$LONG/widetool\" \(argument)"],
-                                environment: ["PATH=/usr/bin:/bin", "LONG=\(long)"])
+        let argument = String(repeating: "a", count: 60_000)
+        let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$LONG/widetool\" && \"$LONG/widetool\" \(argument) tail"],
+                                environment: ["PATH=/usr/bin:/bin", "LONG=\(long)", "BIG=" + String(repeating: "e", count: 6000)])
         let exec = try #require(Self.decodedExecs(sink).first { $0.name == "widetool" })
         #expect(exec.raw.payload(.exePath)?.string == long + "/widetool")
         #expect(exec.raw.payload(.resolvedPath)?.string == long + "/widetool")
-        #expect(exec.raw.payload(.argv)?.string?.hasPrefix(long + "/widetool\0aaaa") == true)
-        #expect(exec.raw.payload(.env) == nil, "no room left for the environment")
-        #expect(exec.raw.flags.contains(.payloadTruncated))
+        #expect(exec.raw.payload(.argv)?.string == long + "/widetool\0" + argument + "\0tail\0")
+        #expect(exec.raw.payload(.env)?.count == 4096)
+        #expect(exec.raw.flags.contains(.payloadTruncated), "the environment was cut")
+        #expect(!exec.raw.flags.contains(.commandLineTruncated))
+    }
+
+    /// A command line past TG_ARGV_MAX keeps its first 64 KiB and says it was cut.
+    @Test func aCommandLinePast64KiBIsCutAndSaysSo() throws {
+        let sink = try Self.run(["/bin/sh", "-c", "/bin/true \(String(repeating: "a", count: 70_000)) tail"],
+                                environment: ["PATH=/usr/bin:/bin"])
+        let exec = try #require(Self.decodedExecs(sink).first { $0.name == "true" })
+        #expect(exec.raw.payload(.argv)?.count == Int(TG_ARGV_MAX))
+        #expect(exec.raw.flags.contains(.commandLineTruncated))
     }
 
     /// A socket connected to, and accepted from, a loopback listener of `family`.

@@ -25,7 +25,7 @@ struct RecordBytes {
         for payload in payloads {
             var header = tg_payload()
             header.slot = payload.slot
-            header.length = UInt16(payload.bytes.count)
+            header.length = UInt32(payload.bytes.count)
             withUnsafeBytes(of: header) { body += $0 }
             body += payload.bytes
             body += [UInt8](repeating: 0, count: (8 - payload.bytes.count % 8) % 8)
@@ -54,6 +54,20 @@ struct RawRecordParserTests {
         #expect(event.payload(.arg(1)).map { Array($0.bytes) } == Array("/etc/passwd".utf8))
         #expect(event.payload(.cwd).map { Array($0.bytes) } == Array("/work".utf8))
         #expect(event.payload(.arg(0)) == nil)
+    }
+
+    /// A command line longer than 64 KiB - 1 fits one payload (its length is 32 bits), and the
+    /// backends' cut mark becomes `.commandLineTruncated`.
+    @Test func wholeLongCommandLineAndItsCutMark() throws {
+        var builder = RecordBytes(kind: TG_KIND_EXEC.rawValue)
+        let argv = Array(repeating: UInt8(ascii: "x"), count: Int(TG_ARGV_MAX) - 1) + [0]
+        builder.payloads = [(UInt16(TG_SLOT_ARGV.rawValue), argv)]
+        let whole = try builder.bytes.withUnsafeBytes { try RawRecordParser.parse($0) }
+        #expect(whole.payload(.argv)?.count == Int(TG_ARGV_MAX))
+        #expect(!whole.flags.contains(.commandLineTruncated))
+        builder.record.flags = UInt16(TG_FLAG_ARGV_TRUNCATED.rawValue | TG_FLAG_PAYLOAD_TRUNCATED.rawValue)
+        let cut = try builder.bytes.withUnsafeBytes { try RawRecordParser.parse($0) }
+        #expect(cut.flags == [.commandLineTruncated, .payloadTruncated])
     }
 
     @Test(arguments: [
@@ -86,7 +100,10 @@ struct RawRecordParserTests {
         }, expected: .sizeMismatch(declared: 8, available: headerSize + 16)),
         Damage(name: "unknown kind", mutate: { bytes in var b = bytes; b[4] = 9; return b }, expected: .unknownKind(9)),
         Damage(name: "payload longer than the record", mutate: { bytes in
-            var b = bytes; b[headerSize + 2] = 200; return b
+            var b = bytes; b[headerSize + 4] = 200; return b  // struct tg_payload's u32 length
+        }, expected: .payloadOutOfBounds(index: 0)),
+        Damage(name: "payload length's upper half set", mutate: { bytes in
+            var b = bytes; b[headerSize + 6] = 1; return b
         }, expected: .payloadOutOfBounds(index: 0)),
         Damage(name: "more payloads than present", mutate: { bytes in
             var b = bytes; b[5] = 2; return b
@@ -118,6 +135,8 @@ struct BPFCaptureConfigTests {
         ("accept4", 288, 1, .sockaddrLengthBehindPointer),
         ("pipe2", 293, 0, .fdPair),
         ("renameat2", 316, 3, .string),
+        ("openat2", 437, 2, .structLengthNext),  // struct open_how: flags, mode, resolve
+        ("openat2", 437, 3, .none),
     ])
     func readsArgumentMemoryByType(name: String, number: Int32, index: Int, expected: tg_arg_kind_value) {
         let config = BPFCaptureConfig.make(syscallNames: [name], arch: .x86_64)

@@ -177,6 +177,48 @@ struct DecoderFileTests {
         #expect(decoder.processes.process(T.job)?.fds.count == 0)
     }
 
+    /// openat2 is an openat whose flags and mode live in its `struct open_how` (argument 2): a
+    /// write through it registers a writable fd, like openat's.
+    @Test func openat2WriteRegistersAWritableFd() throws {
+        let decoder = T.decoder()
+        let how = ByteString([UInt64(0o2002101), 0o644, 0].flatMap { v in (0..<8).map { UInt8((v >> (8 * UInt64($0))) & 0xFF) } })
+        let event = try #require(decoder.decode(
+            T.sys("openat2", args: [T.atFdcwd, 0, 0, 24], ret: 5, payloads: [.arg(1): ".bashrc", .arg(2): how])))
+        #expect(event.isOpenWrite && !event.isOpenRead)
+        #expect(event.argument(named: "flags")?.rendered == "O_APPEND|O_CREAT|O_WRONLY|O_CLOEXEC")
+        let fd = try #require(decoder.processes.process(T.job)?.fds[5])
+        #expect(fd.name == "/home/builder/src/.bashrc")
+        #expect(fd.closeOnExec)
+        let withoutHow = try #require(decoder.decode(
+            T.sys("openat2", args: [T.atFdcwd, 0, 0, 24], ret: 6, payloads: [.arg(1): "x"])))
+        #expect(!withoutHow.isOpenWrite, "no open_how payload: flags unknown, not a write")
+    }
+
+    /// fcntl(F_DUPFD/F_DUPFD_CLOEXEC) copies an fd to its result, socket facts included; its
+    /// minimum is an argument; with the result unknown (seccomp) nothing is registered.
+    @Test func fcntlDupfdCopiesASocket() throws {
+        let decoder = T.decoder()
+        T.run(decoder, [T.sys("socket", args: [2, 1, 0], ret: 0),
+                        T.sys("fcntl", args: [0, 0, 1], ret: 1),
+                        T.sys("fcntl", args: [0, 1030, 10], ret: 10)])
+        let fds = try #require(decoder.processes.process(T.job)?.fds)
+        #expect(fds[1]?.type.typeChar == "4")
+        #expect(fds[1]?.closeOnExec == false)
+        #expect(fds[10]?.type.typeChar == "4")
+        #expect(fds[10]?.closeOnExec == true)
+        let event = try #require(decoder.decode(T.sys("fcntl", args: [0, 0, 2], ret: 2)))
+        #expect(event.argument(named: "cmd")?.rendered == "F_DUPFD")
+        #expect(event.argument(named: "arg")?.rendered == "2")
+        #expect(event.fd?.type.typeChar == "4")
+        var unknown = T.sys("fcntl", args: [0, 0, 3], ret: 0)
+        unknown.flags = [.returnValueUnknown, .argsReadAtEntry]
+        _ = try #require(decoder.decode(unknown))
+        #expect(decoder.processes.process(T.job)?.fds[3] == nil)
+        T.run(decoder, [T.exec(pid: T.job, path: "/bin/sh", argv: ["sh"])])
+        #expect(decoder.processes.process(T.job)?.fds[10] == nil, "F_DUPFD_CLOEXEC's copy closes at exec")
+        #expect(decoder.processes.process(T.job)?.fds[1]?.type.typeChar == "4")
+    }
+
     /// Under seccomp a dup2 onto a known fd (a shell's `> out`) may have replaced it: the old
     /// name must not outlive it. dup2 of an fd onto itself changes nothing, also when the
     /// register's upper half is not zero (the kernel reads an unsigned int).

@@ -76,6 +76,25 @@ struct DecoderProcessTests {
         #expect(exec.argument(named: "flags")?.rendered == "EXE_WRITABLE|EXE_FROM_MEMFD")
     }
 
+    /// A command line the capture cut is known as cut (`proc.is_cmdline_truncated`) by the
+    /// process and its children, until one of them execs a whole one.
+    @Test func cutCommandLineIsKnownAndInherited() throws {
+        let decoder = T.decoder()
+        #expect(decoder.processes.process(1000)?.argsTruncated == false, "the seeded process's command line is whole")
+        var cut = T.exec(pid: 1000, path: "/usr/bin/curl", argv: ["curl", "-H", "X-Pad: xxxx"])
+        cut.flags = [.commandLineTruncated, .payloadTruncated]
+        let exec = try #require(decoder.decode(cut))
+        #expect(exec.process.argsTruncated == true)
+        #expect(exec.process.args == ["-H", "X-Pad: xxxx"])
+        T.run(decoder, [T.fork(child: 1001)])
+        #expect(decoder.processes.process(1001)?.argsTruncated == true)
+        T.run(decoder, [T.exec(pid: 1001, path: "/bin/true", argv: ["true"])])
+        #expect(decoder.processes.process(1001)?.argsTruncated == false)
+        var envOnly = T.exec(pid: 1000, path: "/bin/env", argv: ["env"])
+        envOnly.flags = [.payloadTruncated]  // another payload (the environment) was cut
+        #expect(try #require(decoder.decode(envOnly)).process.argsTruncated == false)
+    }
+
     @Test func failedExecveChangesNothing() throws {
         let decoder = T.decoder()
         let event = try #require(decoder.decode(

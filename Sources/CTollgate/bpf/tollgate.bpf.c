@@ -23,10 +23,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define PAYLOAD_MAX 4096          /* bytes copied per payload; longer ones are truncated */
-#define PAYLOAD_AREA 8192         /* payloads start below this offset (a power of two) */
+#define PAYLOAD_MAX 4096          /* bytes copied per payload but argv; longer ones are truncated */
+#define PAYLOAD_AREA 16384        /* payloads start below this offset (a power of two) */
 #define MAX_PAYLOADS 3
-#define SCRATCH_SIZE (sizeof(struct tg_record) + PAYLOAD_AREA + PAYLOAD_MAX + 64)
+/* An exec record: exe path, resolved path and environment (each at most PAYLOAD_MAX plus a
+ * header) fit below PAYLOAD_AREA, and the command line, TG_ARGV_MAX bytes, comes last. */
+#define SCRATCH_SIZE (sizeof(struct tg_record) + PAYLOAD_AREA + TG_ARGV_MAX + 64)
 #define CLONE_THREAD 0x00010000
 
 /* How add_payload copies. */
@@ -58,8 +60,10 @@ struct scratch {
     __u8 payloads[SCRATCH_SIZE - sizeof(struct tg_record)];
 };
 
+/* One scratch per CPU, indexed by CPU number: a per-CPU array's values are capped at 32 KiB,
+ * too small for a whole command line. The loader sets max_entries to the possible CPUs. */
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, 1);
     __type(key, __u32);
     __type(value, struct scratch);
@@ -77,8 +81,8 @@ static __always_inline int is_tracked(__u32 tgid)
 
 static __always_inline struct scratch *this_cpu_scratch(void)
 {
-    __u32 zero = 0;
-    return bpf_map_lookup_elem(&scratch_space, &zero);
+    __u32 cpu = bpf_get_smp_processor_id();
+    return bpf_map_lookup_elem(&scratch_space, &cpu);
 }
 
 static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg *task)
@@ -124,12 +128,13 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
         if (copied > 0)
             copied -= 1;
     } else {
-        if (length > PAYLOAD_MAX) {
-            length = PAYLOAD_MAX;
-            s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+        __u64 limit = slot == TG_SLOT_ARGV ? TG_ARGV_MAX : PAYLOAD_MAX;
+        if (length > limit) {
+            length = limit;
+            s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED | (slot == TG_SLOT_ARGV ? TG_FLAG_ARGV_TRUNCATED : 0);
         }
         barrier_var(length);
-        if (length > PAYLOAD_MAX)
+        if (length > TG_ARGV_MAX)
             return pos;
         long failed = how == COPY_KERNEL_BYTES ? bpf_probe_read_kernel(data, length, source)
                                                : bpf_probe_read_user(data, length, source);
@@ -140,8 +145,8 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
         copied = 0;
     }
     header->slot = (__u16)slot;
-    header->length = (__u16)copied;
     header->reserved = 0;
+    header->length = (__u32)copied;
     s->record.payload_count++;
     return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
 }
@@ -185,7 +190,7 @@ __noinline __u32 add_argument(__u32 pos, __u32 index, __u32 kind, __u64 pointer,
     if (!s || kind == TG_ARG_NONE || s->record.payload_count >= MAX_PAYLOADS || !pointer)
         return pos;
     __u64 length = 0;
-    if (kind == TG_ARG_SOCKADDR_LEN_NEXT && index < 5) {
+    if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && index < 5) {
         length = next;
     } else if (kind == TG_ARG_FD_PAIR) {
         length = 2 * sizeof(int);
@@ -328,12 +333,13 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
         struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
         pos = add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root);
     }
+    /* The environment before the command line: only the last payload may pass PAYLOAD_AREA. */
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
-    unsigned long start = BPF_CORE_READ(mm, arg_start), end = BPF_CORE_READ(mm, arg_end);
-    pos = add_payload(pos, TG_SLOT_ARGV, start, end > start ? end - start : 0, COPY_USER_BYTES);
-    start = BPF_CORE_READ(mm, env_start);
-    end = BPF_CORE_READ(mm, env_end);
+    unsigned long start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);
     pos = add_payload(pos, TG_SLOT_ENV, start, end > start ? end - start : 0, COPY_USER_BYTES);
+    start = BPF_CORE_READ(mm, arg_start);
+    end = BPF_CORE_READ(mm, arg_end);
+    pos = add_payload(pos, TG_SLOT_ARGV, start, end > start ? end - start : 0, COPY_USER_BYTES);
     submit(s, pos);
     return 0;
 }

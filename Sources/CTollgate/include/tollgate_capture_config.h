@@ -14,6 +14,8 @@ enum tg_arg_kind {
     TG_ARG_SOCKADDR_LEN_NEXT = 2,     /* a sockaddr whose length is the next argument */
     TG_ARG_SOCKADDR_LEN_PTR_NEXT = 3, /* a sockaddr whose length the next argument points to */
     TG_ARG_FD_PAIR = 4,               /* two ints written by the kernel (pipe, socketpair) */
+    TG_ARG_STRUCT_LEN_NEXT = 5,       /* a struct the syscall reads whose size is the next argument
+                                       * (openat2's open_how); like a sockaddr, at most 128 bytes */
 };
 
 /* Flags of a TG_KIND_EXEC record's args[0]. */

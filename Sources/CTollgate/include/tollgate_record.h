@@ -22,7 +22,13 @@ enum tg_record_flag {
     TG_FLAG_PAYLOAD_TRUNCATED = 1 << 0, /* a payload was longer than the backend copies */
     TG_FLAG_RETURN_UNKNOWN = 1 << 1,    /* the backend cannot see the return value */
     TG_FLAG_PAYLOAD_FAILED = 1 << 2,    /* user memory could not be read */
+    TG_FLAG_ARGV_TRUNCATED = 1 << 3,    /* exec: the command line was longer than TG_ARGV_MAX */
 };
+
+/* Bytes of an exec's command line (TG_SLOT_ARGV, NULs included) every backend copies; a longer
+ * one keeps its first TG_ARGV_MAX bytes and sets TG_FLAG_ARGV_TRUNCATED. Other payloads are
+ * cut at 4096 bytes. */
+#define TG_ARGV_MAX 65536
 
 /* What a payload holds: the memory argument N points to, or a process fact. */
 enum tg_payload_slot {
@@ -56,8 +62,8 @@ struct tg_record {
 /* Header of one payload; `length` bytes follow, then padding to 8 bytes. */
 struct tg_payload {
     __u16 slot;           /* enum tg_payload_slot */
-    __u16 length;
-    __u32 reserved;
+    __u16 reserved;
+    __u32 length;
 };
 
 #endif

@@ -75,6 +75,8 @@ enum ProcessFields {
         FieldDefinition("proc.cmdnargs", .uint64, "The number of command line args (proc.args).", .integer { event in event.process.args.map { Int64($0.count) } }),
         FieldDefinition("proc.cmdlenargs", .uint64, "The total length of the command line args, excluding whitespaces between args.",
                         .integer { event in event.process.args.map { Int64($0.reduce(0) { $0 + $1.count }) } }),
+        FieldDefinition("proc.is_cmdline_truncated", .bool, "'true' if the command line was longer than the capture copies (64 KiB), so proc.cmdline and proc.args hold only its start (tollgate's field).",
+                        .bool { $0.process.argsTruncated }),
         FieldDefinition("proc.exeline", .charbuf, "The full command line, with exe as first argument (proc.exe + proc.args).", .string { $0.process.exeline }),
         FieldDefinition("proc.env", .charbuf, "The environment variables as 'NAME=value NAME1=value1'; proc.env[NAME] is one value.",
                         argument: .allowed, bind: { argument throws(FieldBindError) in

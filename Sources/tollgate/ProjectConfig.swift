@@ -16,7 +16,8 @@ import TollgateRules
 ///   pre-push: make test
 /// secrets: [DEPLOY_HOOK_URL]           # masked like *TOKEN* variables
 /// ```
-/// Paths are relative to the folder holding the file. Unknown keys are errors.
+/// Paths are relative to the folder holding the file; report paths must stay inside it.
+/// Unknown keys are errors.
 struct ProjectConfig: Equatable {
     static let fileNames = [".tollgate.yaml", ".tollgate.yml"]
     static let reportKeys = ["json", "sarif", "junit", "summary", "codequality", "sarif_anchor"]
@@ -100,6 +101,12 @@ struct ProjectConfig: Equatable {
                 for report in try mapping(entry.value, key: entry.key) {
                     guard reportKeys.contains(report.key) else { throw unknownKey(report, known: reportKeys) }
                     let value = try string(report.value, key: report.key)
+                    if report.key != "sarif_anchor" {
+                        // The config is the code under test's: its reports stay in its project.
+                        guard !value.hasPrefix("/"), !value.split(separator: "/").contains("..") else {
+                            throw Problem(location: report.value.location, message: "report paths in the config stay inside the project: '\(value)' is absolute or leaves it; give it with --\(report.key) instead", code: "CONFIG_VALUE")
+                        }
+                    }
                     config.reports[report.key] = report.key == "sarif_anchor" ? value : relative(value)
                 }
             case "commands":

@@ -149,6 +149,10 @@ struct RunCommand: ParsableCommand {
             rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.maskedSecrets = maskedSecrets
         report.policy = policy
+        if let problem = settings.reportOutsideProject() {
+            console.error(problem)
+            Self.exit(withError: ExitStatus.cannotWriteReport)
+        }
         // Ends the process here rather than returning: the engine's and the decoder's
         // objects need no freeing one by one when the process is about to go.
         do {

@@ -14,6 +14,8 @@ struct RunSettings {
     var extraRulePaths: [String]
     /// The project config that was read, if any.
     var config: ProjectConfig?
+    /// Report paths the config chose (the flags did not): they must stay in its folder.
+    var reportsFromConfig: [String] = []
     var failOn: Priority
     var backend: CaptureBackends.Choice
     var grace: Double
@@ -37,6 +39,10 @@ struct RunSettings {
         secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
         reports = flags.reports
         if let fromConfig = config?.reports {
+            let flagged = [flags.reports.jsonPath, flags.reports.sarifPath, flags.reports.junitPath,
+                           flags.reports.summaryPath, flags.reports.codeQualityPath]
+            let keys = ["json", "sarif", "junit", "summary", "codequality"]
+            reportsFromConfig = zip(keys, flagged).compactMap { key, flag in flag == nil ? fromConfig[key] : nil }
             reports.jsonPath = reports.jsonPath ?? fromConfig["json"]
             reports.sarifPath = reports.sarifPath ?? fromConfig["sarif"]
             reports.junitPath = reports.junitPath ?? fromConfig["junit"]
@@ -55,6 +61,28 @@ struct RunSettings {
         } else {
             command = flags.command
         }
+    }
+
+    /// Why a report path the config chose would be written outside the config's folder (a
+    /// folder on the way is a symlink the job planted), or nil when none would.
+    func reportOutsideProject() -> String? {
+        guard let config else { return nil }
+        let folder = (config.path as NSString).deletingLastPathComponent
+        guard let root = Self.realPath(folder.isEmpty ? "." : folder) else { return nil }
+        for path in reportsFromConfig {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard let resolved = Self.realPath(parent.isEmpty ? "." : parent) else { continue }
+            if resolved != root && !resolved.hasPrefix(root == "/" ? "/" : root + "/") {
+                return "cannot write report '\(path)': the config's report paths stay inside \(root), and this one leads to \(resolved)"
+            }
+        }
+        return nil
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The config file the flags select: `--config`, else `./.tollgate.yaml` unless

@@ -76,6 +76,22 @@ struct PolicyEndToEndTests {
         #expect((tunedProperties["policySources"] as? [[String: String]])?.map { $0["kind"] ?? "" } == ["rules", "rules", "config"])
     }
 
+    /// The config's report paths stay in its folder, even when the job turns a folder on the
+    /// way into a symlink to somewhere else.
+    @Test(.enabled(if: getuid() == 0, "needs root: gates a job"))
+    func configReportsStayInTheProject() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let outside = try Scratch()
+        defer { outside.remove() }
+        let victim = try outside.write("s.md", "precious\n")
+        _ = try scratch.write(".tollgate.yaml", "reports: {summary: out/s.md}\n")
+        let outcome = try GateRun(arguments: ["run", "--", "/bin/ln", "-s", outside.url.path, "out"], workingDirectory: scratch.url).run()
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("the config's report paths stay inside"), "\(outcome.stderr)")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "precious\n")
+    }
+
     static func invocationProperties(_ sarif: String) throws -> [String: Any] {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any])
         let run = try #require((document["runs"] as? [[String: Any]])?.first)

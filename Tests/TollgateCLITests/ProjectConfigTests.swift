@@ -12,7 +12,7 @@ struct ProjectConfigTests {
             grace: 2.5
             reports:
               json: out/findings.json
-              sarif: /abs/r.sarif
+              sarif: r.sarif
               sarif_anchor: .github/workflows/ci.yml:12
             commands:
               pre-push: make test
@@ -23,7 +23,7 @@ struct ProjectConfigTests {
         #expect(config.failOn == "error")
         #expect(config.backend == "ptrace")
         #expect(config.grace == 2.5)
-        #expect(config.reports == ["json": "project/out/findings.json", "sarif": "/abs/r.sarif",
+        #expect(config.reports == ["json": "project/out/findings.json", "sarif": "project/r.sarif",
                                    "sarif_anchor": ".github/workflows/ci.yml:12"])
         #expect(config.commands == ["pre-push": "make test", "ci": "make -j2 all"])
     }
@@ -43,6 +43,8 @@ struct ProjectConfigTests {
         ("empty command", "commands:\n  pre-push:\n", "c.yaml:2:12: error: 'pre-push' takes a non-empty string, found null [CONFIG_VALUE]"),
         ("not a mapping", "- rules\n", "c.yaml:1:1: error: expected a mapping of settings, found a sequence [CONFIG_SHAPE]"),
         ("broken YAML", "rules: [a\n", "c.yaml:2:1: error: YAML error:"),
+        ("absolute report path", "reports:\n  summary: /etc/motd\n", "c.yaml:2:12: error: report paths in the config stay inside the project: '/etc/motd' is absolute or leaves it; give it with --summary instead [CONFIG_VALUE]"),
+        ("report path leaving the project", "reports:\n  json: out/../../x.json\n", "c.yaml:2:9: error: report paths in the config stay inside the project: 'out/../../x.json'"),
     ])
     func rejectsBadFilesWithTheirPosition(name: String, text: String, expected: String) {
         #expect(throws: ProjectConfig.Problem.self, "\(name)") { try ProjectConfig.parse(text, path: "c.yaml") }

@@ -119,3 +119,76 @@ struct ReportDestinationTests {
         #expect(error?.reason.contains("block device") == true)
     }
 }
+
+/// Hostile report paths a job can plant or hold: never followed into files the gate does not
+/// own, never a hang, never a signal that kills the gate.
+@Suite("Hostile report destinations")
+struct HostileReportDestinationTests {
+    @Test("a symlink owned by another user is replaced, not followed, and its target is not read",
+          .enabled(if: getuid() == 0, "needs root to own a symlink as another user"))
+    func untrustedSymlink() throws {
+        let folder = try AtomicFileTests.scratchFolder()
+        let victim = folder + "/victim"
+        try Data("private\n".utf8).write(to: URL(fileURLWithPath: victim))
+        chmod(victim, 0o600)
+        for name in ["r.sarif", "step.md"] {
+            #expect(symlink(victim, folder + "/" + name) == 0)
+            #expect(lchown(folder + "/" + name, 65534, 65534) == 0)
+        }
+        try AtomicFile.write("report\n", to: folder + "/r.sarif")
+        try AtomicFile.append("summary\n", to: folder + "/step.md")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "private\n")
+        var status = stat()
+        #expect(stat(victim, &status) == 0 && status.st_mode & 0o777 == 0o600)
+        #expect(try String(contentsOfFile: folder + "/r.sarif", encoding: .utf8) == "report\n")
+        #expect(try String(contentsOfFile: folder + "/step.md", encoding: .utf8) == "summary\n", "the victim's text was not copied in")
+        #expect(ReportDestinationTests.fileType(folder + "/r.sarif") == S_IFREG)
+    }
+
+    @Test("a replaced report keeps its permissions")
+    func keepsMode() throws {
+        let folder = try AtomicFileTests.scratchFolder()
+        let path = folder + "/private.sarif"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        try AtomicFile.write("new", to: path)
+        var status = stat()
+        #expect(stat(path, &status) == 0 && status.st_mode & 0o777 == 0o600)
+    }
+
+    @Test("a FIFO whose reader stops reading is an error after the timeout, not a hang")
+    func stalledReader() throws {
+        let folder = try AtomicFileTests.scratchFolder()
+        let path = folder + "/stalled.fifo"
+        #expect(mkfifo(path, 0o600) == 0)
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        defer { close(reader) }
+        let big = String(repeating: "x", count: 1 << 20)
+        let error = #expect(throws: ReportWriteError.self) { try AtomicFile.write(big, to: path, streamTimeout: .milliseconds(300)) }
+        #expect(error?.reason.hasPrefix("nothing read it for") == true, "\(String(describing: error))")
+    }
+
+    @Test("a FIFO whose reader goes away is EPIPE, not a SIGPIPE that kills the gate")
+    func brokenPipe() throws {
+        let folder = try AtomicFileTests.scratchFolder()
+        let path = folder + "/broken.fifo"
+        #expect(mkfifo(path, 0o600) == 0)
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        // The reader never reads and goes away while the writer waits for room.
+        let closer = Thread { usleep(200_000); close(reader) }
+        closer.start()
+        let big = String(repeating: "x", count: 1 << 20)
+        let error = #expect(throws: ReportWriteError.self) { try AtomicFile.write(big, to: path) }
+        #expect(error?.reason == "Broken pipe", "\(String(describing: error))")
+    }
+
+    @Test("appending to a huge file is refused, not copied")
+    func hugeAppend() throws {
+        let folder = try AtomicFileTests.scratchFolder()
+        let path = folder + "/huge.md"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        #expect(truncate(path, off_t(AtomicFile.maximumAppendedFileSize + 1)) == 0)
+        let error = #expect(throws: ReportWriteError.self) { try AtomicFile.append("x", to: path) }
+        #expect(error?.reason.contains("larger than") == true)
+    }
+}

@@ -17,18 +17,23 @@ extension AtomicFile {
             try write(text, to: path)
             return
         }
-        let existing = try readAll(file)
+        let existing = try readAll(file, limit: maximumAppendedFileSize)
         try write(to: file) { (sink: inout Sink) throws(ReportWriteError) in
             sink.write(bytes: existing)
             sink.write(text)
         }
     }
 
-    /// The file's bytes; empty when it does not exist.
-    private static func readAll(_ path: String) throws(ReportWriteError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// The largest file `append` rewrites (GitHub accepts 1 MiB per step summary): a job must
+    /// not make the gate copy a 10 GB file.
+    static let maximumAppendedFileSize = 16 << 20
+
+    /// The file's bytes; empty when it does not exist; an error past `limit` bytes.
+    private static func readAll(_ path: String, limit: Int) throws(ReportWriteError) -> [UInt8] {
+        // Never through a symlink: an untrusted one (`ReportDestination`) is replaced, not read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         if fd < 0 {
-            if errno == ENOENT { return [] }
+            if errno == ENOENT || errno == ELOOP { return [] }
             throw failure(path, "read the existing file")
         }
         defer { close(fd) }
@@ -42,6 +47,9 @@ extension AtomicFile {
             }
             if count == 0 { return bytes }
             bytes += chunk[..<count]
+            if bytes.count > limit {
+                throw ReportWriteError(path: path, reason: "the existing file is larger than \(limit >> 20) MiB", step: "read the existing file")
+            }
         }
     }
 }

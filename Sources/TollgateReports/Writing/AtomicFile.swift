@@ -20,37 +20,58 @@ public enum AtomicFile {
         try write(to: path) { (sink: inout Sink) throws(ReportWriteError) in sink.write(text) }
     }
 
+    /// `write(_:to:)` with another limit on how long a stream may refuse bytes (tests).
+    static func write(_ text: String, to path: String, streamTimeout: Duration) throws(ReportWriteError) {
+        try write(to: path, streamTimeout: streamTimeout) { (sink: inout Sink) throws(ReportWriteError) in sink.write(text) }
+    }
+
     /// Streams a file through `body`, then publishes it at `path`. Errors from `body` are
     /// `ReportWriteError`s; on any error the temporary file is removed.
     public static func write(
-        to path: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
+        to path: String, streamTimeout: Duration = streamTimeout, _ body: (inout Sink) throws(ReportWriteError) -> Void
     ) throws(ReportWriteError) {
         switch try ReportDestination.resolve(path) {
         case .replace(let file): try replace(file, reportPath: path, body)
-        case .stream(let file, let append): try stream(try openStream(file, append: append, reportPath: path), reportPath: path, body)
-        case .socket(let file): try stream(try connect(file, reportPath: path), reportPath: path, body)
+        case .stream(let file, let append):
+            try stream(try openStream(file, append: append, reportPath: path), reportPath: path, timeout: streamTimeout, body)
+        case .socket(let file): try stream(try connect(file, reportPath: path), reportPath: path, timeout: streamTimeout, body)
         }
     }
 
-    /// Writes through `body` into an open stream descriptor, then closes it.
+    /// How long a stream (FIFO, terminal, socket) may refuse more bytes before the report is
+    /// given up: a reader that stopped reading must not hang the gate.
+    public static let streamTimeout: Duration = .seconds(10)
+
+    /// Writes through `body` into an open, non-blocking stream descriptor, then closes it. A
+    /// reader that goes away is an error (`EPIPE`), not a `SIGPIPE` that kills the gate.
     private static func stream(
-        _ fd: Int32, reportPath: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
+        _ fd: Int32, reportPath: String, timeout: Duration, _ body: (inout Sink) throws(ReportWriteError) -> Void
     ) throws(ReportWriteError) {
         defer { close(fd) }
-        var sink = Sink(fd: fd, path: reportPath)
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer {
+            // Drop the SIGPIPE a broken stream left pending, then restore the mask.
+            var none = timespec()
+            while sigtimedwait(&pipeSignal, nil, &none) == SIGPIPE {}
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        var sink = Sink(fd: fd, path: reportPath, deadline: ContinuousClock.now + timeout, timeout: timeout)
         try body(&sink)
         try sink.flush()
     }
 
-    /// A device or FIFO opened for writing without blocking on a FIFO nobody reads.
+    /// A device or FIFO opened for writing, non-blocking: opening a FIFO nobody reads fails at
+    /// once, and writes wait at most `streamTimeout` for room.
     static func openStream(_ file: String, append: Bool, reportPath: String) throws(ReportWriteError) -> Int32 {
         let fd = open(file, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (append ? O_APPEND : 0))
         if fd < 0 {
             if errno == ENXIO { throw ReportWriteError(path: reportPath, reason: "no process is reading this FIFO", step: "open it for writing") }
             throw failure(reportPath, "open it for writing")
         }
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
         return fd
     }
 
@@ -78,6 +99,7 @@ public enum AtomicFile {
             close(fd)
             throw error
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         return fd
     }
 
@@ -86,7 +108,8 @@ public enum AtomicFile {
         _ path: String, reportPath: String, _ body: (inout Sink) throws(ReportWriteError) -> Void
     ) throws(ReportWriteError) {
         let (fd, temporaryPath) = try createTemporary(beside: path)
-        var sink = Sink(fd: fd, path: path)
+        keepOwnership(of: path, on: fd)
+        var sink = Sink(fd: fd, path: path, deadline: nil, timeout: .zero)
         do throws(ReportWriteError) {
             try body(&sink)
             try sink.flush()
@@ -109,17 +132,31 @@ public enum AtomicFile {
         syncDirectory(of: path)
     }
 
-    /// Buffered writer into the temporary file.
+    /// A replaced file keeps the permissions it had (a private 0600 report stays private), and,
+    /// when the gate runs as root, its owner. Best effort: the new file is written either way.
+    private static func keepOwnership(of path: String, on fd: Int32) {
+        var old = stat()
+        guard lstat(path, &old) == 0, old.st_mode & S_IFMT == S_IFREG else { return }
+        _ = fchmod(fd, old.st_mode & 0o777)
+        if geteuid() == 0 { _ = fchown(fd, old.st_uid, old.st_gid) }
+    }
+
+    /// Buffered writer into the temporary file, or into a stream until its deadline.
     public struct Sink {
         fileprivate let fd: Int32
         fileprivate let path: String
+        /// For a non-blocking stream: when to stop waiting for the reader to make room.
+        private let deadline: ContinuousClock.Instant?
+        private let timeout: Duration
         private var buffer: [UInt8] = []
         private var pendingError: ReportWriteError?
         private static let capacity = 64 * 1024
 
-        fileprivate init(fd: Int32, path: String) {
+        fileprivate init(fd: Int32, path: String, deadline: ContinuousClock.Instant?, timeout: Duration) {
             self.fd = fd
             self.path = path
+            self.deadline = deadline
+            self.timeout = timeout
             buffer.reserveCapacity(Sink.capacity)
         }
 
@@ -149,6 +186,12 @@ public enum AtomicFile {
                 let result = buffer[written...].withUnsafeBytes { systemWrite(fd, $0.baseAddress, $0.count) }
                 if result < 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN, let deadline {
+                        if waitWritable(until: deadline) { continue }
+                        let error = ReportWriteError(path: path, reason: "nothing read it for \(timeout)", step: "write")
+                        pendingError = error
+                        throw error
+                    }
                     let error = AtomicFile.failure(path, "write")
                     pendingError = error
                     throw error
@@ -156,6 +199,15 @@ public enum AtomicFile {
                 written += result
             }
             buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Waits until the stream takes more bytes; false when `deadline` passed first.
+        private func waitWritable(until deadline: ContinuousClock.Instant) -> Bool {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { return false }
+            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            return poll(&descriptor, 1, milliseconds) > 0
         }
     }
 

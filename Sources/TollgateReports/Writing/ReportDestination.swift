@@ -7,6 +7,11 @@ import Musl
 /// What a report path names, decided before anything is written, so that the gate never
 /// replaces a file it does not own: a device, FIFO or socket is written into as a stream, a
 /// symlink is followed to the file it names, and a folder or block device is refused.
+///
+/// Only symlinks owned by root or by the gate's own user are followed, as the kernel's
+/// `protected_symlinks` would have it: a job running as another user could otherwise plant
+/// `report.sarif -> /etc/ld.so.preload` for a root gate to write through. Such a link is
+/// replaced itself, like a regular file.
 enum ReportDestination: Equatable {
     /// A regular file, or none yet: written to a temporary file renamed over this path.
     case replace(String)
@@ -36,6 +41,7 @@ enum ReportDestination: Equatable {
             case S_IFBLK:
                 throw ReportWriteError(path: path, reason: "is a block device, which tollgate never writes a report into", step: "inspect the destination")
             case S_IFLNK:
+                guard status.st_uid == 0 || status.st_uid == geteuid() else { return .replace(current) }
                 if isDescriptorLink(current) { return try descriptor(current, reportPath: path) }
                 current = try target(of: current, reportPath: path)
             default:

@@ -91,6 +91,26 @@ struct CaptureEndToEndTests {
         #expect(outcome.stderr.contains("replayed 1 capture(s), 4 events"), "\(outcome.stderr)")
     }
 
+    /// Only a regular file is a capture: a folder, a FIFO (which must not block the open) or a
+    /// device is 66 with what it is, in bounded time.
+    @Test(arguments: ["folder", "FIFO", "character device"])
+    func specialFileIsUnreadable66(_ kind: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path: String
+        switch kind {
+        case "folder": path = scratch.url.path
+        case "FIFO":
+            path = scratch.url.appendingPathComponent("fifo").path
+            try #require(mkfifo(path, 0o600) == 0)
+        default: path = "/dev/null"
+        }
+        let outcome = try GateRun(arguments: ["analyze", path], timeout: 20).run()
+        #expect(outcome.status == 66, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("\(path): error: cannot read the capture file: it is a \(kind), not a capture file [CAPTURE_UNREADABLE]"),
+                "\(outcome.stderr)")
+    }
+
     @Test func missingCaptureExits66() throws {
         let outcome = try GateRun(arguments: ["analyze", "/nonexistent/capture.tgcap"]).run()
         #expect(outcome.status == 66)

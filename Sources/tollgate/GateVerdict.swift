@@ -3,22 +3,28 @@ import Foundation
 import TollgateReports
 import TollgateRules
 
-/// How a gated run ends, live or replayed: which findings block, whether lost events fail
-/// the run, and the exit status that follows once the reports are written.
+/// How a gated run ends, live or replayed: which findings block, whether lost events or an
+/// incomplete capture fail the run, and the exit status that follows once the reports are
+/// written.
 struct GateVerdict {
     let blocking: [ReportFinding]
     /// Events were dropped and `--tolerate-drops` was not given.
     let lostEvents: Bool
+    /// The capture is incomplete (a damaged file analysed with `--salvage`) and
+    /// `--tolerate-drops` was not given.
+    let partialCapture: Bool
     /// The job's own status, shell style.
     let jobStatus: Int32
 
-    init(findings: [ReportFinding], failOn: Priority, drops: UInt64, tolerateDrops: Bool, jobStatus: Int32) {
+    init(findings: [ReportFinding], failOn: Priority, drops: UInt64, incomplete: Bool = false, tolerateDrops: Bool,
+         jobStatus: Int32) {
         blocking = findings.filter { $0.priority <= failOn }
         lostEvents = drops > 0 && !tolerateDrops
+        partialCapture = incomplete && !tolerateDrops
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { !blocking.isEmpty || lostEvents }
+    var gateFailed: Bool { !blocking.isEmpty || lostEvents || partialCapture }
 
     /// Writes every requested report, then ends: exit 74 when a report could not be written,
     /// 3 when the gate failed, else the job's own status.

@@ -1,6 +1,7 @@
 /* The monitor process: setup, the job's first process, exits, the grace period and killing
  * what remains. See ptrace_monitor.h. */
 #include "ptrace_monitor.h"
+#include "tollgate_launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -192,7 +193,7 @@ static void job_child(int release_fd)
     /* Nothing but exec from here: with CLONE_FILES (seccomp) the fd table is the monitor's. */
     execvpe(setup->file, setup->argv, setup->envp);
     tg_mon.handoff->exec_errno = errno;
-    _exit(127);
+    _exit(tg_exec_failure_status(errno));
 }
 
 /* Closes the descriptors the monitor inherited from the gate that the job would not inherit

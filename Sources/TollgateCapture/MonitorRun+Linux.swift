@@ -56,7 +56,7 @@ struct MonitorRun {
             throw CaptureStartError(backend: backend, message: error)
         }
         if final.exec_errno != 0 {
-            FileHandle.standardError.write(Data("tollgate: cannot run '\(file)': \(String(cString: strerror(final.exec_errno)))\n".utf8))
+            JobLauncher.reportExecFailure(file, errno: final.exec_errno)
         }
         var coverage = CaptureCoverage(backend: backend)
         coverage.events = delivery.events

@@ -15,10 +15,11 @@ struct RunCommand: ParsableCommand {
         discussion: """
             The job's standard streams, environment, working directory and exit status pass \
             through. Findings stream to standard error as they happen.
-            Exit status: the job's own when nothing blocking was found (128+N after signal N); \
-            3 when a blocking finding exists or the capture lost events; 64 usage; 65 invalid \
-            rules; 69 no capture backend could start; 70 internal error; 74 a report could not \
-            be written.
+            Exit status: the job's own when nothing blocking was found (128+N after signal N; \
+            \(ExitStatus.jobCannotExecute.rawValue) when the command cannot be executed, \
+            \(ExitStatus.jobNotFound.rawValue) when it is not found, as in a shell); 3 when a \
+            blocking finding exists or the capture lost events; 64 usage; 65 invalid rules; 69 no \
+            capture backend could start; 70 internal error; 74 a report could not be written.
             """
     )
 

@@ -3,9 +3,9 @@ import Foundation
 import TollgateReports
 import TollgateRules
 
-/// How a gated run ends, live or replayed: which findings block, whether lost events or an
-/// incomplete capture fail the run, and the exit status that follows once the reports are
-/// written.
+/// How a gated run ends, live or replayed: which findings block, whether lost events, an
+/// incomplete capture or an attack on the gate fail the run, and the exit status that follows
+/// once the reports are written.
 struct GateVerdict {
     let blocking: [ReportFinding]
     /// Events were dropped and `--tolerate-drops` was not given.
@@ -13,18 +13,21 @@ struct GateVerdict {
     /// The capture is incomplete (a damaged file analysed with `--salvage`) and
     /// `--tolerate-drops` was not given.
     let partialCapture: Bool
+    /// The job interfered with the gate (stopped or killed its capture monitor): never passes.
+    let gateAttacked: Bool
     /// The job's own status, shell style.
     let jobStatus: Int32
 
     init(findings: [ReportFinding], failOn: Priority, drops: UInt64, incomplete: Bool = false, tolerateDrops: Bool,
-         jobStatus: Int32) {
+         gateAttacked: Bool = false, jobStatus: Int32) {
         blocking = findings.filter { $0.priority <= failOn }
         lostEvents = drops > 0 && !tolerateDrops
         partialCapture = incomplete && !tolerateDrops
+        self.gateAttacked = gateAttacked
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { !blocking.isEmpty || lostEvents || partialCapture }
+    var gateFailed: Bool { !blocking.isEmpty || lostEvents || partialCapture || gateAttacked }
 
     /// Writes every requested report, then ends: exit 74 when a report could not be written,
     /// 3 when the gate failed, else the job's own status.

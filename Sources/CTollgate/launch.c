@@ -47,7 +47,7 @@ int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], 
         int err = errno;
         ssize_t ignored = write(status[1], &err, sizeof(err));
         (void)ignored;
-        _exit(127);
+        _exit(tg_exec_failure_status(err));
     }
     int err = pid < 0 ? errno : 0;
     close(release[0]);
@@ -61,6 +61,11 @@ int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], 
     launch->release_fd = release[1];
     launch->status_fd = status[0];
     return 0;
+}
+
+int tg_exec_failure_status(int err)
+{
+    return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
 int tg_launch_release(struct tg_launch *launch)

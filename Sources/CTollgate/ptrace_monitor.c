@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STREAM_BUFFER (1 << 20)
@@ -23,6 +24,7 @@ struct tg_monitor {
     int control_fd;
     char *buffer;
     size_t used;
+    int64_t seen_running_ns; /* when tg_monitor_watch last found it not stopped */
     struct tg_monitor_summary summary;
 };
 
@@ -61,6 +63,13 @@ static int build_filter(enum tg_monitor_mode mode, const struct tg_capture_confi
     return tg_seccomp_program_build(numbers, unique, action, filter);
 }
 
+static int64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
 /* Handles one complete frame; returns 1 when it was a record for the handler. */
 static int frame(struct tg_monitor *monitor, const struct tg_record *record)
 {
@@ -80,6 +89,7 @@ static int frame(struct tg_monitor *monitor, const struct tg_record *record)
         summary->killed_count++;
         return 0;
     case TG_MSG_DONE:
+        summary->done = 1;
         summary->stops = record->args[0];
         summary->records = record->args[1];
         summary->no_new_privs = (int)record->args[2];
@@ -172,6 +182,8 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
         goto fail;
     }
     monitor->monitor_pid = pid;
+    monitor->summary.monitor_pid = pid;
+    monitor->seen_running_ns = monotonic_ns();
     monitor->records_fd = records[0];
     monitor->control_fd = control[1];
     monitor->buffer = buffer;
@@ -236,6 +248,32 @@ int tg_monitor_poll(struct tg_monitor *monitor, int timeout_ms, tg_record_handle
     return drain(monitor, handler, context);
 }
 
+/* Handles one wait status of the monitor: resumes a stop, notes an end. */
+static void monitor_changed(struct tg_monitor *monitor, int status)
+{
+    struct tg_monitor_summary *summary = &monitor->summary;
+    if (WIFSTOPPED(status)) {
+        kill(monitor->monitor_pid, SIGCONT);
+        int64_t stopped = monotonic_ns() - monitor->seen_running_ns;
+        summary->monitor_stops++;
+        summary->monitor_stop_signal = WSTOPSIG(status);
+        if (stopped > 0 && (uint64_t)stopped > summary->monitor_stopped_ns)
+            summary->monitor_stopped_ns = (uint64_t)stopped;
+    } else if (WIFEXITED(status) || WIFSIGNALED(status)) {
+        summary->monitor_reaped = 1;
+        summary->monitor_status = status;
+    }
+}
+
+void tg_monitor_watch(struct tg_monitor *monitor)
+{
+    int status;
+    while (!monitor->summary.monitor_reaped &&
+           waitpid(monitor->monitor_pid, &status, WNOHANG | WUNTRACED | WCONTINUED) == monitor->monitor_pid)
+        monitor_changed(monitor, status);
+    monitor->seen_running_ns = monotonic_ns();
+}
+
 const struct tg_monitor_summary *tg_monitor_summary(const struct tg_monitor *monitor)
 {
     return &monitor->summary;
@@ -248,9 +286,13 @@ void tg_monitor_close(struct tg_monitor *monitor)
     /* Closing the control pipe tells a monitor that still runs to kill the job and end. */
     close(monitor->control_fd);
     close(monitor->records_fd);
+    /* A monitor the job stopped would never end: resume it whenever it stops. */
     int status;
-    while (waitpid(monitor->monitor_pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    pid_t got;
+    while (!monitor->summary.monitor_reaped &&
+           ((got = waitpid(monitor->monitor_pid, &status, WUNTRACED)) == monitor->monitor_pid || errno == EINTR))
+        if (got == monitor->monitor_pid)
+            monitor_changed(monitor, status);
     free(monitor->buffer);
     free(monitor);
 }

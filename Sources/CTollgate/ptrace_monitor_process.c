@@ -1,6 +1,7 @@
 /* The monitor process: setup, the job's first process, exits, the grace period and killing
  * what remains. See ptrace_monitor.h. */
 #include "ptrace_monitor.h"
+#include "tollgate_launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,10 @@
 #include <unistd.h>
 
 struct tg_monitor_state tg_mon;
+/* Stop signals a process can send (or a terminal's ^Z): the monitor ignores them, the job
+ * gets the gate's dispositions back. SIGSTOP cannot be ignored: the gate resumes it. */
+static const int stop_signals[] = {SIGTSTP, SIGTTIN, SIGTTOU};
+static struct sigaction job_stop_actions[sizeof(stop_signals) / sizeof(stop_signals[0])];
 static pid_t killed[TG_MONITOR_KILLED_MAX];
 static size_t killed_count;
 
@@ -166,6 +171,8 @@ static void job_child(int release_fd)
     static const int reset[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD, SIGALRM};
     for (size_t i = 0; i < sizeof(reset) / sizeof(reset[0]); i++)
         signal(reset[i], SIG_DFL);
+    for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+        sigaction(stop_signals[i], &job_stop_actions[i], NULL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -192,7 +199,7 @@ static void job_child(int release_fd)
     /* Nothing but exec from here: with CLONE_FILES (seccomp) the fd table is the monitor's. */
     execvpe(setup->file, setup->argv, setup->envp);
     tg_mon.handoff->exec_errno = errno;
-    _exit(127);
+    _exit(tg_exec_failure_status(errno));
 }
 
 /* Closes the descriptors the monitor inherited from the gate that the job would not inherit
@@ -269,6 +276,10 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     static const int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
     for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
         signal(ignored[i], SIG_IGN);
+    for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+        struct sigaction ignore = {.sa_handler = SIG_IGN};
+        sigaction(stop_signals[i], &ignore, &job_stop_actions[i]);
+    }
     signal(SIGCHLD, SIG_DFL);
     /* No PR_SET_PDEATHSIG: if the gate dies the monitor kills the job and keeps answering
      * until it is gone (a dead listener would fail the job's calls with ENOSYS meanwhile). */

@@ -37,6 +37,9 @@ public struct CaptureCoverage: Sendable, Equatable {
     public var blindSpots: [String] = []
     /// Syscalls the run asked for that this backend could not hook here (named in `blindSpots`).
     public var untracedSyscalls: Set<String> = []
+    /// What the job did to the capture itself (stopped or killed the monitor process), in
+    /// words: each one fails the run, whatever the flags say.
+    public var interference: [String] = []
 
     public init(backend: BackendKind) {
         self.backend = backend

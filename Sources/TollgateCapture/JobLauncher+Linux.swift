@@ -23,10 +23,22 @@ enum JobLauncher {
         var launch = launch
         let execError = tg_launch_release(&launch)
         guard execError == 0 else {
-            // The child exits with 127, as a shell's would; the caller still reaps it.
-            FileHandle.standardError.write(Data("tollgate: cannot run '\(job.command[0])': \(String(cString: strerror(execError)))\n".utf8))
+            // The child exits with 126 or 127, as a shell's would; the caller still reaps it.
+            reportExecFailure(job.command[0], errno: execError)
             return
         }
+    }
+
+    /// Says on standard error why the job's command could not be executed, as a shell would.
+    static func reportExecFailure(_ file: String, errno error: Int32) {
+        var reason = String(cString: strerror(error))
+        var status = stat()
+        if file.contains("/"), stat(file, &status) == 0 {
+            // What a shell would add: the path exists, so the errno is about something else.
+            if error == EACCES, status.st_mode & S_IFMT == S_IFDIR { reason += " (it is a folder)" }
+            if error == ENOENT { reason += " (the file exists: its interpreter or loader was not found)" }
+        }
+        FileHandle.standardError.write(Data("tollgate: cannot run '\(file)': \(reason)\n".utf8))
     }
 
     static func abort(_ launch: tg_launch) {

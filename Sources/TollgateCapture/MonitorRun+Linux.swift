@@ -36,6 +36,8 @@ struct MonitorRun {
         let delivery = RecordDelivery()
         delivery.sink = sink
         delivery.argumentsReadAtEntry = mode == TG_MONITOR_SECCOMP
+        let tree = JobTree(mainPid: pid)
+        delivery.tree = tree
         sink.jobStarted(pid: pid, job: job, timestamp: BootClock.now())
         _ = tg_monitor_release(monitor)
 
@@ -43,6 +45,8 @@ struct MonitorRun {
         var cancelSent = false
         while summary().finished == 0 {
             let polled = tg_monitor_poll(monitor, 20, RecordDelivery.handler, context)
+            // A monitor the job stopped sends nothing: noticed here within a tick and resumed.
+            tg_monitor_watch(monitor)
             if polled < 0 { break }
             let cancelled = supervisor.forwardSignals(to: pid, mainRunning: summary().main_ended == 0)
             if cancelled, !cancelSent {
@@ -50,18 +54,31 @@ struct MonitorRun {
                 cancelSent = true
             }
         }
-        let final = summary()
+        var final = summary()
         let error = cString(final.error)
         if final.main_ended == 0, !error.isEmpty {
             throw CaptureStartError(backend: backend, message: error)
         }
+        var orphansKilled: [Int32] = []
+        if final.done == 0 {
+            // The stream ended without the monitor's last word: it died (the job may have
+            // killed it). It is reapable by now; what it left of the job is the gate's to end.
+            for _ in 0..<50 {
+                tg_monitor_watch(monitor)
+                if summary().monitor_reaped != 0 { break }
+                usleep(20_000)
+            }
+            orphansKilled = MonitorInterference.endOrphans(of: tree)
+            final = summary()
+        }
         if final.exec_errno != 0 {
-            FileHandle.standardError.write(Data("tollgate: cannot run '\(file)': \(String(cString: strerror(final.exec_errno)))\n".utf8))
+            JobLauncher.reportExecFailure(file, errno: final.exec_errno)
         }
         var coverage = CaptureCoverage(backend: backend)
         coverage.events = delivery.events
         coverage.malformed = delivery.malformed
         coverage.blindSpots = blindSpots
+        coverage.interference = MonitorInterference.describe(final, orphansKilled: orphansKilled)
         if final.no_new_privs != 0 {
             coverage.blindSpots.append("the job ran with no_new_privs (an unprivileged filter needs it): setuid programs do not gain privileges")
         }

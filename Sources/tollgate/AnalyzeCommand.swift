@@ -13,8 +13,9 @@ struct AnalyzeCommand: ParsableCommand {
         abstract: "Re-evaluate recorded capture files against rules; report and exit like 'run'.",
         discussion: """
             Each file is replayed with fresh process state; findings of all files form one report.
-            Exit status: 3 when a blocking finding exists or a capture lost events; otherwise the \
-            recorded job's status (the first non-zero one); 64 usage; 65 invalid rules or a damaged \
+            Exit status: 3 when a blocking finding exists, a capture lost events, or a damaged \
+            capture was analysed with --salvage (unless --tolerate-drops); otherwise the recorded \
+            job's status (the first non-zero one; unknown, so 0, for a damaged capture); 64 usage; 65 invalid rules or a damaged \
             capture file; 66 a capture file cannot be read; 74 a report could not be written.
             """
     )
@@ -28,10 +29,10 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
     var failOn: String = "warning"
 
-    @Flag(help: "Analyse the records before the first damage of a damaged file instead of refusing it.")
+    @Flag(help: "Analyse the records before the first damage of a damaged file instead of refusing it (the gate then fails unless --tolerate-drops).")
     var salvage = false
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events.")
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or, with --salvage, is damaged.")
     var tolerateDrops = false
 
     @Flag(help: "Do not stream findings or the summary to standard error.")
@@ -64,6 +65,7 @@ struct AnalyzeCommand: ParsableCommand {
         var coverage = Coverage(events: 0)
         var jobStatus: Int32 = 0
         var headers: [CaptureHeader] = []
+        var salvaged: [String] = []
         var endTime: UInt64 = 0
         let clock = ContinuousClock()
         let started = clock.now
@@ -81,6 +83,7 @@ struct AnalyzeCommand: ParsableCommand {
                 guard salvage else { throw ExitStatus.damagedCapture }
                 Self.printLine("\(path): warning: --salvage: analysing the \(replay.intactRecords) record(s) before the damage")
                 coverage.degradations.append("\(path) is damaged (\(damage.code.rawValue)); only \(replay.intactRecords) records were analysed")
+                salvaged.append(path)
             }
             let header = replay.reader.header
             headers.append(header)
@@ -93,6 +96,7 @@ struct AnalyzeCommand: ParsableCommand {
                 guard salvage else { throw ExitStatus.damagedCapture }
                 Self.printLine("\(path): warning: --salvage: analysed the \(delivered) record(s) before the damage")
                 coverage.degradations.append("\(path) is damaged (\(late.code.rawValue)); only \(delivered) records were analysed")
+                salvaged.append(path)
             }
             findings.merge(gate.findings)
             maskedSecrets += gate.maskedSecrets
@@ -112,10 +116,13 @@ struct AnalyzeCommand: ParsableCommand {
                                   coverage.events, files.count, seconds, Double(coverage.events) / max(seconds, 1e-9)))
         }
 
-        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops,
+        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops, incomplete: !salvaged.isEmpty,
                                   tolerateDrops: tolerateDrops, jobStatus: jobStatus)
         if verdict.lostEvents {
             console.error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
+        }
+        if verdict.partialCapture {
+            console.error("\(salvaged.joined(separator: ", ")) \(salvaged.count == 1 ? "is" : "are") damaged and only partly analysed: this run cannot pass (use --tolerate-drops to accept it)")
         }
         console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findings.total) findings, \(verdict.blocking) blocking")
 

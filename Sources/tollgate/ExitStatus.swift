@@ -15,6 +15,12 @@ enum ExitStatus {
     static let damagedCapture = ExitCode(65)
     /// A capture file cannot be opened or read (EX_NOINPUT).
     static let unreadableCapture = ExitCode(66)
+    /// The job's command exists but cannot be executed (a folder, no execute permission, not an
+    /// executable format), as a shell says it; the launcher's child exits with it
+    /// (`tg_exec_failure_status`) and the gate passes it through like any job status.
+    static let jobCannotExecute = ExitCode(126)
+    /// The job's command was not found (no such file, not in `PATH`), as a shell says it.
+    static let jobNotFound = ExitCode(127)
     /// No capture backend could start (or the one asked for could not).
     static let noBackend = ExitCode(69)
     /// tollgate itself failed.

@@ -3,23 +3,32 @@ import Foundation
 import TollgateReports
 import TollgateRules
 
-/// How a gated run ends, live or replayed: which findings block, whether lost events fail
-/// the run, and the exit status that follows once the reports are written.
+/// How a gated run ends, live or replayed: which findings block, whether lost events, an
+/// incomplete capture or an attack on the gate fail the run, and the exit status that follows
+/// once the reports are written.
 struct GateVerdict {
     /// Findings at or above `--fail-on`.
     let blocking: Int
     /// Events were dropped and `--tolerate-drops` was not given.
     let lostEvents: Bool
+    /// The capture is incomplete (a damaged file analysed with `--salvage`) and
+    /// `--tolerate-drops` was not given.
+    let partialCapture: Bool
+    /// The job interfered with the gate (stopped or killed its capture monitor): never passes.
+    let gateAttacked: Bool
     /// The job's own status, shell style.
     let jobStatus: Int32
 
-    init(findings: FindingLedger, failOn: Priority, drops: UInt64, tolerateDrops: Bool, jobStatus: Int32) {
+    init(findings: FindingLedger, failOn: Priority, drops: UInt64, incomplete: Bool = false, tolerateDrops: Bool,
+         gateAttacked: Bool = false, jobStatus: Int32) {
         blocking = findings.groups.reduce(0) { $0 + ($1.first.priority <= failOn ? $1.count : 0) }
         lostEvents = drops > 0 && !tolerateDrops
+        partialCapture = incomplete && !tolerateDrops
+        self.gateAttacked = gateAttacked
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { blocking > 0 || lostEvents }
+    var gateFailed: Bool { blocking > 0 || lostEvents || partialCapture || gateAttacked }
 
     /// Writes every requested report, then ends: exit 74 when a report could not be written,
     /// 3 when the gate failed, else the job's own status.

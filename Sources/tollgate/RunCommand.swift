@@ -15,10 +15,12 @@ struct RunCommand: ParsableCommand {
         discussion: """
             The job's standard streams, environment, working directory and exit status pass \
             through. Findings stream to standard error as they happen.
-            Exit status: the job's own when nothing blocking was found (128+N after signal N); \
-            3 when a blocking finding exists or the capture lost events; 64 usage; 65 invalid \
-            rules; 69 no capture backend could start; 70 internal error; 74 a report could not \
-            be written.
+            Exit status: the job's own when nothing blocking was found (128+N after signal N; \
+            \(ExitStatus.jobCannotExecute.rawValue) when the command cannot be executed, \
+            \(ExitStatus.jobNotFound.rawValue) when it is not found, as in a shell); 3 when a \
+            blocking finding exists, the capture lost events or the job interfered with the \
+            capture monitor; 64 usage; 65 invalid rules; 69 no capture backend could start; 70 \
+            internal error; 74 a report could not be written.
             """
     )
 
@@ -126,7 +128,8 @@ struct RunCommand: ParsableCommand {
         try recorder?.conclude(result)
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
-                                  tolerateDrops: tolerateDrops, jobStatus: result.outcome.termination.shellStatus)
+                                  tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
+                                  jobStatus: result.outcome.termination.shellStatus)
         // Rules none of whose event types the backend could deliver (untraced syscalls), and on
         // backends blind to syscall exits, rules that need them.
         let deliverable = result.coverage.untracedSyscalls.isEmpty ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls)
@@ -145,7 +148,7 @@ struct RunCommand: ParsableCommand {
             gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
-                               notEvaluable: notEvaluable),
+                               degradations: result.coverage.interference, notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.maskedSecrets = maskedSecrets
         report.policy = policy
@@ -194,6 +197,9 @@ struct Console {
         let coverage = result.coverage
         if lostEvents {
             error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
+        }
+        for interference in coverage.interference {
+            error("\(interference); this run cannot pass")
         }
         if !result.outcome.killedDescendants.isEmpty {
             note("killed \(result.outcome.killedDescendants.count) process(es) still running after the grace period: \(result.outcome.killedDescendants.map(String.init).joined(separator: " "))")

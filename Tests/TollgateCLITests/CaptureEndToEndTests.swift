@@ -85,10 +85,43 @@ struct CaptureEndToEndTests {
     @Test func salvageAnalysesTheRecordsBeforeTheDamage() throws {
         let file = Self.damagedFolder.appendingPathComponent("record-5-length-99.tgcap")
         let outcome = try GateRun(arguments: ["analyze", "--salvage", file.path]).run()
-        // The sample job exits with status 1 but the trailer is lost: the status is unknown (0).
-        #expect(outcome.status == 3 || outcome.status == 0, "\(outcome.stderr)")
+        // A finding blocks, and so does the damage (salvagedCaptureCannotPass).
+        #expect(outcome.status == 3, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("--salvage: analysing the 4 record(s) before the damage"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("replayed 1 capture(s), 4 events"), "\(outcome.stderr)")
+    }
+
+    /// A damaged capture analysed with `--salvage` cannot pass, like lost events: 3 unless
+    /// `--tolerate-drops`, then the job's status (unknown without the trailer: 0). Its only
+    /// finding (ERROR) is below `--fail-on critical`, so the damage alone decides.
+    @Test(arguments: [(tolerate: false, status: Int32(3)), (tolerate: true, status: Int32(0))])
+    func salvagedCaptureCannotPass(_ expected: (tolerate: Bool, status: Int32)) throws {
+        let file = Self.damagedFolder.appendingPathComponent("record-5-length-99.tgcap")
+        let outcome = try GateRun(arguments: ["analyze", "--salvage", "--fail-on", "critical"]
+                                      + (expected.tolerate ? ["--tolerate-drops"] : []) + [file.path]).run()
+        #expect(outcome.status == expected.status, "\(outcome.stderr)")
+        let error = "tollgate: error: \(file.path) is damaged and only partly analysed: this run cannot pass (use --tolerate-drops to accept it)"
+        #expect(outcome.stderr.contains(error) == !expected.tolerate, "\(outcome.stderr)")
+    }
+
+    /// Only a regular file is a capture: a folder, a FIFO (which must not block the open) or a
+    /// device is 66 with what it is, in bounded time.
+    @Test(arguments: ["folder", "FIFO", "character device"])
+    func specialFileIsUnreadable66(_ kind: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let path: String
+        switch kind {
+        case "folder": path = scratch.url.path
+        case "FIFO":
+            path = scratch.url.appendingPathComponent("fifo").path
+            try #require(mkfifo(path, 0o600) == 0)
+        default: path = "/dev/null"
+        }
+        let outcome = try GateRun(arguments: ["analyze", path], timeout: 20).run()
+        #expect(outcome.status == 66, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("\(path): error: cannot read the capture file: it is a \(kind), not a capture file [CAPTURE_UNREADABLE]"),
+                "\(outcome.stderr)")
     }
 
     @Test func missingCaptureExits66() throws {

@@ -19,8 +19,13 @@ struct tg_launch {
 int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], struct tg_launch *launch);
 
 /* Lets the child exec and waits for the outcome: 0 when exec succeeded, else the errno of
- * the failed exec (the child has then exited with status 127). */
+ * the failed exec (the child has then exited with tg_exec_failure_status(errno)). */
 int tg_launch_release(struct tg_launch *launch);
+
+/* The status a shell gives a command whose exec failed with `err`: 127 when it was not
+ * found (ENOENT, or ENOTDIR for a path component), 126 when it exists but cannot be run
+ * (EACCES, EISDIR, ENOEXEC, EPERM, ...). Async-signal-safe. */
+int tg_exec_failure_status(int err);
 
 /* Gives up on a prepared launch: the child exits without running the job and is reaped. */
 void tg_launch_abort(struct tg_launch *launch);

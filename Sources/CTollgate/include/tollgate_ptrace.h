@@ -41,6 +41,15 @@ struct tg_monitor_summary {
     uint64_t killed_count;  /* descendants killed after the grace period */
     pid_t killed[TG_MONITOR_KILLED_MAX];
     char error[256];        /* why the monitor failed, when it did */
+    /* The monitor process itself, as tg_monitor_watch() sees it: the job may signal it. */
+    pid_t monitor_pid;
+    int done;                   /* it reported its end (it saw the whole run) */
+    int monitor_reaped;         /* it ended and was reaped */
+    int monitor_status;         /* then: its wait(2) status */
+    uint64_t monitor_stops;     /* times it was found stopped by a signal and resumed */
+    int monitor_stop_signal;    /* the signal of the last such stop */
+    uint64_t monitor_stopped_ns; /* the longest such stop, at most: from the last time it was
+                                    seen running to its resumption */
 };
 
 /* A running monitor and the gate's end of its record stream. */
@@ -67,12 +76,18 @@ int tg_monitor_release(struct tg_monitor *monitor);
  * Returns the number of records handled, or -errno. */
 int tg_monitor_poll(struct tg_monitor *monitor, int timeout_ms, tg_record_handler handler, void *context);
 
+/* Notices, without blocking, a monitor that a signal stopped (the job can signal it: it is
+ * the job's parent) and resumes it at once with SIGCONT, counting the stop; notices and
+ * reaps a monitor that ended. Call it on every tick of the loop around tg_monitor_poll. */
+void tg_monitor_watch(struct tg_monitor *monitor);
+
 /* Ends the grace period now: what remains of the job once its main process ended is killed. */
 void tg_monitor_cancel(struct tg_monitor *monitor);
 
 const struct tg_monitor_summary *tg_monitor_summary(const struct tg_monitor *monitor);
 
-/* Stops the monitor if it still runs (killing the job), reaps it and frees everything. */
+/* Stops the monitor if it still runs (killing the job), reaps it (resuming it if it is
+ * stopped) and frees everything. */
 void tg_monitor_close(struct tg_monitor *monitor);
 
 #endif

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// Statuses that fail closed (issue 22): a job that cannot be executed is 126 and one that is
+/// not found 127, as in a shell, on every backend; a job that stops or kills the capture
+/// monitor of the ptrace or seccomp backend (its parent, `$PPID`) is noticed, resumed or
+/// cleaned up, and the run fails (exit 3) in bounded time.
+@Suite(.serialized)
+struct FailClosedEndToEndTests {
+    // MARK: Jobs that cannot run
+
+    struct ExecCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// The command, given the scratch folder.
+        let command: @Sendable (Scratch) throws -> String
+        let status: Int32
+        let reason: String
+        var testDescription: String { name }
+    }
+
+    static let execCases = [
+        ExecCase(name: "a folder: 126", command: { $0.url.path }, status: 126, reason: "Permission denied (it is a folder)"),
+        ExecCase(name: "not executable: 126", command: { scratch in
+            let file = try scratch.write("not-executable", "#!/bin/sh\nexit 0\n")
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
+            return file.path
+        }, status: 126, reason: "Permission denied"),
+        ExecCase(name: "missing path: 127", command: { $0.url.appendingPathComponent("absent").path }, status: 127,
+                 reason: "No such file or directory"),
+        ExecCase(name: "not in PATH: 127", command: { _ in "tollgate-e2e-no-such-command" }, status: 127,
+                 reason: "No such file or directory"),
+    ]
+
+    @Test(arguments: execCases, GateBackend.allCases)
+    func jobThatCannotRunExitsLikeAShell(_ job: ExecCase, on backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let command = try job.command(scratch)
+        let outcome = try GateRun(arguments: ["run", "--quiet", "--backend", backend.rawValue, "--", command],
+                                  timeout: 60).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(outcome.status == job.status, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("tollgate: cannot run '\(command)': \(job.reason)\n"), "\(outcome.stderr)")
+    }
+
+    // MARK: Jobs that attack the capture monitor
+
+    static let monitorBackends: [GateBackend] = [.ptrace, .seccomp]
+
+    /// The job stops its monitor three times; each `/bin/true` after a stop needs the monitor
+    /// (fork and exec are watched), so the stops cannot merge. `--tolerate-drops` does not
+    /// excuse it.
+    @Test(arguments: monitorBackends)
+    func stoppedMonitorIsResumedAndFailsTheRun(on backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let junit = scratch.url.appendingPathComponent("junit.xml")
+        let started = Date()
+        let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--tolerate-drops", "--junit", junit.path,
+                                              "--", "/bin/sh", "-c",
+                                              "for i in 1 2 3; do kill -STOP $PPID; /bin/true; done; exit 0"],
+                                  timeout: 30).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(Date().timeIntervalSince(started) < 15, "the run took \(Date().timeIntervalSince(started)) s")
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        let line = /tollgate: error: the capture monitor \(pid \d+\) was stopped by a signal \(SIGSTOP, 3 times\); resumed after at most \d+ ms; this run cannot pass\n/
+        #expect(outcome.stderr.contains(line), "\(outcome.stderr)")
+        let report = (try? String(contentsOf: junit, encoding: .utf8)) ?? ""
+        #expect(report.contains("was stopped by a signal"), "the JUnit coverage does not list it:\n\(report)")
+    }
+
+    /// Runs the gate with SIGTSTP, SIGTTIN and SIGTTOU unblocked and at their default action,
+    /// in a process group of its own whose parent is in the same session, as a CI shell or a
+    /// terminal does: the kernel then delivers them (it discards them in an orphaned process
+    /// group, and the test runner's threads block signals).
+    static let ownProcessGroup = ["python3", "-c", """
+        import os, signal, sys
+        pid = os.fork()
+        if pid == 0:
+            stops = {signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU}
+            for stop in stops:
+                signal.signal(stop, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
+            os.setpgid(0, 0)
+            os.execvp(sys.argv[1], sys.argv[1:])
+        sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+        """]
+
+    /// SIGTSTP, SIGTTIN and SIGTTOU (a process's or a terminal's) do not stop the monitor: the
+    /// run goes on and the job's status passes.
+    @Test(arguments: monitorBackends)
+    func terminalStopSignalsDoNotStopTheMonitor(on backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let started = Date()
+        let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--", "/bin/sh", "-c",
+                                              "kill -TSTP $PPID; /bin/true; kill -TTIN $PPID; /bin/true; kill -TTOU $PPID; /bin/true; exit 5"],
+                                  wrapper: Self.ownProcessGroup, timeout: 30).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(Date().timeIntervalSince(started) < 15, "the run took \(Date().timeIntervalSince(started)) s")
+        #expect(outcome.status == 5, "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("error"), "\(outcome.stderr)")
+    }
+
+    struct KillCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let script: String
+        var testDescription: String { name }
+    }
+
+    /// The job kills its monitor: while the main process runs, or from a background process
+    /// after the main process exited 0 (which passed before: the monitor's end looked like the
+    /// tree's). Either way the run fails and nothing of the job outlives the gate.
+    @Test(arguments: [
+              KillCase(name: "main process kills it", script: "kill -KILL $PPID; sleep 2; exit 0"),
+              KillCase(name: "a daemon kills it after main exited 0",
+                       script: "m=$PPID; (sleep 0.5; kill -KILL $m; sleep 30) & exit 0"),
+          ], monitorBackends)
+    func killedMonitorFailsTheRun(_ job: KillCase, on backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let started = Date()
+        let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--tolerate-drops", "--",
+                                              "/bin/sh", "-c", job.script],
+                                  timeout: 60).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(Date().timeIntervalSince(started) < 20, "the run took \(Date().timeIntervalSince(started)) s")
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        let line = /tollgate: error: the capture monitor \(pid \d+\) was killed by SIGKILL before the job ended: what the job did afterwards was not seen.*; this run cannot pass\n/
+        #expect(outcome.stderr.contains(line), "\(outcome.stderr)")
+    }
+}

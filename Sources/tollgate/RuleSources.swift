@@ -72,7 +72,8 @@ enum RuleSources {
             throw ExitStatus.invalidRules
         }
         guard ruleSet.rules.contains(where: \.enabled) else {
-            let given = ((paths ?? ["the built-in ruleset"]) + extraPaths).map { "'\($0)'" }.joined(separator: ", ")
+            let named = ((paths ?? ["the built-in ruleset"]) + extraPaths).map { "'\($0)'" }.joined(separator: ", ")
+            let given = named.isEmpty ? "an empty list of rules files" : named
             let files = sources.isEmpty ? "no rules file" : sources.map { "'\($0.path)'" }.joined(separator: ", ")
             FileHandle.standardError.write(Data("tollgate: error: no enabled rule was loaded from \(given) (read: \(files)); a gate without rules would pass every job [LOAD_NO_RULES]\n".utf8))
             throw ExitStatus.invalidRules

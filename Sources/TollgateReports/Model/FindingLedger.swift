@@ -1,14 +1,19 @@
 /// Findings kept as they arrive, merged by identity (`FindingGroup`): a job that triggers the
 /// same rule on the same target 100,000 times costs one entry and a count.
 ///
-/// Distinct identities are bounded too: past `maximumGroups`, a finding with a new identity is
-/// merged into one overflow group per rule, so the counts stay exact while memory stays flat.
-/// The first `maximumEvents` findings are also kept one by one, for reports that list events.
+/// Distinct identities are bounded too: past `maximumGroups`, or past `maximumGroupBytes` of
+/// text, a finding with a new identity is merged into one overflow group per rule, so the
+/// counts stay exact while memory stays flat (a finding can carry a 64 KiB command line). The
+/// first `maximumEvents` findings (within `maximumEventBytes`) are also kept one by one, for
+/// reports that list events.
 public struct FindingLedger: Sendable {
     /// Distinct identities kept with their own detail.
     public static let defaultMaximumGroups = 10_000
     /// Findings kept one by one.
     public static let maximumEvents = 10_000
+    /// Text kept in distinct groups and in single events, roughly (UTF-8 bytes of the strings).
+    public static let maximumGroupBytes = 24 << 20
+    public static let maximumEventBytes = 16 << 20
 
     public private(set) var groups: [FindingGroup] = []
     /// Every finding added, merged or not.
@@ -19,6 +24,8 @@ public struct FindingLedger: Sendable {
     public private(set) var keepsEveryEvent = true
     private var indexByIdentity: [String: Int] = [:]
     private let maximumGroups: Int
+    private var groupBytes = 0
+    private var eventBytes = 0
 
     public init(maximumGroups: Int = FindingLedger.defaultMaximumGroups) {
         self.maximumGroups = maximumGroups
@@ -42,9 +49,15 @@ public struct FindingLedger: Sendable {
     }
 
     private mutating func keep(_ findings: [ReportFinding], complete: Bool) {
-        let room = Self.maximumEvents - events.count
-        events += findings.prefix(max(0, room))
-        keepsEveryEvent = keepsEveryEvent && complete && findings.count <= room
+        var kept = 0
+        for finding in findings where events.count < Self.maximumEvents {
+            let size = finding.approximateSize
+            guard eventBytes + size <= Self.maximumEventBytes else { break }
+            eventBytes += size
+            events.append(finding)
+            kept += 1
+        }
+        keepsEveryEvent = keepsEveryEvent && complete && kept == findings.count
     }
 
     /// The ledger with `transform` applied to each group's representative finding; identities,
@@ -59,16 +72,31 @@ public struct FindingLedger: Sendable {
     private mutating func add(_ finding: ReportFinding, count: Int, lastTime: UInt64) {
         total += count
         var hash = FindingGroup.identityHash(of: finding)
-        if indexByIdentity[hash] == nil, indexByIdentity.count >= maximumGroups {
+        if indexByIdentity[hash] == nil,
+           indexByIdentity.count >= maximumGroups || groupBytes + finding.approximateSize > Self.maximumGroupBytes {
             hash = FindingGroup.overflowHash(rule: finding.rule)
         }
         if let index = indexByIdentity[hash] {
             groups[index].count += count
             groups[index].lastTime = max(groups[index].lastTime, lastTime)
         } else {
+            groupBytes += finding.approximateSize
             indexByIdentity[hash] = groups.count
             groups.append(FindingGroup(first: finding, count: count, lastTime: lastTime,
                                        fingerprint: String(hash.prefix(16)), fullFingerprint: hash))
         }
+    }
+}
+
+extension ReportFinding {
+    /// The UTF-8 bytes of the finding's strings plus a fixed allowance: what keeping it costs.
+    var approximateSize: Int {
+        var size = 256 + output.utf8.count + (cmdline?.utf8.count ?? 0) + (exe?.utf8.count ?? 0) + (target?.utf8.count ?? 0)
+        for field in outputFields {
+            size += 32 + field.name.utf8.count
+            if case .string(let text) = field.value { size += text.utf8.count }
+        }
+        for link in processChain { size += 16 + link.name.utf8.count }
+        return size
     }
 }

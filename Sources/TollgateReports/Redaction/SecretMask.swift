@@ -1,3 +1,4 @@
+import Foundation
 import TollgateEvents
 
 /// Hides the job's secrets in everything the gate writes: every known secret value of at least
@@ -8,8 +9,19 @@ public struct SecretMask: Sendable {
     /// Shorter values are left alone: masking `1` or `true` everywhere would hide the report.
     public static let minimumLength = 6
 
+    /// Longest prefix of a secret the kernel keeps as a process name (`comm`, 15 bytes): a
+    /// program named after a secret shows this much of it.
+    static let processNameLength = 15
+    /// Values learned from the job's own execs kept at most: past this, no more are learned
+    /// (a job exec'ing with a fresh secret each time must not make masking quadratic).
+    static let maximumLearnedValues = 1_000
+
     /// Byte forms to look for, longest first, so a value containing another is masked whole.
     private var patterns: [[UInt8]] = []
+    private var known: Set<[UInt8]> = []
+    /// The whole values, for cut-off prefixes at the end of a string.
+    private var values: [[UInt8]] = []
+    private var learned = 0
     /// Variable names the user declared secret, beside `SecretNames`' own.
     private var extraNames: Set<String> = []
 
@@ -27,20 +39,47 @@ public struct SecretMask: Sendable {
 
     /// Adds the values of the secret-named variables among `entries` (`NAME=value`): a process
     /// of the job may exec with secrets the gate's environment did not hold.
+    ///
+    /// The job chooses these values, so it could name its own evidence a secret to have it
+    /// masked (`A_TOKEN=/home/runner/.ssh/id_rsa`): a learned value must look like a credential,
+    /// at least 8 bytes, no blank, not a path.
     public mutating func learn(environment entries: [ByteString]) {
         let secrets = entries.filter { SecretNames.isSecret(entry: $0.bytes, extra: extraNames) }
-        if !secrets.isEmpty { add(SecretNames.values(in: secrets.map(\.description), extra: extraNames)) }
+        guard !secrets.isEmpty, learned < Self.maximumLearnedValues else { return }
+        let values = SecretNames.values(in: secrets.map(\.description), extra: extraNames).filter { value in
+            value.utf8.count >= 8 && !value.hasPrefix("/") && !value.contains(where: \.isWhitespace)
+                && !known.contains(Array(value.utf8))
+        }
+        learned += values.count
+        add(values)
     }
 
-    /// Adds `values` to the mask.
+    /// Adds `values` to the mask: each value, its percent-encoded form and, for a value longer
+    /// than a process name, the part a process name keeps.
     public mutating func add<S: Sequence>(_ values: S) where S.Element == String {
-        var known = Set(patterns)
         for value in values where value.utf8.count >= Self.minimumLength {
-            for form in [Array(value.utf8), Array(PercentEncoding.encode(value).utf8)] where known.insert(form).inserted {
-                patterns.append(form)
+            let bytes = Array(value.utf8)
+            guard known.insert(bytes).inserted else { continue }
+            self.values.append(bytes)
+            insert(bytes)
+            let encoded = Array(PercentEncoding.encode(value).utf8)
+            if known.insert(encoded).inserted { insert(encoded) }
+            if bytes.count > Self.processNameLength {
+                let name = Array(bytes.prefix(Self.processNameLength))
+                if known.insert(name).inserted { insert(name) }
             }
         }
-        patterns.sort { $0.count > $1.count }
+    }
+
+    /// Inserts a pattern, keeping the longest first.
+    private mutating func insert(_ pattern: [UInt8]) {
+        var low = 0
+        var high = patterns.count
+        while low < high {
+            let middle = (low + high) / 2
+            if patterns[middle].count >= pattern.count { low = middle + 1 } else { high = middle }
+        }
+        patterns.insert(pattern, at: low)
     }
 
     /// The patterns that occur in `bytes`.
@@ -60,6 +99,7 @@ public struct SecretMask: Sendable {
             }
         }
         ranges += TokenFormats.ranges(in: bytes)
+        if let cut = cutOffSecret(at: bytes) { ranges.append(cut) }
         guard !ranges.isEmpty else { return text }
         var merged: [Range<Int>] = []
         for range in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -82,6 +122,23 @@ public struct SecretMask: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The end of `bytes` when it is the start of a secret (at least `minimumLength` bytes):
+    /// a command line or path the capture cut in the middle of a secret.
+    private func cutOffSecret(at bytes: [UInt8]) -> Range<Int>? {
+        var longest = 0
+        for value in values {
+            var length = min(value.count - 1, bytes.count)
+            while length >= Self.minimumLength, length > longest {
+                if bytes[(bytes.count - length)...].elementsEqual(value.prefix(length)) {
+                    longest = length
+                    break
+                }
+                length -= 1
+            }
+        }
+        return longest > 0 ? (bytes.count - longest)..<bytes.count : nil
+    }
+
     /// `text` masked, without counting.
     public func apply(_ text: String) -> String {
         var ignored = 0
@@ -91,19 +148,33 @@ public struct SecretMask: Sendable {
     /// A finding with every secret masked in its output, fields, command line, paths and process
     /// names. A field holding only part of a secret that the whole output shows (the value was
     /// split across two fields) is masked too.
+    ///
+    /// A field whose own masking changed it (a command line the capture cut inside a secret) is
+    /// replaced by its masked form wherever the output shows it, before the output is masked.
     public func apply(to finding: ReportFinding, count: inout Int) -> ReportFinding {
         var masked = finding
         let outputSecrets = secrets(in: Array(finding.output.utf8))
-        masked.output = apply(finding.output, count: &count)
+        var rewritten: [(original: String, masked: String)] = []
         masked.outputFields = finding.outputFields.map { field in
             guard case .string(let text) = field.value else { return field }
             if Self.isFragment(Array(text.utf8), ofAny: outputSecrets) {
                 count += 1
                 return ReportField(field.name, .string(Self.replacement))
             }
-            return ReportField(field.name, .string(apply(text, count: &count)))
+            let result = apply(text, count: &count)
+            if result != text { rewritten.append((text, result)) }
+            return ReportField(field.name, .string(result))
         }
-        masked.cmdline = finding.cmdline.map { apply($0, count: &count) }
+        if let cmdline = finding.cmdline {
+            let result = apply(cmdline, count: &count)
+            if result != cmdline { rewritten.append((cmdline, result)) }
+            masked.cmdline = result
+        }
+        var output = finding.output
+        for pair in rewritten.sorted(by: { $0.original.utf8.count > $1.original.utf8.count }) where pair.original.utf8.count >= Self.minimumLength {
+            output = output.replacingOccurrences(of: pair.original, with: pair.masked)
+        }
+        masked.output = apply(output, count: &count)
         masked.exe = finding.exe.map { apply($0, count: &count) }
         masked.target = finding.target.map { apply($0, count: &count) }
         masked.processChain = finding.processChain.map { ProcessLink(name: apply($0.name, count: &count), pid: $0.pid) }

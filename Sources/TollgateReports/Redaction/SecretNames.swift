@@ -1,11 +1,14 @@
 /// Which environment variables hold secrets, by name, as CI log masking would treat them.
 ///
 /// A name is secret when it contains `TOKEN`, `SECRET`, `PASSWORD`, `PASSWD`, `PASSPHRASE`,
-/// `CREDENTIAL`, `PRIVATE_KEY`, `API_KEY` or `APIKEY`, ends in `_KEY`, starts with `AWS_`
+/// `CREDENTIAL`, `PRIVATE_KEY`, `API_KEY`, `APIKEY`, `WEBHOOK`, `AUTH_CONFIG`, `COOKIE` or
+/// `DATABASE_URL`, ends in `_KEY`, `_PWD`, `_PASS`, `_DSN` or `_AUTH`, starts with `AWS_`
 /// (except the few that only configure the CLI, such as `AWS_REGION`), or was named by the user
 /// (`--secret-env`, config `secrets:`). Case-insensitive.
 public enum SecretNames {
-    static let fragments = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE_KEY", "API_KEY", "APIKEY"]
+    static let fragments = ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "CREDENTIAL", "PRIVATE_KEY", "API_KEY", "APIKEY",
+                            "WEBHOOK", "AUTH_CONFIG", "COOKIE", "DATABASE_URL"]
+    static let suffixes = ["_KEY", "_PWD", "_PASS", "_DSN", "_AUTH"]
     /// `AWS_*` variables that configure the CLI and hold nothing secret.
     static let awsSettings: Set<String> = [
         "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_OUTPUT",
@@ -18,7 +21,7 @@ public enum SecretNames {
         if extra.contains(name) { return true }
         let upper = name.uppercased()
         if upper.hasPrefix("AWS_") { return !awsSettings.contains(upper) }
-        return upper.hasSuffix("_KEY") || fragments.contains { upper.contains($0) }
+        return suffixes.contains { upper.hasSuffix($0) } || fragments.contains { upper.contains($0) }
     }
 
     /// True when the `NAME=value` entry's name is secret by `SecretNames`' own rules; reads

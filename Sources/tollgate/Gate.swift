@@ -37,6 +37,13 @@ final class Gate: CaptureSink {
             uid: geteuid(), gid: getegid(), startTime: timestamp, loginUID: Self.loginUID())
     }
 
+    /// The environment a live process exec'd with, from `/proc/<pid>/environ`; empty when it
+    /// is gone or unreadable.
+    private static func liveEnvironment(of pid: Int32) -> [ByteString] {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return [] }
+        return data.split(separator: 0).map { ByteString(bytes: $0) }
+    }
+
     /// The audit login uid the job inherits from the gate (`UInt32.max` when unset).
     private static func loginUID() -> UInt32? {
         (try? String(contentsOfFile: "/proc/self/loginuid", encoding: .utf8))
@@ -48,6 +55,11 @@ final class Gate: CaptureSink {
         decoder.decode(raw) { event in
             if mask != nil, event.info.effect == .execve, let environment = event.process.env {
                 mask?.learn(environment: environment)
+                // The capture keeps the first 4 KiB of an environment: read the rest while
+                // the process lives (always under ptrace and seccomp, which hold it at exec).
+                if raw.flags.contains(.payloadTruncated) {
+                    mask?.learn(environment: Self.liveEnvironment(of: event.process.pid))
+                }
             }
             for finding in engine.evaluate(event) {
                 var reported = ReportFinding(finding, event: event, hostname: hostname)

@@ -59,4 +59,32 @@ struct SecretMaskingEndToEndTests {
         #expect(outputs["r.md"]?.contains("secret values masked") == true)
         #expect(outputs["step-summary.md"]?.hasPrefix("earlier step\n") == true)
     }
+
+    /// A secret the job exports itself, past the first 4 KiB of an environment the capture
+    /// keeps, is learned from the live process and masked.
+    @Test(arguments: GateBackend.allCases)
+    func aSecretPastTheCapturedEnvironmentIsMasked(_ backend: GateBackend) throws {
+        if let reason = BackendAvailability.shared.unavailable[backend] {
+            print("skipped \(backend): \(reason)")
+            return
+        }
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("home/.ssh"), withIntermediateDirectories: true)
+        let key = try scratch.write("home/.ssh/id_rsa", "not a key\n").path
+        let json = scratch.url.appendingPathComponent("f.json").path
+        let secret = "fetchedSecret4242"
+        let job = """
+            export NPM_TOKEN=\(secret)
+            python3 -c 'import sys, time; open(sys.argv[1]).read(); time.sleep(0.3)' '\(key)' "$NPM_TOKEN"
+            """
+        let environment = ["PATH": "/usr/bin:/bin", "A_PAD": String(repeating: "x", count: 5000)]
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--json", json,
+                                              "--", "/bin/sh", "-c", job], environment: environment).run()
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(text.contains("CI Read SSH private key"))
+        #expect(!text.contains(secret), "\(backend): \(text)")
+        #expect(!outcome.stderr.contains(secret), "\(backend): \(outcome.stderr)")
+    }
 }

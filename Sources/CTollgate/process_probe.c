@@ -80,7 +80,7 @@ void tg_probe_seccomp_filter(struct tg_probe_result *result)
     memset(result, 0, sizeof(*result));
     int getppid_nr = SCMP_SYS(getppid);
     struct sock_fprog program;
-    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_ERRNO(EXDEV), &program);
+    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_ERRNO(EXDEV), NULL, 0, &program);
     if (err) {
         fail(result, -err, "building a seccomp filter with libseccomp");
         return;
@@ -186,7 +186,7 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result)
     memset(result, 0, sizeof(*result));
     int getppid_nr = SCMP_SYS(getppid);
     struct sock_fprog program;
-    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_NOTIFY, &program);
+    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_NOTIFY, NULL, 0, &program);
     if (err) {
         fail(result, -err, "building a user-notification filter with libseccomp");
         return;
@@ -240,7 +240,7 @@ void tg_probe_ptrace(struct tg_probe_result *result)
     memset(result, 0, sizeof(*result));
     int getppid_nr = SCMP_SYS(getppid);
     struct sock_fprog program;
-    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_TRACE(0), &program);
+    int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_TRACE(0), NULL, 0, &program);
     if (err) {
         fail(result, -err, "building a SECCOMP_RET_TRACE filter with libseccomp");
         return;

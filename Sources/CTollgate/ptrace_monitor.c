@@ -60,7 +60,10 @@ static int build_filter(enum tg_monitor_mode mode, const struct tg_capture_confi
             numbers[unique++] = numbers[i];
     }
     uint32_t action = mode == TG_MONITOR_SECCOMP ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0);
-    return tg_seccomp_program_build(numbers, unique, action, filter);
+    /* The gate (this process) and the monitor, forked after this: the job cannot trace,
+     * signal or read them, even as root. */
+    const pid_t protected_pids[] = {getpid(), TG_SECCOMP_PID_PLACEHOLDER};
+    return tg_seccomp_program_build(numbers, unique, action, protected_pids, 2, filter);
 }
 
 static int64_t monotonic_ns(void)

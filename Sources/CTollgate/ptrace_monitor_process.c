@@ -1,6 +1,7 @@
 /* The monitor process: setup, the job's first process, exits, the grace period and killing
  * what remains. See ptrace_monitor.h. */
 #include "ptrace_monitor.h"
+#include "seccomp_program.h"
 #include "tollgate_launch.h"
 
 #include <errno.h>
@@ -267,6 +268,9 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     memset(&tg_mon, 0, sizeof(tg_mon));
     tg_mon.setup = setup;
     tg_mon.self = getpid();
+    /* The filter protects the monitor by a placeholder pid until now. The copy is this
+     * process's own (fork), so the gate's is unchanged. */
+    tg_seccomp_program_set_placeholder((struct sock_fprog *)&setup->filter, tg_mon.self);
     tg_mon.handoff = tg_map(4096, 1);
     if (tg_tasks_allocate() != 0 || tg_records_allocate() != 0 || !tg_mon.handoff)
         _exit(70);

@@ -48,7 +48,27 @@ struct FailClosedEndToEndTests {
 
     static let monitorBackends: [GateBackend] = [.ptrace, .seccomp]
 
-    /// The job stops its monitor three times; each `/bin/true` after a stop needs the monitor
+    /// The job's seccomp filter refuses signals aimed at the monitor and the gate (see
+    /// GateIntegrityEndToEndTests), so these attacks come from outside the job, as a channel the
+    /// filter cannot close would (a process group, a container's process): `outsideAttacker`
+    /// waits for the job to name its monitor in a file, then sends it `signal` `times` times.
+    static let outsideAttacker = ["python3", "-c", """
+        import os, sys, time
+        pidfile, signal, times, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+        if os.fork() == 0:
+            deadline = time.time() + 20
+            while not os.path.exists(pidfile) and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(pause)
+            pid = int(open(pidfile).read())
+            for _ in range(times):
+                os.kill(pid, signal)
+                time.sleep(0.3)
+            os._exit(0)
+        os.execvp(sys.argv[5], sys.argv[5:])
+        """]
+
+    /// The monitor is stopped three times; each `/bin/true` after a stop needs the monitor
     /// (fork and exec are watched), so the stops cannot merge. `--tolerate-drops` does not
     /// excuse it.
     @Test(arguments: monitorBackends)
@@ -57,15 +77,16 @@ struct FailClosedEndToEndTests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let junit = scratch.url.appendingPathComponent("junit.xml")
+        let pidfile = scratch.url.appendingPathComponent("monitor.pid").path
         let started = Date()
         let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--tolerate-drops", "--junit", junit.path,
                                               "--", "/bin/sh", "-c",
-                                              "for i in 1 2 3; do kill -STOP $PPID; /bin/true; done; exit 0"],
-                                  timeout: 30).run()
+                                              "echo $PPID > \(pidfile); for i in $(seq 20); do /bin/true; sleep 0.05; done; exit 0"],
+                                  wrapper: Self.outsideAttacker + [pidfile, String(SIGSTOP), "3", "0"], timeout: 30).run()
         try EndToEnd.skipIfNotImplemented(backend, outcome)
         #expect(Date().timeIntervalSince(started) < 15, "the run took \(Date().timeIntervalSince(started)) s")
         #expect(outcome.status == 3, "\(outcome.stderr)")
-        let line = /tollgate: error: the capture monitor \(pid \d+\) was stopped by a signal \(SIGSTOP, 3 times\); resumed after at most \d+ ms; this run cannot pass\n/
+        let line = /tollgate: error: the capture monitor \(pid \d+\) was stopped by a signal \(SIGSTOP(, \d times)?\); resumed after at most \d+ ms; this run cannot pass\n/
         #expect(outcome.stderr.contains(line), "\(outcome.stderr)")
         let report = (try? String(contentsOf: junit, encoding: .utf8)) ?? ""
         #expect(report.contains("was stopped by a signal"), "the JUnit coverage does not list it:\n\(report)")
@@ -106,22 +127,27 @@ struct FailClosedEndToEndTests {
     struct KillCase: Sendable, CustomTestStringConvertible {
         let name: String
         let script: String
+        /// Seconds after the job named its monitor that the monitor is killed.
+        let delay: Double
         var testDescription: String { name }
     }
 
-    /// The job kills its monitor: while the main process runs, or from a background process
-    /// after the main process exited 0 (which passed before: the monitor's end looked like the
-    /// tree's). Either way the run fails and nothing of the job outlives the gate.
+    /// The monitor is killed while the main process runs, or after the main process exited 0
+    /// while a background process lives on (which passed before: the monitor's end looked
+    /// like the tree's). Either way the run fails and nothing of the job outlives the gate.
     @Test(arguments: [
-              KillCase(name: "main process kills it", script: "kill -KILL $PPID; sleep 2; exit 0"),
-              KillCase(name: "a daemon kills it after main exited 0",
-                       script: "m=$PPID; (sleep 0.5; kill -KILL $m; sleep 30) & exit 0"),
+              KillCase(name: "killed while the main process runs", script: "echo $PPID > PIDFILE; sleep 2; exit 0", delay: 0),
+              KillCase(name: "killed after main exited 0", script: "echo $PPID > PIDFILE; (sleep 30) & exit 0", delay: 0.5),
           ], monitorBackends)
     func killedMonitorFailsTheRun(_ job: KillCase, on backend: GateBackend) throws {
         try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let pidfile = scratch.url.appendingPathComponent("monitor.pid").path
         let started = Date()
         let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--tolerate-drops", "--",
-                                              "/bin/sh", "-c", job.script],
+                                              "/bin/sh", "-c", job.script.replacingOccurrences(of: "PIDFILE", with: pidfile)],
+                                  wrapper: Self.outsideAttacker + [pidfile, String(SIGKILL), "1", String(job.delay)],
                                   timeout: 60).run()
         try EndToEnd.skipIfNotImplemented(backend, outcome)
         #expect(Date().timeIntervalSince(started) < 20, "the run took \(Date().timeIntervalSince(started)) s")

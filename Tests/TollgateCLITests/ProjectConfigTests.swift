@@ -28,6 +28,13 @@ struct ProjectConfigTests {
         #expect(config.commands == ["pre-push": "make test", "ci": "make -j2 all"])
     }
 
+    @Test func anAliasStandsForItsAnchoredValue() throws {
+        let config = try ProjectConfig.parse("rules: &shared [rules/, more.yaml]\nextra_rules: *shared\n",
+                                             path: "project/.tollgate.yaml")
+        #expect(config.rules == ["project/rules/", "project/more.yaml"])
+        #expect(config.extraRules == config.rules)
+    }
+
     @Test func anEmptyFileIsAnEmptyConfig() throws {
         #expect(try ProjectConfig.parse("", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml"))
         #expect(try ProjectConfig.parse("# nothing yet\n", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml"))
@@ -43,6 +50,8 @@ struct ProjectConfigTests {
         ("empty command", "commands:\n  pre-push:\n", "c.yaml:2:12: error: 'pre-push' takes a non-empty string, found null [CONFIG_VALUE]"),
         ("not a mapping", "- rules\n", "c.yaml:1:1: error: expected a mapping of settings, found a sequence [CONFIG_SHAPE]"),
         ("broken YAML", "rules: [a\n", "c.yaml:2:1: error: YAML error:"),
+        ("alias bomb", "a: &a [x, x]\n" + (1...17).map { "l\($0): &a [*a, *a]\n" }.joined(),
+         "c.yaml:15:14: error: YAML error: aliases expand to more than 100000 nodes (an alias bomb?) [CONFIG_YAML]"),
     ])
     func rejectsBadFilesWithTheirPosition(name: String, text: String, expected: String) {
         #expect(throws: ProjectConfig.Problem.self, "\(name)") { try ProjectConfig.parse(text, path: "c.yaml") }

@@ -50,31 +50,38 @@ struct YAMLAliasTests {
         #expect(rules.first { $0.name == "s" }?.condition == "(evt.type = execve and proc.name in (bash, sh, zsh))")
     }
 
-    /// A sequence of `padding` scalars then 998 aliases of a 100-node sequence: 1 + 100 +
-    /// padding + 99,800 nodes when composed.
-    static func expansion(padding: Int) -> String {
+    /// A sequence holding a 100-node anchored sequence, then `aliases` aliases of it, one a
+    /// line: they copy 100 nodes each.
+    static func expansion(aliases: Int) -> String {
         let anchored = "&a [" + Array(repeating: "x", count: 99).joined(separator: ", ") + "]"
-        let pads = Array(repeating: "p", count: padding)
-        let aliases = Array(repeating: "*a", count: 998)
-        return "[" + ([anchored] + pads + aliases).joined(separator: ",\n ") + "]\n"
+        return "[" + ([anchored] + Array(repeating: "*a", count: aliases)).joined(separator: ",\n ") + "]\n"
     }
 
-    @Test("aliases expanding to the budget read; one node more fails at the alias that crossed it")
+    @Test("aliases copying the budget's 100,000 nodes read; one alias more fails at that alias")
     func budgetBoundary() {
-        #expect(AliasBudget.limit(forBytes: Self.expansion(padding: 100).utf8.count) == 100_000)
-        let atLimit = YAMLTreeReader.read(SourceFile(path: "t.yaml", text: Self.expansion(padding: 99)))
+        #expect(AliasBudget.limit(forBytes: Self.expansion(aliases: 1_001).utf8.count) == 100_000)
+        let atLimit = YAMLTreeReader.read(SourceFile(path: "t.yaml", text: Self.expansion(aliases: 1_000)))
         #expect(atLimit.failure == nil)
         guard case .sequence(let items, _)? = atLimit.documents.first else {
             Issue.record("not a sequence")
             return
         }
-        #expect(items.count == 1 + 99 + 998)
-        let over = YAMLTreeReader.read(SourceFile(path: "t.yaml", text: Self.expansion(padding: 100)))
+        #expect(items.count == 1 + 1_000)
+        let over = YAMLTreeReader.read(SourceFile(path: "t.yaml", text: Self.expansion(aliases: 1_001)))
         #expect(over.documents.isEmpty)
         #expect(over.failure?.message == "YAML error: aliases expand to more than 100000 nodes (an alias bomb?)")
-        // The last alias is on the last line, after the first line and the padding.
-        #expect(over.failure?.location.line == 1 + 100 + 998)
+        // The last alias, on the last line, after the line of the anchor.
+        #expect(over.failure?.location.line == 1 + 1_001)
         #expect(over.failure?.location.column == 2)
+    }
+
+    @Test("a big file may copy as many nodes as it has bytes")
+    func budgetGrowsWithTheFile() {
+        let padding = "# " + String(repeating: "-", count: 199_000) + "\n"
+        let text = padding + Self.expansion(aliases: 1_500)
+        #expect(AliasBudget.limit(forBytes: text.utf8.count) > 150_000)
+        #expect(YAMLTreeReader.read(SourceFile(path: "t.yaml", text: text)).failure == nil)
+        #expect(YAMLTreeReader.read(SourceFile(path: "t.yaml", text: Self.expansion(aliases: 1_500))).failure != nil)
     }
 
     static func render(_ value: YAMLValue) -> String {

@@ -8,12 +8,13 @@ import CYaml
 ///
 /// Yams shares an aliased node, but its composer hashes every mapping key in full (an alias
 /// bomb used as a key takes minutes) and our conversion copies every alias. This pass reads
-/// libyaml's events once, counting the nodes the composed document holds, an alias counting
-/// as many as its anchored node, and stops at the alias that exceeds the budget.
+/// libyaml's events once, counting the nodes each anchor holds once composed and the nodes
+/// aliases copy, and stops at the alias whose copies exceed the budget.
 enum AliasBudget {
-    /// Nodes a file may compose to: far more than a file without aliases can hold (each node
-    /// takes at least two bytes of text), with room for any sane reuse of anchors.
-    static func limit(forBytes count: Int) -> Int { max(100_000, 8 * count) }
+    /// Nodes the aliases of a file may copy: room for any sane reuse of anchors (an exception
+    /// list shared by every rule of a ruleset), and one a byte in big files. A copied node
+    /// costs about 110 bytes once converted, so a 324-byte bomb stops at ~11 MB.
+    static func limit(forBytes count: Int) -> Int { max(100_000, count) }
 
     static func check(_ file: SourceFile) -> YAMLTreeReader.ParseFailure? {
         guard file.bytes.contains(UInt8(ascii: "*")) else { return nil }
@@ -28,6 +29,7 @@ enum AliasBudget {
             // The node count when each open collection started, and its anchor.
             var open: [(start: Int, anchor: String?)] = []
             var nodes = 0
+            var copied = 0
             var event = yaml_event_t()
             while yaml_parser_parse(&parser, &event) == 1 {
                 defer { yaml_event_delete(&event) }
@@ -49,8 +51,10 @@ enum AliasBudget {
                     }
                 case YAML_ALIAS_EVENT:
                     // An undefined alias counts one; Yams reports it.
-                    nodes += string(event.data.alias.anchor).flatMap { anchored[$0] } ?? 1
-                    if nodes > limit {
+                    let size = string(event.data.alias.anchor).flatMap { anchored[$0] } ?? 1
+                    nodes += size
+                    copied += size
+                    if copied > limit {
                         let mark = event.start_mark
                         return YAMLTreeReader.ParseFailure(
                             message: "YAML error: aliases expand to more than \(limit) nodes (an alias bomb?)",

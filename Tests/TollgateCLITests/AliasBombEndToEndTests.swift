@@ -29,35 +29,27 @@ struct AliasBombEndToEndTests {
         #expect(Self.bomb().utf8.count == 324)
     }
 
-    @Test("as --rules: exit 65 at the alias that crossed the budget")
-    func rulesFile() throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let rules = try scratch.write("bomb.yaml", "- list: x\n  items:\n" + Self.bomb(indent: "    "))
-        let outcome = try run(["run", "--no-config", "--rules", rules.path, "--", "true"], in: scratch)
-        #expect(outcome.status == 65, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("\(rules.path):8:12: error: \(Self.message) [LOAD_ERR_YAML_PARSE]"), "\(outcome.stderr)")
-    }
+    /// Where the bomb goes, the command that reads it, and the status and line it must give.
+    static let entryPoints: [(name: String, file: String, text: String, arguments: [String], status: Int32, line: String)] = [
+        ("--rules", "bomb.yaml", "- list: x\n  items:\n" + bomb(indent: "    "),
+         ["run", "--no-config", "--rules", "bomb.yaml", "--", "true"], 65,
+         "bomb.yaml:8:12: error: \(message) [LOAD_ERR_YAML_PARSE]"),
+        (".tollgate.yaml", ".tollgate.yaml", bomb(), ["run", "--", "true"], 64,
+         "./.tollgate.yaml:6:8: error: \(message) [CONFIG_YAML]"),
+        // `rules test` exits 1 for any invalid case file.
+        ("rule case file", "cases.yaml", "- case: bomb\n" + bomb(indent: "  "), ["rules", "test", "cases.yaml"], 1,
+         "FAIL cases.yaml:7:10: error: \(message) [RULE_TEST_BAD_CASE]"),
+    ]
 
-    @Test("as .tollgate.yaml: exit 64 at the alias that crossed the budget")
-    func projectConfig() throws {
+    @Test("each entry point refuses the bomb at the alias that crossed the budget", arguments: entryPoints.indices)
+    func entryPoint(_ index: Int) throws {
+        let entry = Self.entryPoints[index]
         let scratch = try Scratch()
         defer { scratch.remove() }
-        _ = try scratch.write(".tollgate.yaml", Self.bomb())
-        let outcome = try run(["run", "--", "true"], in: scratch)
-        #expect(outcome.status == 64, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("./.tollgate.yaml:6:8: error: \(Self.message) [CONFIG_YAML]"), "\(outcome.stderr)")
-    }
-
-    @Test("as a rule case file: the file fails (exit 1, as any invalid case file) at the alias")
-    func ruleCaseFile() throws {
-        let scratch = try Scratch()
-        defer { scratch.remove() }
-        let cases = try scratch.write("cases.yaml", "- case: bomb\n" + Self.bomb(indent: "  "))
-        let outcome = try run(["rules", "test", cases.path], in: scratch)
-        let stdout = String(decoding: outcome.stdout, as: UTF8.self)
-        #expect(outcome.status == 1, "\(stdout)")
-        #expect(stdout.contains("FAIL \(cases.path):7:10: error: \(Self.message) [RULE_TEST_BAD_CASE]"), "\(stdout)")
-        #expect(stdout.contains("1 case(s): 0 passed, 1 failed"), "\(stdout)")
+        _ = try scratch.write(entry.file, entry.text)
+        let outcome = try run(entry.arguments, in: scratch)
+        let output = String(decoding: outcome.stdout, as: UTF8.self) + outcome.stderr
+        #expect(outcome.status == entry.status, "\(entry.name): \(output)")
+        #expect(output.contains(entry.line), "\(entry.name): \(output)")
     }
 }

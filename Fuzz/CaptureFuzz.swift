@@ -1,8 +1,9 @@
-// Fuzz target for the capture reader: built only by scripts/fuzz-capture, compiled together
-// with Sources/TollgateEvents into one module (no effect on the package build).
+// Fuzz target for the capture reader: built only by scripts/fuzz (target `capture`), against
+// the TollgateEvents module (no effect on the package build).
 //
 // Reads the input as a capture file the way `tollgate analyze --salvage` does: header,
 // verification, then replay of the intact records. Any trap is a bug.
+import TollgateEvents
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func captureFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -28,6 +28,13 @@ struct ProjectConfigTests {
         #expect(config.commands == ["pre-push": "make test", "ci": "make -j2 all"])
     }
 
+    @Test func anAliasStandsForItsAnchoredValue() throws {
+        let config = try ProjectConfig.parse("rules: &shared [rules/, more.yaml]\nextra_rules: *shared\n",
+                                             path: "project/.tollgate.yaml")
+        #expect(config.rules == ["project/rules/", "project/more.yaml"])
+        #expect(config.extraRules == config.rules)
+    }
+
     @Test func anEmptyFileIsAnEmptyConfig() throws {
         #expect(try ProjectConfig.parse("", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml"))
         #expect(try ProjectConfig.parse("# nothing yet\n", path: ".tollgate.yaml") == ProjectConfig(path: ".tollgate.yaml", text: "# nothing yet\n"))
@@ -45,6 +52,8 @@ struct ProjectConfigTests {
         ("broken YAML", "rules: [a\n", "c.yaml:2:1: error: YAML error:"),
         ("absolute report path", "reports:\n  summary: /etc/motd\n", "c.yaml:2:12: error: report paths in the config stay inside the project: '/etc/motd' is absolute or leaves it; give it with --summary instead [CONFIG_VALUE]"),
         ("report path leaving the project", "reports:\n  json: out/../../x.json\n", "c.yaml:2:9: error: report paths in the config stay inside the project: 'out/../../x.json'"),
+        ("alias bomb", "a: &a [x, x]\n" + (1...17).map { "l\($0): &a [*a, *a]\n" }.joined(),
+         "c.yaml:15:14: error: YAML error: aliases expand to more than 100000 nodes (an alias bomb?) [CONFIG_YAML]"),
     ])
     func rejectsBadFilesWithTheirPosition(name: String, text: String, expected: String) {
         #expect(throws: ProjectConfig.Problem.self, "\(name)") { try ProjectConfig.parse(text, path: "c.yaml") }

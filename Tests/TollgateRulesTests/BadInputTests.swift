@@ -56,6 +56,7 @@ struct BadInputTests {
         BadInput("condition-error-in-folded-block", .compileCondition, 5, 22, "expected a string value"),
         BadInput("deep-condition-nesting", .compileCondition, 2, 114, "exceeded max depth limit of 100"),
         BadInput("deep-flow-nesting", .yamlParse, 2, 72, "YAML nesting is deeper than 64 levels"),
+        BadInput("yaml-alias-bomb", .yamlParse, 12, 14, "YAML error: aliases expand to more than 100000 nodes (an alias bomb?)"),
         BadInput("unknown-field", .unknownField, 2, 36, "unknown field 'proc.nmae'; did you mean 'proc.name'?"),
         BadInput("unsupported-field", .unknownField, 2, 34, "field 'fd.ino' is not supported"),
         BadInput("unknown-event-type", .compileCondition, 2, 14, "unknown event type 'opne'; did you mean 'open'?"),

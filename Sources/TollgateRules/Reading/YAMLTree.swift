@@ -62,7 +62,7 @@ package enum YAMLTreeReader {
 
     /// The documents read before the first error, and that error if any.
     package static func read(_ file: SourceFile) -> (documents: [YAMLValue], failure: ParseFailure?) {
-        if let failure = NestingScanner.check(file, limit: maximumNesting) {
+        if let failure = NestingScanner.check(file, limit: maximumNesting) ?? AliasBudget.check(file) {
             return ([], failure)
         }
         var documents: [YAMLValue] = []
@@ -134,6 +134,8 @@ package enum YAMLTreeReader {
             }
             return .mapping(entries, location)
         case .alias:
+            // Yams' composer resolves an alias to its anchored node (as yaml-cpp does for
+            // Falco); it never yields `.alias`.
             return .null(file.location(ofByte: 0))
         }
     }

@@ -16,8 +16,9 @@ public struct SecretMask: Sendable {
     /// (a job exec'ing with a fresh secret each time must not make masking quadratic).
     static let maximumLearnedValues = 1_000
 
-    /// Byte forms to look for, longest first, so a value containing another is masked whole.
-    private var patterns: [[UInt8]] = []
+    /// Byte forms to look for, by their first byte, longest first, so a value containing
+    /// another is masked whole and a text is scanned once whatever the number of secrets.
+    private var patterns: [UInt8: [[UInt8]]] = [:]
     private var known: Set<[UInt8]> = []
     /// The whole values, for cut-off prefixes at the end of a string.
     private var values: [[UInt8]] = []
@@ -71,33 +72,39 @@ public struct SecretMask: Sendable {
         }
     }
 
-    /// Inserts a pattern, keeping the longest first.
+    /// Inserts a pattern among those of its first byte, keeping the longest first.
     private mutating func insert(_ pattern: [UInt8]) {
-        var low = 0
-        var high = patterns.count
-        while low < high {
-            let middle = (low + high) / 2
-            if patterns[middle].count >= pattern.count { low = middle + 1 } else { high = middle }
+        guard let first = pattern.first else { return }
+        var list = patterns[first, default: []]
+        let index = list.firstIndex { $0.count < pattern.count } ?? list.count
+        list.insert(pattern, at: index)
+        patterns[first] = list
+    }
+
+    /// Where the patterns occur in `bytes`: at each position, the longest one that matches.
+    private func matches(in bytes: [UInt8]) -> [(range: Range<Int>, pattern: [UInt8])] {
+        guard !patterns.isEmpty else { return [] }
+        var found: [(range: Range<Int>, pattern: [UInt8])] = []
+        for start in bytes.indices {
+            guard let candidates = patterns[bytes[start]] else { continue }
+            for pattern in candidates where start + pattern.count <= bytes.count
+                && bytes[start..<start + pattern.count].elementsEqual(pattern) {
+                found.append((start..<start + pattern.count, pattern))
+                break
+            }
         }
-        patterns.insert(pattern, at: low)
+        return found
     }
 
     /// The patterns that occur in `bytes`.
     private func secrets(in bytes: [UInt8]) -> [[UInt8]] {
-        patterns.filter { Self.firstIndex(of: $0, in: bytes, from: 0) != nil }
+        matches(in: bytes).map(\.pattern)
     }
 
     /// `text` with every secret replaced by `***`; `count` grows by the number of replacements.
     public func apply(_ text: String, count: inout Int) -> String {
         let bytes = Array(text.utf8)
-        var ranges: [Range<Int>] = []
-        for pattern in patterns {
-            var from = 0
-            while let start = Self.firstIndex(of: pattern, in: bytes, from: from) {
-                ranges.append(start..<start + pattern.count)
-                from = start + pattern.count
-            }
-        }
+        var ranges = matches(in: bytes).map(\.range)
         ranges += TokenFormats.ranges(in: bytes)
         if let cut = cutOffSecret(at: bytes) { ranges.append(cut) }
         guard !ranges.isEmpty else { return text }
@@ -187,17 +194,6 @@ public struct SecretMask: Sendable {
         return secrets.contains { secret in
             bytes.count < secret.count && (secret.starts(with: bytes) || secret.reversed().starts(with: bytes.reversed()))
         }
-    }
-
-    private static func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard let first = pattern.first, bytes.count - start >= pattern.count else { return nil }
-        var index = start
-        let last = bytes.count - pattern.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<index + pattern.count].elementsEqual(pattern) { return index }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -57,10 +57,13 @@ struct FailClosedEndToEndTests {
         pidfile, signal, times, pause = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
         if os.fork() == 0:
             deadline = time.time() + 20
-            while not os.path.exists(pidfile) and time.time() < deadline:
-                time.sleep(0.01)
+            pid = None
+            while pid is None and time.time() < deadline:
+                try:
+                    pid = int(open(pidfile).read())
+                except (OSError, ValueError):
+                    time.sleep(0.01)
             time.sleep(pause)
-            pid = int(open(pidfile).read())
             for _ in range(times):
                 os.kill(pid, signal)
                 time.sleep(0.3)
@@ -81,7 +84,7 @@ struct FailClosedEndToEndTests {
         let started = Date()
         let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--tolerate-drops", "--junit", junit.path,
                                               "--", "/bin/sh", "-c",
-                                              "echo $PPID > \(pidfile); for i in $(seq 20); do /bin/true; sleep 0.05; done; exit 0"],
+                                              "echo $PPID > \(pidfile).new; mv \(pidfile).new \(pidfile); for i in $(seq 40); do /bin/true; sleep 0.05; done; exit 0"],
                                   wrapper: Self.outsideAttacker + [pidfile, String(SIGSTOP), "3", "0"], timeout: 30).run()
         try EndToEnd.skipIfNotImplemented(backend, outcome)
         #expect(Date().timeIntervalSince(started) < 15, "the run took \(Date().timeIntervalSince(started)) s")
@@ -136,8 +139,8 @@ struct FailClosedEndToEndTests {
     /// while a background process lives on (which passed before: the monitor's end looked
     /// like the tree's). Either way the run fails and nothing of the job outlives the gate.
     @Test(arguments: [
-              KillCase(name: "killed while the main process runs", script: "echo $PPID > PIDFILE; sleep 2; exit 0", delay: 0),
-              KillCase(name: "killed after main exited 0", script: "echo $PPID > PIDFILE; (sleep 30) & exit 0", delay: 0.5),
+              KillCase(name: "killed while the main process runs", script: "echo $PPID > PIDFILE.new; mv PIDFILE.new PIDFILE; sleep 2; exit 0", delay: 0),
+              KillCase(name: "killed after main exited 0", script: "echo $PPID > PIDFILE.new; mv PIDFILE.new PIDFILE; (sleep 30) & exit 0", delay: 0.5),
           ], monitorBackends)
     func killedMonitorFailsTheRun(_ job: KillCase, on backend: GateBackend) throws {
         try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)

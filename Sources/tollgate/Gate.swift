@@ -14,8 +14,6 @@ final class Gate: CaptureSink {
     private(set) var mask: SecretMask?
     private let onFinding: (ReportFinding) -> Void
     private(set) var findings = FindingLedger()
-    /// The environment of the last exec whose secrets were learned.
-    private var lastEnvironment: [ByteString] = []
     /// Secret values masked in the findings so far.
     private(set) var maskedSecrets = 0
 
@@ -56,11 +54,7 @@ final class Gate: CaptureSink {
         // The closure form: the event never travels in an Optional (see `EventDecoder`).
         decoder.decode(raw) { event in
             if mask != nil, event.info.effect == .execve, let environment = event.process.env {
-                // A build's execs mostly pass one environment on: look at each one once.
-                if environment != lastEnvironment {
-                    lastEnvironment = environment
-                    mask?.learn(environment: environment)
-                }
+                mask?.learn(environment: environment)
                 // The capture keeps the first 4 KiB of an environment: read the rest while
                 // the process lives (always under ptrace and seccomp, which hold it at exec).
                 if raw.flags.contains(.payloadTruncated) {

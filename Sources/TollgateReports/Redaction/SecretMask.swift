@@ -23,6 +23,9 @@ public struct SecretMask: Sendable {
     /// The whole values, for cut-off prefixes at the end of a string.
     private var values: [[UInt8]] = []
     private var learned = 0
+    /// Environment entries already looked at: a build's execs pass the same ones on and on.
+    private var examined: Set<ByteString> = []
+    static let maximumExaminedEntries = 100_000
     /// Variable names the user declared secret, beside `SecretNames`' own.
     private var extraNames: Set<String> = []
 
@@ -45,8 +48,10 @@ public struct SecretMask: Sendable {
     /// masked (`A_TOKEN=/home/runner/.ssh/id_rsa`): a learned value must look like a credential,
     /// at least 8 bytes, no blank, not a path.
     public mutating func learn(environment entries: [ByteString]) {
-        let secrets = entries.filter { SecretNames.isSecret(entry: $0.bytes, extra: extraNames) }
-        guard !secrets.isEmpty, learned < Self.maximumLearnedValues else { return }
+        guard learned < Self.maximumLearnedValues else { return }
+        if examined.count > Self.maximumExaminedEntries { examined.removeAll(keepingCapacity: true) }
+        let secrets = entries.filter { examined.insert($0).inserted && SecretNames.isSecret(entry: $0.bytes, extra: extraNames) }
+        guard !secrets.isEmpty else { return }
         let values = SecretNames.values(in: secrets.map(\.description), extra: extraNames).filter { value in
             value.utf8.count >= 8 && !value.hasPrefix("/") && !value.contains(where: \.isWhitespace)
                 && !known.contains(Array(value.utf8))

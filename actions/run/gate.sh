@@ -46,7 +46,8 @@ status=0
 
 if [ "${#privileged[@]}" -gt 0 ]; then
     # Reports written as root stay readable and removable by later steps.
-    sudo -n chown "$(id -u):$(id -g)" "$sarif" "$junit" "$json" 2> /dev/null || true
+    # -h: a report path the job turned into a symlink is chowned itself, not its target.
+    sudo -n chown -h "$(id -u):$(id -g)" "$sarif" "$junit" "$json" 2> /dev/null || true
 fi
 output sarif "$sarif"
 output junit "$junit"

@@ -78,11 +78,11 @@ enum RuleSources {
             FileHandle.standardError.write(Data("tollgate: error: no enabled rule was loaded from \(given) (read: \(files)); a gate without rules would pass every job [LOAD_NO_RULES]\n".utf8))
             throw ExitStatus.invalidRules
         }
-        let kind = paths == nil ? "built-in rules" : "rules"
+        // The extra files are the user's own rules even beside the built-in set.
+        let mainKind = paths == nil ? "built-in rules" : "rules"
+        let kinds = Array(repeating: mainKind, count: sources.count - extra.sources.count) + Array(repeating: "rules", count: extra.sources.count)
         let policy = Policy(
-            sources: sources.enumerated().map { index, source in
-                Policy.Source(kind: index < sources.count - extra.sources.count ? kind : "rules", path: source.path, text: source.text)
-            },
+            sources: zip(kinds, sources).map { Policy.Source(kind: $0, path: $1.path, text: $1.text) },
             weakenings: ruleSet.weakenings)
         return (Engine(ruleSet), RuleDescriptor.all(in: ruleSet), policy)
     }

@@ -39,15 +39,15 @@ struct RunSettings {
         secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
         reports = flags.reports
         if let fromConfig = config?.reports {
-            let flagged = [flags.reports.jsonPath, flags.reports.sarifPath, flags.reports.junitPath,
-                           flags.reports.summaryPath, flags.reports.codeQualityPath]
-            let keys = ["json", "sarif", "junit", "summary", "codequality"]
-            reportsFromConfig = zip(keys, flagged).compactMap { key, flag in flag == nil ? fromConfig[key] : nil }
-            reports.jsonPath = reports.jsonPath ?? fromConfig["json"]
-            reports.sarifPath = reports.sarifPath ?? fromConfig["sarif"]
-            reports.junitPath = reports.junitPath ?? fromConfig["junit"]
-            reports.summaryPath = reports.summaryPath ?? fromConfig["summary"]
-            reports.codeQualityPath = reports.codeQualityPath ?? fromConfig["codequality"]
+            let paths: [(key: String, option: WritableKeyPath<ReportOptions, String?>)] = [
+                ("json", \.jsonPath), ("sarif", \.sarifPath), ("junit", \.junitPath),
+                ("summary", \.summaryPath), ("codequality", \.codeQualityPath),
+            ]
+            for (key, option) in paths where reports[keyPath: option] == nil {
+                guard let path = fromConfig[key] else { continue }
+                reports[keyPath: option] = path
+                reportsFromConfig.append(path)
+            }
             reports.sarifAnchor = reports.sarifAnchor ?? fromConfig["sarif_anchor"]
         }
         if let name = flags.named {

@@ -72,15 +72,18 @@ public struct FindingLedger: Sendable {
     private mutating func add(_ finding: ReportFinding, count: Int, lastTime: UInt64) {
         total += count
         var hash = FindingGroup.identityHash(of: finding)
-        if indexByIdentity[hash] == nil,
-           indexByIdentity.count >= maximumGroups || groupBytes + finding.approximateSize > Self.maximumGroupBytes {
-            hash = FindingGroup.overflowHash(rule: finding.rule)
+        var size = 0
+        if indexByIdentity[hash] == nil {
+            size = finding.approximateSize
+            if indexByIdentity.count >= maximumGroups || groupBytes + size > Self.maximumGroupBytes {
+                hash = FindingGroup.overflowHash(rule: finding.rule)
+            }
         }
         if let index = indexByIdentity[hash] {
             groups[index].count += count
             groups[index].lastTime = max(groups[index].lastTime, lastTime)
         } else {
-            groupBytes += finding.approximateSize
+            groupBytes += size
             indexByIdentity[hash] = groups.count
             groups.append(FindingGroup(first: finding, count: count, lastTime: lastTime,
                                        fingerprint: String(hash.prefix(16)), fullFingerprint: hash))

@@ -50,11 +50,10 @@ public struct SecretMask: Sendable {
     public mutating func learn(environment entries: [ByteString]) {
         guard learned < Self.maximumLearnedValues else { return }
         if examined.count > Self.maximumExaminedEntries { examined.removeAll(keepingCapacity: true) }
-        let secrets = entries.filter { examined.insert($0).inserted && SecretNames.isSecret(entry: $0.bytes, extra: extraNames) }
-        guard !secrets.isEmpty else { return }
-        let values = SecretNames.values(in: secrets.map(\.description), extra: extraNames).filter { value in
-            value.utf8.count >= 8 && !value.hasPrefix("/") && !value.contains(where: \.isWhitespace)
-                && !known.contains(Array(value.utf8))
+        let values = entries.compactMap { entry -> String? in
+            guard examined.insert(entry).inserted, let value = SecretNames.secretValue(of: entry.bytes, extra: extraNames) else { return nil }
+            return value.utf8.count >= 8 && !value.hasPrefix("/") && !value.contains(where: \.isWhitespace)
+                && !known.contains(Array(value.utf8)) ? value : nil
         }
         learned += values.count
         add(values)

@@ -24,19 +24,11 @@ public enum SecretNames {
         return suffixes.contains { upper.hasSuffix($0) } || fragments.contains { upper.contains($0) }
     }
 
-    /// True when the `NAME=value` entry's name is secret by `SecretNames`' own rules; reads
-    /// bytes, for the many environment entries of a job's execs.
-    public static func isSecret<C: Collection>(entry: C, extra: Set<String> = []) -> Bool where C.Element == UInt8 {
-        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")) else { return false }
-        return isSecret(String(decoding: entry[..<equals], as: UTF8.self), extra: extra)
-    }
-
-    /// The values of the secret variables among `entries` (`NAME=value` strings).
-    public static func values<S: Sequence>(in entries: S, extra: Set<String> = []) -> [String] where S.Element == String {
-        entries.compactMap { entry in
-            guard let equals = entry.firstIndex(of: "=") else { return nil }
-            let name = String(entry[..<equals])
-            return isSecret(name, extra: extra) ? String(entry[entry.index(after: equals)...]) : nil
-        }
+    /// The value of a `NAME=value` environment entry whose name is secret, or nil. Reads bytes:
+    /// a job's execs pass many entries.
+    public static func secretValue<C: Collection>(of entry: C, extra: Set<String> = []) -> String? where C.Element == UInt8 {
+        guard let equals = entry.firstIndex(of: UInt8(ascii: "=")),
+              isSecret(String(decoding: entry[..<equals], as: UTF8.self), extra: extra) else { return nil }
+        return String(decoding: entry[entry.index(after: equals)...], as: UTF8.self)
     }
 }

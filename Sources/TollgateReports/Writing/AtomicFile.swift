@@ -11,9 +11,9 @@ import Darwin
 /// renamed over the destination. If writing fails, or the process dies mid-write, the
 /// destination is untouched (a killed process may leave a `.<name>.tollgate-*.tmp` behind).
 ///
-/// Only regular files are replaced (`ReportDestination`): a symlink's target is replaced, not
-/// the link; a character device, FIFO or unix socket is written into as a stream; a folder or
-/// block device is an error.
+/// Only regular files are replaced (`ReportDestination`): a trusted symlink's target is
+/// replaced, not the link (another user's link is replaced itself); a character device, FIFO or
+/// unix socket is written into as a stream; a folder or block device is an error.
 public enum AtomicFile {
     /// Writes `text` (UTF-8) to `path`.
     public static func write(_ text: String, to path: String) throws(ReportWriteError) {
@@ -59,7 +59,7 @@ public enum AtomicFile {
             while sigtimedwait(&pipeSignal, nil, &none) == SIGPIPE {}
             pthread_sigmask(SIG_SETMASK, &previous, nil)
         }
-        var sink = Sink(fd: fd, path: reportPath, deadline: ContinuousClock.now + timeout, timeout: timeout)
+        var sink = Sink(fd: fd, path: reportPath, streamTimeout: timeout)
         try body(&sink)
         try sink.flush()
     }
@@ -109,7 +109,7 @@ public enum AtomicFile {
     ) throws(ReportWriteError) {
         let (fd, temporaryPath) = try createTemporary(beside: path)
         keepOwnership(of: path, on: fd)
-        var sink = Sink(fd: fd, path: path, deadline: nil, timeout: .zero)
+        var sink = Sink(fd: fd, path: path, streamTimeout: nil)
         do throws(ReportWriteError) {
             try body(&sink)
             try sink.flush()
@@ -145,18 +145,20 @@ public enum AtomicFile {
     public struct Sink {
         fileprivate let fd: Int32
         fileprivate let path: String
-        /// For a non-blocking stream: when to stop waiting for the reader to make room.
-        private let deadline: ContinuousClock.Instant?
+        /// For a non-blocking stream: how long the reader may take to make room in all, and
+        /// when that runs out.
         private let timeout: Duration
+        private let deadline: ContinuousClock.Instant?
         private var buffer: [UInt8] = []
         private var pendingError: ReportWriteError?
         private static let capacity = 64 * 1024
 
-        fileprivate init(fd: Int32, path: String, deadline: ContinuousClock.Instant?, timeout: Duration) {
+        /// `streamTimeout`: nil for a file, which never makes the writer wait for room.
+        fileprivate init(fd: Int32, path: String, streamTimeout: Duration?) {
             self.fd = fd
             self.path = path
-            self.deadline = deadline
-            self.timeout = timeout
+            self.timeout = streamTimeout ?? .zero
+            self.deadline = streamTimeout.map { ContinuousClock.now + $0 }
             buffer.reserveCapacity(Sink.capacity)
         }
 

@@ -13,10 +13,7 @@ struct FindingVolumeEndToEndTests {
         """
 
     @Test func hundredThousandFindingsStayUnder64MiB() throws {
-        if let reason = BackendAvailability.shared.unavailable[.seccomp] {
-            print("skipped: \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(.seccomp, needsRoot: false)
         let scratch = try Scratch()
         defer { scratch.remove() }
         let folder = scratch.url.appendingPathComponent("tg-volume")

@@ -11,10 +11,7 @@ struct GateIntegrityEndToEndTests {
 
     @Test(arguments: [GateBackend.ptrace, .seccomp])
     func aJobCannotTraceTheGateOrReadItsMemory(_ backend: GateBackend) throws {
-        if let reason = BackendAvailability.shared.unavailable[backend] {
-            print("skipped \(backend): \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
         let copy = try TollgateBinary.copyForOtherUsers()
         let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--quiet", "--",
                                               "python3", Self.attack.path],
@@ -30,10 +27,7 @@ struct GateIntegrityEndToEndTests {
 
     @Test(arguments: [GateBackend.ptrace, .seccomp])
     func aRootJobCannotTraceOrSignalTheGate(_ backend: GateBackend) throws {
-        if let reason = BackendAvailability.shared.unavailable[backend] {
-            print("skipped \(backend): \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
         let traced = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--quiet", "--",
                                              "python3", Self.attack.path], timeout: 60).run()
         let gateProcesses = String(decoding: traced.stdout, as: UTF8.self).split(separator: "\n")

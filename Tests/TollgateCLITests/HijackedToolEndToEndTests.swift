@@ -21,10 +21,7 @@ struct HijackedToolEndToEndTests {
 
     @Test(.enabled(if: getuid() == 0, "needs root for eBPF and to switch to nobody"), arguments: cases)
     func aKeyReadFromALibraryPreloadedIntoSshKeygenFails(_ backend: GateBackend, asNobody: Bool) throws {
-        if let reason = BackendAvailability.shared.unavailable[backend] {
-            print("skipped \(backend): \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
         let scratch = try Scratch()
         defer { scratch.remove() }
         chmod(scratch.url.path, 0o755)

@@ -18,10 +18,7 @@ struct SecretMaskingEndToEndTests {
 
     @Test(arguments: GateBackend.allCases)
     func noSecretValueLeavesTheGate(_ backend: GateBackend) throws {
-        if let reason = BackendAvailability.shared.unavailable[backend] {
-            print("skipped \(backend): \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
         let scratch = try Scratch()
         defer { scratch.remove() }
         try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("home/.ssh"), withIntermediateDirectories: true)
@@ -64,10 +61,7 @@ struct SecretMaskingEndToEndTests {
     /// keeps, is learned from the live process and masked.
     @Test(arguments: GateBackend.allCases)
     func aSecretPastTheCapturedEnvironmentIsMasked(_ backend: GateBackend) throws {
-        if let reason = BackendAvailability.shared.unavailable[backend] {
-            print("skipped \(backend): \(reason)")
-            return
-        }
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
         let scratch = try Scratch()
         defer { scratch.remove() }
         try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent("home/.ssh"), withIntermediateDirectories: true)

@@ -23,7 +23,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Capture files written by 'tollgate record' or 'tollgate run --capture'.", valueName: "file"))
     var files: [String] = []
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
+    @Option(name: [.customLong("rules"), .customShort("r")], help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
     var rulePaths: [String] = []
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))

@@ -25,7 +25,7 @@ struct RecordCommand: ParsableCommand {
     @Flag(name: .customLong("all-syscalls"), help: "Capture every syscall the table knows (no in-kernel syscall filter).")
     var allSyscalls = false
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rules whose syscalls to capture (without --all-syscalls); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
+    @Option(name: [.customLong("rules"), .customShort("r")], help: ArgumentHelp("Rules whose syscalls to capture (without --all-syscalls); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
     var rulePaths: [String] = []
 
     @Option(help: ArgumentHelp("Capture backend: auto, ebpf, ptrace or seccomp.", valueName: "backend"))

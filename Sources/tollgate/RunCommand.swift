@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the config's rules, else the built-in CI ruleset.", valueName: "path"))
+    @Option(name: [.customLong("rules"), .customShort("r")], help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the config's rules, else the built-in CI ruleset.", valueName: "path"))
     var rulePaths: [String] = []
 
     @Option(help: ArgumentHelp("Capture backend: auto (default), ebpf, ptrace or seccomp.", valueName: "backend"))

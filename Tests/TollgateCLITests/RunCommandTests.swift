@@ -230,6 +230,17 @@ struct RunCommandTests {
         #expect((fields["proc.pid"] as? NSNumber)?.intValue ?? 0 > 0, "\(fields)")
     }
 
+    /// `-r` is `--rules`, as in Falco: the marker rule loads through it and blocks the job.
+    @Test(.enabled(if: EndToEnd.isRoot, "needs root: the default backend is eBPF"))
+    func shortRulesOptionLoadsTheRules() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let marker = try MarkerRule(in: scratch, priority: "ERROR")
+        let outcome = try GateRun(arguments: ["run", "-r", marker.rules.path, "--", marker.program.path]).run()
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("tollgate: ERROR \(MarkerRule.name): marker ran | "), "\(outcome.stderr)")
+    }
+
     // MARK: Signals to the gate
 
     struct SignalCase: Sendable, CustomTestStringConvertible {

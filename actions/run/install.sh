@@ -3,8 +3,11 @@
 # step output `tollgate`. In order of preference:
 #   TOLLGATE_PATH                an executable the workflow already has;
 #   TOLLGATE_BUILD_FROM_SOURCE   "true": swift build -c release in the action's checkout;
-#   otherwise                    download the release tarball of TOLLGATE_VERSION from
-#                                TOLLGATE_RELEASE_URL and check it against its SHA256SUMS.
+#   otherwise                    download the release tarball from TOLLGATE_RELEASE_URL and check
+#                                it against the checksum pinned in this action (SHA256SUMS beside
+#                                this script, written by scripts/pin-release), never one fetched
+#                                from the same place. The version is TOLLGATE_VERSION, else the
+#                                release tag the action is used at (TOLLGATE_ACTION_REF, vX.Y.Z).
 set -euo pipefail
 
 fail() { echo "::error title=tollgate install::$*"; echo "tollgate install: error: $*" >&2; exit 1; }
@@ -25,17 +28,22 @@ elif [ "${TOLLGATE_BUILD_FROM_SOURCE:-false}" = "true" ]; then
     swift build -c release --product tollgate --package-path "$action_root" --scratch-path "$scratch" >&2
     binary="$scratch/release/tollgate"
 else
-    version=${TOLLGATE_VERSION:?set the version input}
+    version=${TOLLGATE_VERSION:-}
+    if [ -z "$version" ]; then
+        ref=${TOLLGATE_ACTION_REF:-}
+        [[ "$ref" =~ ^v?[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "the action is used at '${ref:-an unknown ref}', not at a release tag (vX.Y.Z): set the version input, tollgate-path or build-from-source"
+        version=${ref#v}
+    fi
     base=${TOLLGATE_RELEASE_URL:?set the release-url input}
     arch=$(uname -m)
     name="tollgate-$version-linux-$arch"
+    pinned=$(awk -v file="$name.tar.gz" '$2 == file || $2 == "*" file' "$(dirname "$0")/SHA256SUMS")
+    [ -n "$pinned" ] || fail "this version of the action pins no checksum for '$name.tar.gz': use the action at that release tag, tollgate-path or build-from-source"
     folder="$tools/$name"
     mkdir -p "$folder"
     echo "tollgate install: downloading $base/v$version/$name.tar.gz"
     curl -fsSL --retry 3 -o "$folder/$name.tar.gz" "$base/v$version/$name.tar.gz" || fail "cannot download '$base/v$version/$name.tar.gz'"
-    curl -fsSL --retry 3 -o "$folder/SHA256SUMS" "$base/v$version/SHA256SUMS" || fail "cannot download '$base/v$version/SHA256SUMS'"
-    grep -q " \*\?$name.tar.gz\$" "$folder/SHA256SUMS" || fail "SHA256SUMS of v$version has no line for '$name.tar.gz'"
-    (cd "$folder" && grep " \*\?$name.tar.gz\$" SHA256SUMS | sha256sum -c --status -) || fail "checksum mismatch for '$name.tar.gz'; refusing to run it"
+    (cd "$folder" && echo "$pinned" | sha256sum -c --status -) || fail "checksum mismatch for '$name.tar.gz' against the action's pinned SHA256SUMS; refusing to run it"
     tar -xzf "$folder/$name.tar.gz" -C "$folder"
     binary="$folder/$name/tollgate"
 fi

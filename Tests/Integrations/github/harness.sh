@@ -29,7 +29,7 @@ run_step() {
     export GITHUB_OUTPUT="$scratch/$1.output" GITHUB_STEP_SUMMARY="$scratch/$1.summary"
     : > "$GITHUB_OUTPUT"; : > "$GITHUB_STEP_SUMMARY"
     status=0
-    (cd "$workspace" && "$repo/actions/run/$2") > "$scratch/$1.stdout" 2> "$scratch/$1.stderr" || status=$?
+    (cd "$workspace" && "$GITHUB_ACTION_PATH/$2") > "$scratch/$1.stdout" 2> "$scratch/$1.stderr" || status=$?
 }
 output_of() { grep "^$2=" "$scratch/$1.output" | tail -1 | cut -d= -f2-; }
 
@@ -41,20 +41,33 @@ TOLLGATE_PATH="$scratch/missing" run_step install-missing install.sh
 check "a missing tollgate-path fails with an annotation" contains "$scratch/install-missing.stdout" '::error title=tollgate install::'
 
 if [ -n "$release_dir" ]; then
-    echo "$harness: install from a release over file:// with SHA256SUMS"
+    echo "$harness: install a release over file://, checked against the checksum pinned in the action"
     version=$("$tollgate" --version)
-    mkdir -p "$scratch/releases/v$version"
-    cp "$release_dir"/tollgate-"$version"-linux-*.tar.gz "$release_dir/SHA256SUMS" "$scratch/releases/v$version/"
-    TOLLGATE_VERSION=$version TOLLGATE_RELEASE_URL="file://$scratch/releases" run_step install-release install.sh
-    check "release install exits 0" test "$status" -eq 0
+    mkdir -p "$scratch/releases/v$version" "$scratch/released/actions" "$scratch/released/templates"
+    cp "$release_dir"/tollgate-"$version"-linux-*.tar.gz "$scratch/releases/v$version/"
+    # The action as tagged at the release: scripts/pin-release ran in the release commit.
+    cp -r "$repo/actions/run" "$scratch/released/actions/"
+    cp "$repo/templates/tollgate.yml" "$scratch/released/templates/"
+    "$repo/scripts/pin-release" "$release_dir" "$scratch/released" > /dev/null
+    export GITHUB_ACTION_PATH="$scratch/released/actions/run"
+    TOLLGATE_ACTION_REF="v$version" TOLLGATE_RELEASE_URL="file://$scratch/releases" run_step install-release install.sh
+    check "release install at the action's tag exits 0" test "$status" -eq 0
     installed=$(output_of install-release tollgate)
     check "the installed release runs" "$installed" --version
-    # Change the digest's first hex digit (0 becomes 1, anything else 0): a digest that already
-    # began with 0 was left intact, and the tampering check then failed by chance.
-    sed -i 's/^0/1/; t; s/^./0/' "$scratch/releases/v$version/SHA256SUMS"
-    TOLLGATE_VERSION=$version TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner2" run_step install-tampered install.sh
-    check "a checksum mismatch fails the install" test "$status" -ne 0
+    TOLLGATE_ACTION_REF=main TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner-main" run_step install-branch install.sh
+    check "the action used at a branch without a version input fails" test "$status" -ne 0
+    check "and says to set the version" contains "$scratch/install-branch.stdout" "used at 'main', not at a release tag"
+    TOLLGATE_VERSION=9.9.9 TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner-unpinned" run_step install-unpinned install.sh
+    check "a version the action does not pin is refused" test "$status" -ne 0
+    check "and says so" contains "$scratch/install-unpinned.stdout" 'pins no checksum'
+    # A tarball swapped at the release URL; a SHA256SUMS beside it is never consulted.
+    tampered="$scratch/releases/v$version/$(basename "$release_dir"/tollgate-"$version"-linux-*.tar.gz)"
+    printf 'tampered' >> "$tampered"
+    (cd "$scratch/releases/v$version" && sha256sum ./*.tar.gz | sed 's| \./| |' > SHA256SUMS)
+    TOLLGATE_ACTION_REF="v$version" TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner2" run_step install-tampered install.sh
+    check "a tarball that does not match the pinned checksum fails the install" test "$status" -ne 0
     check "and says so" contains "$scratch/install-tampered.stdout" 'checksum mismatch'
+    export GITHUB_ACTION_PATH="$repo/actions/run"
 fi
 
 export TOLLGATE_BIN="$tollgate" TOLLGATE_RULES="$workspace/rules.yaml" TOLLGATE_FAIL_ON=warning

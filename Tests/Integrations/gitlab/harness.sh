@@ -26,10 +26,11 @@ export GITLAB_CI=true CI=true CI_CONFIG_PATH=.gitlab-ci.yml CI_PROJECT_DIR="$wor
 export CI_JOB_NAME=tollgate CI_JOB_STAGE=test CI_BUILDS_DIR="$scratch/builds"
 unset GITHUB_ACTIONS GITHUB_WORKFLOW_REF GITHUB_STEP_SUMMARY
 
+component="$repo/templates/tollgate.yml"
 # run_job NAME PATH INPUTS...: render the component's script with INPUTS, run it in the project.
 run_job() {
     local name=$1 path=$2; shift 2
-    "$python" "$here/render.py" script "$repo/actions/gitlab/tollgate.yml" tollgate "$@" > "$scratch/$name.sh"
+    "$python" "$here/render.py" script "$component" tollgate "$@" > "$scratch/$name.sh"
     rm -f "$workspace"/gl-*
     status=0
     (cd "$workspace" && PATH="$path" bash "$scratch/$name.sh") > "$scratch/$name.out" 2>&1 || status=$?
@@ -69,17 +70,38 @@ check "the job's output passes through" contains "$scratch/clean.out" 'job done'
 check "JUnit and Code Quality reports written" test -s "$workspace/gl-tollgate-junit.xml" -a -f "$workspace/gl-code-quality-report.json"
 check "Code Quality report is an empty array" python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != [])' "$workspace/gl-code-quality-report.json"
 
+echo "$harness: empty fail-on and backend leave .tollgate.yaml in charge"
+printf 'fail_on: critical\n' > "$workspace/.tollgate.yaml"
+run_job config "$scratch/bin:$PATH" "command=$marker_job" rules=rules.yaml
+check "the config's fail_on (critical) lets the marker's ERROR pass" test "$status" -eq 0
+check "while the finding is still reported" contains "$scratch/config.out" 'Integration marker ran'
+rm "$workspace/.tollgate.yaml"
+
 echo "$harness: a bad input is refused like GitLab does"
-check "fail-on outside its options" bash -c '! "$0" "$1/render.py" script "$2/actions/gitlab/tollgate.yml" tollgate command=x fail-on=severe 2>/dev/null' "$python" "$here" "$repo"
-check "command is required" bash -c '! "$0" "$1/render.py" script "$2/actions/gitlab/tollgate.yml" tollgate 2>/dev/null' "$python" "$here" "$repo"
+check "fail-on outside its options" bash -c '! "$0" "$1/render.py" script "$2/templates/tollgate.yml" tollgate command=x fail-on=severe 2>/dev/null' "$python" "$here" "$repo"
+check "command is required" bash -c '! "$0" "$1/render.py" script "$2/templates/tollgate.yml" tollgate 2>/dev/null' "$python" "$here" "$repo"
 
 if [ -n "$release_dir" ]; then
-    echo "$harness: tollgate not on PATH: download the release over file:// and check SHA256SUMS"
+    echo "$harness: tollgate not on PATH: download the component's release over file://, checked against its pinned checksum"
     version=$("$tollgate" --version)
-    mkdir -p "$scratch/releases/v$version"
-    cp "$release_dir"/tollgate-"$version"-linux-*.tar.gz "$release_dir/SHA256SUMS" "$scratch/releases/v$version/"
-    run_job download "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "version=$version" "release-url=file://$scratch/releases"
+    mkdir -p "$scratch/releases/v$version" "$scratch/released/actions/run" "$scratch/released/templates"
+    cp "$release_dir"/tollgate-"$version"-linux-*.tar.gz "$scratch/releases/v$version/"
+    # The component as tagged at the release: scripts/pin-release ran in the release commit.
+    cp "$repo/templates/tollgate.yml" "$scratch/released/templates/"
+    "$repo/scripts/pin-release" "$release_dir" "$scratch/released" > /dev/null
+    component="$scratch/released/templates/tollgate.yml"
+    run_job download "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "component.version=$version" "release-url=file://$scratch/releases"
     check "the downloaded release gates the job" test "$status" -eq 0
     check "it ran the job" contains "$scratch/download.out" 'job done'
+    run_job branch "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "release-url=file://$scratch/releases"
+    check "the component used at a branch without a version input fails" test "$status" -ne 0
+    check "and says to set the version" contains "$scratch/branch.out" 'not used at a release version'
+    tarball="$scratch/releases/v$version/$(basename "$release_dir"/tollgate-"$version"-linux-*.tar.gz)"
+    printf 'tampered' >> "$tarball"
+    rm -rf "$CI_BUILDS_DIR/.tollgate"
+    run_job tampered "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "component.version=$version" "release-url=file://$scratch/releases"
+    check "a tarball that does not match the pinned checksum is refused" test "$status" -ne 0
+    check "and says so" contains "$scratch/tampered.out" 'checksum mismatch'
+    check "the job did not run" lacks "$scratch/tampered.out" 'job done'
 fi
 finish

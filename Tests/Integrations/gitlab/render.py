@@ -4,7 +4,9 @@
     render.py script COMPONENT JOB KEY=VALUE.. -> a bash script: the job's variables exported, then its script
 
 `!reference [...]` tags load as lists; `$[[ inputs.NAME ]]` is replaced by the given value or the
-input's default, and a missing required input is an error, as GitLab does.
+input's default, and a missing required input is an error, as GitLab does. `$[[ component.NAME ]]`
+(declared in `spec:component`) is replaced by a `component.NAME=VALUE` argument, else by nothing,
+as GitLab does for a component not used at a released version.
 """
 import json
 import re
@@ -22,7 +24,7 @@ def load(path):
 
 
 def interpolate(value, inputs):
-    pattern = re.compile(r"\$\[\[\s*inputs\.([A-Za-z0-9_-]+)\s*\]\]")
+    pattern = re.compile(r"\$\[\[\s*((?:inputs|component)\.[A-Za-z0-9_-]+)\s*\]\]")
     if isinstance(value, dict):
         return {interpolate(k, inputs): interpolate(v, inputs) for k, v in value.items()}
     if isinstance(value, list):
@@ -31,7 +33,7 @@ def interpolate(value, inputs):
         def substitute(match):
             name = match.group(1)
             if name not in inputs:
-                sys.exit(f"render.py: error: unknown input '{name}'")
+                sys.exit(f"render.py: error: unknown interpolation '{name}'")
             return str(inputs[name])
         return pattern.sub(substitute, value)
     return value
@@ -49,7 +51,7 @@ def main():
         return
     spec, jobs = documents
     given = dict(argument.split("=", 1) for argument in sys.argv[4:])
-    inputs = {}
+    inputs = {f"component.{name}": given.pop(f"component.{name}", "") for name in spec["spec"].get("component", [])}
     for name, declaration in (spec["spec"]["inputs"] or {}).items():
         declaration = declaration or {}
         if name in given:
@@ -61,7 +63,7 @@ def main():
             value = declaration["default"]
         else:
             sys.exit(f"render.py: error: input '{name}' is required")
-        inputs[name] = value
+        inputs[f"inputs.{name}"] = value
     if given:
         sys.exit(f"render.py: error: unknown inputs {sorted(given)}")
     job = interpolate(jobs, inputs)[sys.argv[3]]

@@ -57,7 +57,7 @@ struct RunSettings {
                     ? "'--named \(name)' needs a .tollgate.yaml with 'commands: {\(name): ...}'"
                     : "no command named '\(name)' in \(config!.path)\(known.isEmpty ? "" : " (it has: \(known))")")
             }
-            command = ["/bin/sh", "-c", line]
+            command = JobShell.command(line)
         } else {
             command = flags.command
         }

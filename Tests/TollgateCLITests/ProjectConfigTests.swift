@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Testing
 @testable import tollgate
@@ -105,7 +106,9 @@ struct RunSettingsTests {
     }
 
     @Test func namedCommandsRunThroughTheShell() throws {
-        #expect(try settings(["--named", "pre-push"]).command == ["/bin/sh", "-c", "make test"])
+        // The job shell: bash where the machine has it (as GitHub's and GitLab's runners), else sh.
+        let shell = FileManager.default.isExecutableFile(atPath: "/bin/bash") ? "/bin/bash" : "/bin/sh"
+        #expect(try settings(["--named", "pre-push"]).command == [shell, "-c", "make test"])
         #expect(throws: ValidationError.self) { try settings(["--named", "deploy"]) }
         #expect(throws: ValidationError.self) { try settings(["--named", "pre-push"], config: nil) }
     }
@@ -114,5 +117,63 @@ struct RunSettingsTests {
                       ["--grace", "-1", "--", "make"], ["--config", "a", "--no-config", "--", "make"]])
     func usageErrors(arguments: [String]) {
         #expect(throws: (any Error).self) { try RunCommand.parse(arguments) }
+    }
+}
+
+/// The published JSON Schema (`schemas/tollgate-config.schema.json`, through
+/// `scripts/validate-config`) accepts what the parser accepts and refuses what it refuses, so an
+/// editor's checks and the gate's agree.
+struct ProjectConfigSchemaTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let valid = [
+        "",
+        "rules: [rules/, more.yaml]\nextra_rules: tuning.yaml\nfail_on: error\nbackend: ptrace\ngrace: 2.5\n",
+        "fail_on: INFO\nreports: {json: out/f.json, sarif: r.sarif, junit: j.xml, summary: s.md, codequality: q.json, sarif_anchor: ci.yml:12}\n",
+        "fail_on: Critical\ngrace: 0\ncommands:\n  pre-push: make test\n  ci: make -j2 all\nsecrets: [DEPLOY_HOOK_URL, NPM_TOKEN]\n",
+        "rules: &shared [rules/]\nextra_rules: *shared\nsecrets: ONE_SECRET\n",
+    ]
+
+    static let invalid = [
+        "fail-on: error\n", "reports:\n  sarf: x\n", "fail_on: warnig\n", "backend: bpf\n", "grace: -1\n",
+        "commands: make\n", "commands:\n  pre-push:\n", "- rules\n", "reports:\n  summary: /etc/motd\n",
+        "reports:\n  json: out/../../x.json\n", "secrets: [\"\"]\n", "rules: []\nfail_on: \n",
+    ]
+
+    /// Runs the validator on each text; the lines it printed, in order.
+    func schemaVerdicts(_ texts: [String]) throws -> [Bool] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-config-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var verdicts: [Bool] = []
+        for (index, text) in texts.enumerated() {
+            let file = folder.appendingPathComponent("\(index).yaml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let process = Process()
+            process.executableURL = Self.repository.appendingPathComponent("scripts/validate-config")
+            process.arguments = [file.path]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            try #require(process.terminationStatus <= 1, "validate-config failed to run: \(printed)")
+            verdicts.append(process.terminationStatus == 0 && printed.hasSuffix(": ok\n"))
+        }
+        return verdicts
+    }
+
+    @Test func theSchemaAcceptsWhatTheParserAccepts() throws {
+        for text in Self.valid { #expect(throws: Never.self, "\(text)") { try ProjectConfig.parse(text, path: "c.yaml") } }
+        #expect(try schemaVerdicts(Self.valid) == Array(repeating: true, count: Self.valid.count))
+    }
+
+    @Test func theSchemaRefusesWhatTheParserRefuses() throws {
+        for text in Self.invalid {
+            #expect(throws: ProjectConfig.Problem.self, "\(text)") { try ProjectConfig.parse(text, path: "c.yaml") }
+        }
+        let verdicts = try schemaVerdicts(Self.invalid)
+        for (text, accepted) in zip(Self.invalid, verdicts) { #expect(!accepted, "the schema accepts \(text)") }
     }
 }

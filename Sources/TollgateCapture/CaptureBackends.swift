@@ -8,14 +8,24 @@ public enum CaptureBackends {
         case auto, ebpf, ptrace, seccomp
     }
 
-    /// The started backend and, for `auto`, one line saying why better ones were passed over.
+    /// The started backend, in one short line for every run and in detail for `--verbose`.
     public struct Started {
         public let backend: CaptureBackend
+        /// `backend ptrace (ebpf unavailable)`: the backend and, for `auto`, the better ones
+        /// passed over.
+        public let headline: String
+        /// The headline with why each better backend was passed over and how this one hooks
+        /// syscalls (its blind spots on this machine).
         public let explanation: String
 
-        init(backend: CaptureBackend, explanation: String) {
+        init(backend: CaptureBackend, choice: Choice, passedOver: [(kind: BackendKind, reason: String)] = []) {
             self.backend = backend
-            self.explanation = explanation + (backend.mechanism.map { "; \($0)" } ?? "")
+            let name = "backend \(backend.kind.rawValue)"
+            let skipped = passedOver.map { "\($0.kind.rawValue) unavailable" }
+            headline = name + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+            let reasons = choice == .auto ? passedOver.map { "\($0.kind.rawValue) unavailable: \($0.reason)" } : ["asked for"]
+            explanation = name + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))")
+                + (backend.mechanism.map { "; \($0)" } ?? "")
         }
     }
 
@@ -57,19 +67,18 @@ public enum CaptureBackends {
         let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames)
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
-            return Started(backend: try start(kind, request, program: program), explanation: "backend \(kind.rawValue) (asked for)")
+            return Started(backend: try start(kind, request, program: program), choice: choice)
         }
-        var passedOver: [String] = []
+        var passedOver: [(kind: BackendKind, reason: String)] = []
         for kind in BackendKind.preference {
             do {
-                let backend = try start(kind, request, program: program)
-                let reasons = passedOver.isEmpty ? "" : " (\(passedOver.joined(separator: "; ")))"
-                return Started(backend: backend, explanation: "backend \(kind.rawValue)\(reasons)")
+                return Started(backend: try start(kind, request, program: program), choice: choice, passedOver: passedOver)
             } catch {
-                passedOver.append("\(kind.rawValue) unavailable: \(error.message)")
+                passedOver.append((kind, error.message))
             }
         }
-        throw CaptureStartError(backend: .ebpf, message: "no capture backend can run here (\(passedOver.joined(separator: "; ")))")
+        let reasons = passedOver.map { "\($0.kind.rawValue) unavailable: \($0.reason)" }
+        throw CaptureStartError(backend: .ebpf, message: "no capture backend can run here (\(reasons.joined(separator: "; ")))")
     }
 
     /// What `start` asks of every backend it tries.

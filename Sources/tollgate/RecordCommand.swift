@@ -40,6 +40,9 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Do not print the summary to standard error.")
     var quiet = false
 
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say at the start how the backend hooks syscalls and why better backends were passed over.")
+    var verbose = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The job to run, after '--'.", valueName: "command"))
     var command: [String] = []
 
@@ -68,7 +71,7 @@ struct RecordCommand: ParsableCommand {
             console.error(error.description)
             throw ExitStatus.noBackend
         }
-        console.note(started.explanation)
+        console.note(verbose ? started.explanation : started.headline)
         let recorder: CaptureRecorder
         do {
             recorder = try CaptureRecorder(path: output, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment)

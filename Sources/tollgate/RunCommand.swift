@@ -51,6 +51,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not stream findings or the summary to standard error.")
     var quiet = false
 
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say at the start how the backend hooks syscalls and why better backends were passed over.")
+    var verbose = false
+
     @Option(help: ArgumentHelp("Also write every captured event to this capture file (see 'tollgate analyze').", valueName: "file"))
     var capture: String?
 
@@ -106,7 +109,7 @@ struct RunCommand: ParsableCommand {
             console.error(error.description)
             throw ExitStatus.noBackend
         }
-        console.note(started.explanation)
+        console.note(verbose ? started.explanation : started.headline)
 
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,

@@ -24,12 +24,21 @@ struct EBPFHooksEndToEndTests {
 
     @Test(arguments: [("per-syscall", "per-syscall exit tracepoints"), ("tracepoint", "raw syscall-exit tracepoint")])
     func theRunSaysWhichHooksItUses(_ hooks: String, _ expected: String) throws {
-        let outcome = try RulesetGateRun.execute(["run", "--backend", "ebpf", "--", "/bin/true"],
+        let outcome = try RulesetGateRun.execute(["run", "--verbose", "--backend", "ebpf", "--", "/bin/true"],
                                                  environment: ["TOLLGATE_EBPF_HOOKS": hooks])
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         #expect(outcome.status == 0, "\(stderr)")
         #expect(stderr.contains("tollgate: backend ebpf (asked for); syscalls through "), "\(stderr)")
         #expect(stderr.contains(expected), "\(stderr)")
+    }
+
+    /// Without `--verbose` a run starts with one short line: the backend, no hook details.
+    @Test func theRunStartsWithOneShortLine() throws {
+        let outcome = try RulesetGateRun.execute(["run", "--backend", "ebpf", "--", "/bin/true"])
+        let stderr = String(decoding: outcome.stderr, as: UTF8.self)
+        #expect(outcome.status == 0, "\(stderr)")
+        let first = stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first == "tollgate: backend ebpf", "\(stderr)")
     }
 
     /// Releasing ~60 per-syscall tracepoints takes the kernel ~4.5 s here; the gate must not

@@ -75,7 +75,7 @@ public final class EBPFBackend: CaptureBackend {
         delivery.tree = tree
         defer { delivery.tree = nil }
         sink.jobStarted(pid: launch.pid, job: job, timestamp: BootClock.now())
-        try JobLauncher.release(launch, job: job)
+        let execFailure = JobLauncher.release(launch, job: job)
 
         // Records do not wake this loop one by one; the supervisor's descriptors wake it when
         // the main process ends or the gate is cancelled, the 20 ms tick for the rest.
@@ -99,7 +99,9 @@ public final class EBPFBackend: CaptureBackend {
             hooks.blindSpot,
         ].compactMap { $0 }
         coverage.untracedSyscalls = Set(hooks.untraced)
-        return CaptureResult(outcome: supervisor.outcome(mainPid: launch.pid), coverage: coverage)
+        var outcome = supervisor.outcome(mainPid: launch.pid)
+        outcome.execFailure = execFailure
+        return CaptureResult(outcome: outcome, coverage: coverage)
     }
 }
 

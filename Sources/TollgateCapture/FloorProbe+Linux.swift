@@ -16,12 +16,12 @@ package final class FloorProbe {
     /// Runs `job` while the hooks are attached, launched as the eBPF backend launches one
     /// (`JobLauncher`), and waits for its first process in `waitpid` itself: a run loop's
     /// child-exit notice came up to ~50 ms late and counted as the floor's own cost.
-    package func run(_ job: JobSpec) throws -> Termination {
+    package func run(_ job: JobSpec) throws -> JobOutcome {
         let launch = try JobLauncher.prepare(job)
-        try JobLauncher.release(launch, job: job)
+        let execFailure = JobLauncher.release(launch, job: job)
         var status: Int32 = 0
         while waitpid(launch.pid, &status, 0) < 0 && errno == EINTR {}
-        return Termination(waitStatus: status)
+        return JobOutcome(pid: launch.pid, termination: Termination(waitStatus: status), execFailure: execFailure)
     }
 
     deinit {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The command a gate runs, exactly as the user gave it: arguments and environment are
 /// bytes, since neither has to be UTF-8.
 public struct JobSpec: Sendable, Equatable {
@@ -76,11 +78,39 @@ public struct JobOutcome: Sendable, Equatable {
     public var killedDescendants: [Int32]
     /// Signals the gate received and forwarded to the job (e.g. CI cancelling it).
     public var forwardedSignals: [Int32]
+    /// Why the job's command could not be executed, when it could not (its status is then
+    /// 126 or 127, as a shell's).
+    public var execFailure: ExecFailure?
 
-    public init(pid: Int32, termination: Termination, killedDescendants: [Int32] = [], forwardedSignals: [Int32] = []) {
+    public init(pid: Int32, termination: Termination, killedDescendants: [Int32] = [], forwardedSignals: [Int32] = [],
+                execFailure: ExecFailure? = nil) {
         self.pid = pid
         self.termination = termination
         self.killedDescendants = killedDescendants
         self.forwardedSignals = forwardedSignals
+        self.execFailure = execFailure
+    }
+}
+
+/// The job's command failed to execute: the file and the exec's errno.
+public struct ExecFailure: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var errno: Int32
+
+    public init(file: String, errno: Int32) {
+        self.file = file
+        self.errno = errno
+    }
+
+    /// `cannot run 'FILE': REASON`, with what a shell would add when the path exists (the errno
+    /// is then about a folder, or a missing interpreter or loader).
+    public var description: String {
+        var reason = String(cString: strerror(errno))
+        var status = stat()
+        if file.contains("/"), stat(file, &status) == 0 {
+            if errno == EACCES, status.st_mode & S_IFMT == S_IFDIR { reason += " (it is a folder)" }
+            if errno == ENOENT { reason += " (the file exists: its interpreter or loader was not found)" }
+        }
+        return "cannot run '\(file)': \(reason)"
     }
 }

@@ -2,7 +2,7 @@ import CTollgate
 import Foundation
 
 /// Forks the job's first process held before exec, so a backend can start watching it
-/// first, and reports a failed exec as an error. The job inherits the gate's working
+/// first, and returns why an exec failed for the caller to report. The job inherits the gate's working
 /// directory, file descriptors and environment (`JobSpec.environment`).
 enum JobLauncher {
     struct LaunchError: Error, CustomStringConvertible {
@@ -19,26 +19,12 @@ enum JobLauncher {
         return launch
     }
 
-    static func release(_ launch: tg_launch, job: JobSpec) throws {
+    /// Lets the held child exec the job; why the exec failed, if it did (the child then exits
+    /// with 126 or 127, as a shell's would; the caller still reaps it).
+    static func release(_ launch: tg_launch, job: JobSpec) -> ExecFailure? {
         var launch = launch
         let execError = tg_launch_release(&launch)
-        guard execError == 0 else {
-            // The child exits with 126 or 127, as a shell's would; the caller still reaps it.
-            reportExecFailure(job.command[0], errno: execError)
-            return
-        }
-    }
-
-    /// Says on standard error why the job's command could not be executed, as a shell would.
-    static func reportExecFailure(_ file: String, errno error: Int32) {
-        var reason = String(cString: strerror(error))
-        var status = stat()
-        if file.contains("/"), stat(file, &status) == 0 {
-            // What a shell would add: the path exists, so the errno is about something else.
-            if error == EACCES, status.st_mode & S_IFMT == S_IFDIR { reason += " (it is a folder)" }
-            if error == ENOENT { reason += " (the file exists: its interpreter or loader was not found)" }
-        }
-        FileHandle.standardError.write(Data("tollgate: cannot run '\(file)': \(reason)\n".utf8))
+        return execError == 0 ? nil : ExecFailure(file: job.command[0], errno: execError)
     }
 
     static func abort(_ launch: tg_launch) {

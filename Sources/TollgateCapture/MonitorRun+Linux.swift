@@ -71,9 +71,6 @@ struct MonitorRun {
             orphansKilled = MonitorInterference.endOrphans(of: tree)
             final = summary()
         }
-        if final.exec_errno != 0 {
-            JobLauncher.reportExecFailure(file, errno: final.exec_errno)
-        }
         var coverage = CaptureCoverage(backend: backend)
         coverage.events = delivery.events
         coverage.malformed = delivery.malformed
@@ -85,7 +82,8 @@ struct MonitorRun {
         let killed = withUnsafeBytes(of: final.killed) { Array($0.bindMemory(to: pid_t.self).prefix(Int(min(final.killed_count, UInt64(TG_MONITOR_KILLED_MAX))))) }
         let termination = final.main_ended != 0 ? Termination(waitStatus: final.main_status) : .signaled(SIGKILL)
         let outcome = JobOutcome(pid: pid, termination: termination, killedDescendants: killed,
-                                 forwardedSignals: supervisor.forwardedSignals)
+                                 forwardedSignals: supervisor.forwardedSignals,
+                                 execFailure: final.exec_errno != 0 ? ExecFailure(file: file, errno: final.exec_errno) : nil)
         return CaptureResult(outcome: outcome, coverage: coverage)
     }
 

@@ -34,16 +34,18 @@ struct BenchFloorCommand: ParsableCommand {
     func run() throws {
         let syscallNames = try RuleSources.engine(nil).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
         let job = RawCommandLine.job(command)
-        let status: Int32
+        let outcome: JobOutcome
         do {
             switch BackendKind(rawValue: backend) ?? .ebpf {
-            case .ebpf: status = try FloorProbe(syscallNames: syscallNames).run(job).shellStatus
-            case let kind: status = try MonitorFloor(kind, syscallNames: syscallNames).run(job).outcome.termination.shellStatus
+            case .ebpf: outcome = try FloorProbe(syscallNames: syscallNames).run(job)
+            case let kind: outcome = try MonitorFloor(kind, syscallNames: syscallNames).run(job).outcome
             }
         } catch let error as CaptureStartError {
             Console(quiet: false).error(error.description)
             throw ExitStatus.noBackend
         }
+        if let failure = outcome.execFailure { Console(quiet: false).error(failure.description) }
+        let status = outcome.termination.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -5,6 +5,8 @@ import ArgumentParser
 enum ExitStatus {
     /// The job succeeded and nothing blocking was found.
     static let success = ExitCode(0)
+    /// `rules test`: at least one case failed.
+    static let ruleTestsFailed = ExitCode(1)
     /// A finding at or above `--fail-on` exists, whatever the job did.
     static let blockingFinding = ExitCode(3)
     /// The command line was wrong.

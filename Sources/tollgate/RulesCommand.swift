@@ -37,7 +37,7 @@ struct RulesValidateCommand: ParsableCommand {
         let result = files.load()
         guard let ruleSet = result.ruleSet else {
             print("\(result.errors.count) error(s), \(result.warnings.count) warning(s)")
-            throw ExitCode(65)
+            throw ExitStatus.invalidRules
         }
         let enabled = ruleSet.rules.filter(\.enabled).count
         print("\(ruleSet.rules.count) rules (\(enabled) enabled), \(result.warnings.count) warning(s)")
@@ -71,7 +71,7 @@ struct RulesListCommand: ParsableCommand {
 
     func run() throws {
         let result = files.load()
-        guard let ruleSet = result.ruleSet else { throw ExitCode(65) }
+        guard let ruleSet = result.ruleSet else { throw ExitStatus.invalidRules }
         let rows = ruleSet.rules.map {
             Row(name: $0.name, priority: $0.priority.description, eventTypes: $0.eventTypes, enabled: $0.enabled,
                 file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields,
@@ -110,7 +110,7 @@ struct RulesBenchCommand: ParsableCommand {
 
     func run() throws {
         let result = files.load()
-        guard let ruleSet = result.ruleSet else { throw ExitCode(65) }
+        guard let ruleSet = result.ruleSet else { throw ExitStatus.invalidRules }
         print("rules: \(ruleSet.rules.count) (\(ruleSet.rules.filter(\.enabled).count) enabled)")
         let engine = Engine(ruleSet)
         print(EngineBenchmark.run(engine, events: events).report)

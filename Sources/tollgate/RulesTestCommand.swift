@@ -54,7 +54,7 @@ struct RulesTestCommand: ParsableCommand {
             }
         }
         print("\(passed + failed) case(s): \(passed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode(1) }
+        if failed > 0 { throw ExitStatus.ruleTestsFailed }
     }
 
     struct Outcome {

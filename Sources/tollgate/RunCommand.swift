@@ -198,6 +198,7 @@ struct Console {
 
     func summary(_ result: CaptureResult, findings: Int, blocking: Int, lostEvents: Bool, notEvaluable: Int) {
         let coverage = result.coverage
+        if let failure = result.outcome.execFailure { error(failure.description) }
         if lostEvents {
             error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
         }

@@ -7,7 +7,8 @@
 #                                it against the checksum pinned in this action (SHA256SUMS beside
 #                                this script, written by scripts/pin-release), never one fetched
 #                                from the same place. The version is TOLLGATE_VERSION, else the
-#                                release tag the action is used at (TOLLGATE_ACTION_REF, vX.Y.Z).
+#                                release tag the action is used at (TOLLGATE_ACTION_REF, vX.Y.Z),
+#                                else the one release the action pins (used at @v1 or a branch).
 set -euo pipefail
 
 fail() { echo "::error title=tollgate install::$*"; echo "tollgate install: error: $*" >&2; exit 1; }
@@ -28,16 +29,21 @@ elif [ "${TOLLGATE_BUILD_FROM_SOURCE:-false}" = "true" ]; then
     swift build -c release --product tollgate --package-path "$action_root" --scratch-path "$scratch" >&2
     binary="$scratch/release/tollgate"
 else
+    pins="$(dirname "$0")/SHA256SUMS"
     version=${TOLLGATE_VERSION:-}
-    if [ -z "$version" ]; then
-        ref=${TOLLGATE_ACTION_REF:-}
-        [[ "$ref" =~ ^v?[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "the action is used at '${ref:-an unknown ref}', not at a release tag (vX.Y.Z): set the version input, tollgate-path or build-from-source"
+    ref=${TOLLGATE_ACTION_REF:-}
+    if [ -z "$version" ] && [[ "$ref" =~ ^v?[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
         version=${ref#v}
+    elif [ -z "$version" ]; then
+        # A ref that names no version (@v1, a branch): the release pinned at that commit.
+        pinned_versions=$(sed -n 's/^[0-9a-f]\{64\}  \*\{0,1\}tollgate-\(.*\)-linux-[^-]*\.tar\.gz$/\1/p' "$pins" | sort -u)
+        [ "$(echo "$pinned_versions" | grep -c .)" -eq 1 ] || fail "the action is used at '${ref:-an unknown ref}', which names no release, and pins no single release: set the version input, tollgate-path or build-from-source"
+        version=$pinned_versions
     fi
     base=${TOLLGATE_RELEASE_URL:?set the release-url input}
     arch=$(uname -m)
     name="tollgate-$version-linux-$arch"
-    pinned=$(awk -v file="$name.tar.gz" '$2 == file || $2 == "*" file' "$(dirname "$0")/SHA256SUMS")
+    pinned=$(awk -v file="$name.tar.gz" '$2 == file || $2 == "*" file' "$pins")
     [ -n "$pinned" ] || fail "this version of the action pins no checksum for '$name.tar.gz': use the action at that release tag, tollgate-path or build-from-source"
     folder="$tools/$name"
     mkdir -p "$folder"

@@ -54,9 +54,17 @@ if [ -n "$release_dir" ]; then
     check "release install at the action's tag exits 0" test "$status" -eq 0
     installed=$(output_of install-release tollgate)
     check "the installed release runs" "$installed" --version
+    TOLLGATE_ACTION_REF=v1 TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner-major" run_step install-major install.sh
+    check "the action used at a major tag (@v1) installs the release it pins" test "$status" -eq 0
+    check "which is this release" test "$("$(output_of install-major tollgate)" --version)" = "$version"
+    mkdir -p "$scratch/unpinned"
+    cp -r "$repo/actions/run" "$scratch/unpinned/"
+    sed -i '/^[^#]/d' "$scratch/unpinned/run/SHA256SUMS"
+    export GITHUB_ACTION_PATH="$scratch/unpinned/run"
     TOLLGATE_ACTION_REF=main TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner-main" run_step install-branch install.sh
-    check "the action used at a branch without a version input fails" test "$status" -ne 0
-    check "and says to set the version" contains "$scratch/install-branch.stdout" "used at 'main', not at a release tag"
+    check "the action at a commit that pins no release, used at a branch without a version input, fails" test "$status" -ne 0
+    check "and says to set the version" contains "$scratch/install-branch.stdout" "used at 'main', which names no release"
+    export GITHUB_ACTION_PATH="$scratch/released/actions/run"
     TOLLGATE_VERSION=9.9.9 TOLLGATE_RELEASE_URL="file://$scratch/releases" RUNNER_TEMP="$scratch/runner-unpinned" run_step install-unpinned install.sh
     check "a version the action does not pin is refused" test "$status" -ne 0
     check "and says so" contains "$scratch/install-unpinned.stdout" 'pins no checksum'

@@ -94,8 +94,14 @@ if [ -n "$release_dir" ]; then
     check "the downloaded release gates the job" test "$status" -eq 0
     check "it ran the job" contains "$scratch/download.out" 'job done'
     run_job branch "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "release-url=file://$scratch/releases"
-    check "the component used at a branch without a version input fails" test "$status" -ne 0
-    check "and says to set the version" contains "$scratch/branch.out" 'not used at a release version'
+    check "the component used at a branch (no component.version) installs the release it pins" test "$status" -eq 0
+    check "it ran the job" contains "$scratch/branch.out" 'job done'
+    sed '/^      [0-9a-f]\{64\}  /d' "$component" > "$scratch/unpinned.yml"
+    component="$scratch/unpinned.yml"
+    run_job unpinned "/usr/bin:/bin" "command=$clean_job" rules=rules.yaml "release-url=file://$scratch/releases"
+    check "a component that pins no release, used at a branch without a version input, fails" test "$status" -ne 0
+    check "and says to set the version" contains "$scratch/unpinned.out" 'names no release and pins no single release'
+    component="$scratch/released/templates/tollgate.yml"
     tarball="$scratch/releases/v$version/$(basename "$release_dir"/tollgate-"$version"-linux-*.tar.gz)"
     printf 'tampered' >> "$tarball"
     rm -rf "$CI_BUILDS_DIR/.tollgate"

@@ -4,7 +4,6 @@ import PackageDescription
 // One executable, four libraries and one C target; see README "Project layout".
 let package = Package(
     name: "tollgate",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tollgate", targets: ["tollgate"]),
     ],

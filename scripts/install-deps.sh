@@ -2,7 +2,6 @@
 # Installs the system packages tollgate needs to build and test, if they are missing.
 #   libbpf-dev, libelf-dev, zlib1g-dev: libbpf loads the embedded eBPF capture program
 #   libseccomp-dev: seccomp filters for the seccomp and ptrace backends
-#   libyaml-dev: YAML for rule files (Yams)
 #   util-linux: setpriv, which the tests use to run tollgate as an unprivileged user
 #   libxml2-utils: xmllint, which the tests use to validate JUnit reports against junit.xsd
 #   strace: a job that uses ptrace itself, for the seccomp backend's tests and benchmarks
@@ -13,7 +12,7 @@
 # Run as root or with sudo available; it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev libyaml-dev util-linux libxml2-utils strace podman runc busybox-static openssh-client procps python3-yaml)
+packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev util-linux libxml2-utils strace podman runc busybox-static openssh-client procps python3-yaml)
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
     echo "install-deps: installing the python3 module jsonschema"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TollgateReports
 
 /// `tollgate hook install|uninstall`: a git hook (pre-push by default) that runs the project's
 /// command under the gate and blocks the push on a violation. An existing hook is kept under
@@ -70,8 +71,11 @@ struct HookScript: Equatable {
     var command: String?
 
     var gateInvocation: String {
-        if let command { return "\"$tollgate\" run -- /bin/sh -c \(Self.quoted(command))" }
-        return "\"$tollgate\" run --named \(Self.quoted(hookName))"
+        if let command {
+            let shell = JobShell.command(command)
+            return "\"$tollgate\" run -- \(shell[0]) \(shell[1]) \(ShellQuoting.singleQuoted(shell[2]))"
+        }
+        return "\"$tollgate\" run --named \(ShellQuoting.singleQuoted(hookName))"
     }
 
     var text: String {
@@ -81,7 +85,7 @@ struct HookScript: Equatable {
         # Written by `tollgate hook install`; `tollgate hook uninstall --name \(hookName)` removes it and
         # restores the hook it chained. Runs the chained hook first with the same arguments and
         # stdin, then the gate; any failure blocks. `git push --no-verify` skips it.
-        tollgate=\(Self.quoted(tollgatePath))
+        tollgate=\(ShellQuoting.singleQuoted(tollgatePath))
         [ -x "$tollgate" ] || tollgate=tollgate
         stdin_copy=$(mktemp) || exit 1
         trap 'rm -f "$stdin_copy"' EXIT
@@ -98,11 +102,6 @@ struct HookScript: Equatable {
         exit "$status"
 
         """
-    }
-
-    /// `value` as one single-quoted shell word.
-    static func quoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The absolute path of the running tollgate, so the hook works without tollgate on PATH.

@@ -73,11 +73,14 @@ struct HookScratchRepo {
     func remove() { try? FileManager.default.removeItem(at: root) }
 }
 
+/// The job shell the hook names for a given command on this machine (bash where present).
+let jobShell = JobShell.command("")[0]
+
 struct HookScriptTests {
     @Test(arguments: [
         ("named command", nil as String?, "\"$tollgate\" run --named 'pre-push' < \"$stdin_copy\""),
-        ("given command", "make test", "\"$tollgate\" run -- /bin/sh -c 'make test' < \"$stdin_copy\""),
-        ("quote in command", "echo 'hi'", "\"$tollgate\" run -- /bin/sh -c 'echo '\\''hi'\\''' < \"$stdin_copy\""),
+        ("given command", "make test", "\"$tollgate\" run -- \(jobShell) -c 'make test' < \"$stdin_copy\""),
+        ("quote in command", "echo 'hi'", "\"$tollgate\" run -- \(jobShell) -c 'echo '\\''hi'\\''' < \"$stdin_copy\""),
     ])
     func theHookRunsTheGateOnTheRightCommand(name: String, command: String?, expected: String) {
         let text = HookScript(hookName: "pre-push", tollgatePath: "/opt/tollgate", command: command).text
@@ -134,7 +137,7 @@ struct HookCommandTests {
         let changed = try repo.tollgate("hook", "install", "--command", "make test")
         #expect(changed.status == 64 && changed.output.contains("--force"))
         try repo.check(repo.tollgate("hook", "install", "--command", "make test", "--force"))
-        #expect(try String(contentsOf: hook, encoding: .utf8).contains("/bin/sh -c 'make test'"))
+        #expect(try String(contentsOf: hook, encoding: .utf8).contains("\(jobShell) -c 'make test'"))
     }
 
     @Test func installHonoursCoreHooksPath() throws {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TollgateEvents
 @testable import TollgateReports
 
 @Suite("Report support: hashing, time, escaping")

@@ -268,9 +268,9 @@ struct MatcherTests {
 
     @Test("time formatting in UTC")
     func time() {
-        #expect(TimeFormatting.iso8601(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456789Z")
-        #expect(TimeFormatting.time(1_700_000_000_123_456_789) == "22:13:20.123456789")
-        #expect(TimeFormatting.dateTime(0, nanoseconds: false) == "1970-01-01 00:00:00")
+        #expect(Timestamps.rfc3339Nanoseconds(1_700_000_000_123_456_789) == "2023-11-14T22:13:20.123456789Z")
+        #expect(Timestamps.timeOfDay(1_700_000_000_123_456_789) == "22:13:20.123456789")
+        #expect(Timestamps.dateTime(0, withNanoseconds: false) == "1970-01-01 00:00:00")
     }
 
     @Test("did-you-mean hints")

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// Findings as Falco's `json_output` lines (`--json FILE`), one JSON object per line, so tools
 /// that read Falco's output (falcosidekick, jq scripts) read tollgate's.
 ///

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// The run as JUnit XML (`--junit FILE`) for GitLab's test report and GitHub test-report
 /// actions: one `<testsuite>` per gated run, one `<testcase>` per enabled rule, always present
 /// (passed; `<failure>` listing that rule's findings; `<skipped>` with the reason when the

@@ -11,7 +11,11 @@ package enum ShellQuoting {
             default: return false
             }
         }
-        if safe, !word.isEmpty { return word }
-        return "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+        return safe && !word.isEmpty ? word : singleQuoted(word)
+    }
+
+    /// `word` as one single-quoted shell word, whatever it holds.
+    package static func singleQuoted(_ word: String) -> String {
+        "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// `run.invocations[0]`: the gated job, its exit status and times, the backend, and coverage
 /// problems as `toolExecutionNotifications` (they are not results: they have no location).
 enum SARIFInvocation {

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// `run.results`: one result per distinct finding, capped at the result limit (most severe kept).
 struct SARIFResults {
     var results: [JSONValue] = []

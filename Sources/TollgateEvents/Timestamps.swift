@@ -1,5 +1,6 @@
 /// UTC timestamp formatting from nanoseconds since the epoch, without Foundation's calendars
-/// (which round to milliseconds and depend on the locale).
+/// (which round to milliseconds and depend on the locale): the one formatter of the fields
+/// (`evt.time`, `evt.datetime`, ...) and the reports.
 package enum Timestamps {
     /// `2026-11-29T16:40:30.123456789Z`: RFC 3339 with nanoseconds, as Falco's JSON `time`.
     package static func rfc3339Nanoseconds(_ nanoseconds: UInt64) -> String {
@@ -16,23 +17,34 @@ package enum Timestamps {
         format(nanoseconds, date: true, fractionDigits: 0, zone: true)
     }
 
-    /// `16:40:30.123456789`: Falco's `%evt.time` (time of day, here always UTC).
-    package static func timeOfDay(_ nanoseconds: UInt64) -> String {
-        format(nanoseconds, date: false, fractionDigits: 9, zone: false)
+    /// `16:40:30.123456789`: Falco's `%evt.time` (time of day, here always UTC); without
+    /// nanoseconds `16:40:30` (`evt.time.s`).
+    package static func timeOfDay(_ nanoseconds: UInt64, withNanoseconds: Bool = true) -> String {
+        format(nanoseconds, dateSeparator: nil, fractionDigits: withNanoseconds ? 9 : 0, zone: false)
+    }
+
+    /// `2026-11-29 16:40:30.123456789`: Falco's `evt.datetime`; without nanoseconds
+    /// `2026-11-29 16:40:30` (`evt.datetime.s`).
+    package static func dateTime(_ nanoseconds: UInt64, withNanoseconds: Bool = true) -> String {
+        format(nanoseconds, dateSeparator: UInt8(ascii: " "), fractionDigits: withNanoseconds ? 9 : 0, zone: false)
     }
 
     private static func format(_ nanoseconds: UInt64, date: Bool, fractionDigits: Int, zone: Bool) -> String {
+        format(nanoseconds, dateSeparator: date ? UInt8(ascii: "T") : nil, fractionDigits: fractionDigits, zone: zone)
+    }
+
+    private static func format(_ nanoseconds: UInt64, dateSeparator: UInt8?, fractionDigits: Int, zone: Bool) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(32)
         let seconds = nanoseconds / 1_000_000_000
-        if date {
+        if let dateSeparator {
             let (year, month, day) = civilDate(daysSinceEpoch: Int(seconds / 86_400))
             digits(year, 4, &out)
             out.append(UInt8(ascii: "-"))
             digits(month, 2, &out)
             out.append(UInt8(ascii: "-"))
             digits(day, 2, &out)
-            out.append(UInt8(ascii: "T"))
+            out.append(dateSeparator)
         }
         let daySeconds = Int(seconds % 86_400)
         digits(daySeconds / 3600, 2, &out)

@@ -66,8 +66,8 @@ public struct Event {
     public let arch: Architecture
     /// Nanoseconds to add to `timestamp` to get wall-clock time since the epoch.
     public let bootTimeOffset: UInt64
-    /// Passwd/group lookups.
-    public let users: UserDatabase
+    /// What every event of the run shares: passwd/group lookups, the CI context.
+    public let facts: RunFacts
     /// Field values already computed for this event (shared with the decoder's other events).
     public let values: EventValueCache
 
@@ -96,6 +96,9 @@ public struct Event {
 
     /// `evt.failed`.
     public var failed: Bool { raw.kind == .syscall && (result ?? 0) < 0 }
+
+    /// Passwd/group lookups.
+    public var users: UserDatabase { facts.users }
 
     /// `user.*` for the process's effective uid.
     public var user: UserDatabase.User? { process.uid.flatMap { users.user(uid: $0) } }

@@ -6,8 +6,10 @@ public final class EventDecoder {
     public let arch: Architecture
     /// Threads, processes and their fd tables.
     public let processes: ProcessTable
+    /// What every event of the run shares: passwd/group lookups, the CI context.
+    public let facts: RunFacts
     /// Passwd/group lookups for `user.*` and `group.*`.
-    public let users: UserDatabase
+    public var users: UserDatabase { facts.users }
     /// Nanoseconds to add to record timestamps for wall-clock time (from the capture header).
     public var bootTimeOffset: UInt64
     /// Events produced so far (the last `evt.num`).
@@ -22,11 +24,11 @@ public final class EventDecoder {
     private let valueCache = EventValueCache()
 
     public init(
-        arch: Architecture = .native, users: UserDatabase = UserDatabase(), bootTimeOffset: UInt64 = 0,
-        processes: ProcessTable = ProcessTable()
+        arch: Architecture = .native, users: UserDatabase = UserDatabase(), ci: CIContext = CIContext(),
+        bootTimeOffset: UInt64 = 0, processes: ProcessTable = ProcessTable()
     ) {
         self.arch = arch
-        self.users = users
+        self.facts = RunFacts(users: users, ci: ci)
         self.bootTimeOffset = bootTimeOffset
         self.processes = processes
         self.numberIndex = SyscallTable.numberIndex(arch)
@@ -103,7 +105,7 @@ public final class EventDecoder {
         return Event(
             number: eventCount, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
-            users: users, values: valueCache)
+            facts: facts, values: valueCache)
     }
 
     /// The event type of a record: its syscall, or the lifecycle event it stands for.

@@ -59,6 +59,7 @@ struct AnalyzeCommand: ParsableCommand {
         let (engine, rules, policy) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
         let environment = ProcessInfo.processInfo.environment
         let mask = SecretMask(environment: environment, extraNames: Set(secretNames))
+        let ci = CIContext(environment: environment)
         let console = Console(quiet: quiet, mask: mask)
         var maskedSecrets = 0
         var findings = FindingLedger()
@@ -87,7 +88,8 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let header = replay.reader.header
             headers.append(header)
-            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname, mask: mask) {
+            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname,
+                            mask: mask, ci: ci) {
                 console.finding($0)
             }
             let (delivered, late) = replay.replay(into: gate)
@@ -139,6 +141,7 @@ struct AnalyzeCommand: ParsableCommand {
             gateFailed: verdict.gateFailed, failOn: threshold,
             backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
             findings: findings)
+        report.ci = mask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy
         try verdict.conclude(report, reports: reports, console: console, environment: environment)

@@ -19,11 +19,11 @@ final class Gate: CaptureSink {
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
-    /// findings verbatim (rule tests, whose events are made up).
-    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?,
+    /// findings verbatim (rule tests, whose events are made up). `ci` is what the `ci.*` fields say.
+    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, ci: CIContext = CIContext(),
          onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
-        self.decoder = EventDecoder(bootTimeOffset: bootTimeOffset)
+        self.decoder = EventDecoder(ci: ci, bootTimeOffset: bootTimeOffset)
         self.hostname = hostname
         self.mask = mask
         self.onFinding = onFinding

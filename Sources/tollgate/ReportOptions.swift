@@ -37,7 +37,7 @@ struct ReportOptions: ParsableArguments {
         let anchor = SARIFAnchor.runAnchor(environment: environment, flag: flagAnchor,
                                            readFile: SARIFAnchor.workspaceReader(environment: environment))
         var writes: [(path: String, render: () -> String)] = []
-        if let jsonPath { writes.append((jsonPath, { FalcoJSONLines.render(report.findings) })) }
+        if let jsonPath { writes.append((jsonPath, { FalcoJSONLines.render(report.findings, ci: report.ci) })) }
         if let sarifPath { writes.append((sarifPath, { SARIFReport.render(report, runAnchor: anchor) })) }
         if let junitPath { writes.append((junitPath, { JUnitReport.render(report, runAnchor: anchor) })) }
         if let codeQualityPath { writes.append((codeQualityPath, { GitLabCodeQuality.render(report, runAnchor: anchor) })) }

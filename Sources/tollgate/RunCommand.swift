@@ -112,8 +112,9 @@ struct RunCommand: ParsableCommand {
         console.note(verbose ? started.explanation : started.headline)
 
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
+        let ci = CIContext(environment: environment)
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName, mask: mask) { finding in
+                        hostname: ProcessInfo.processInfo.hostName, mask: mask, ci: ci) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -153,6 +154,7 @@ struct RunCommand: ParsableCommand {
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
                                degradations: result.coverage.interference, notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
+        report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy
         if let problem = settings.reportOutsideProject() {

@@ -72,16 +72,22 @@ struct ReportsEndToEndTests {
         #expect(summary.contains("failed"))
         #expect(summary.contains("sh -> cat"))
 
+        try Self.expectValidReports([path("r.sarif"), path("r.xml")])
+    }
+
+    /// Validates SARIF and JUnit files against `../shared/schemas` with `scripts/validate-reports`
+    /// (skipped with a note when the schemas are not next to the repository).
+    static func expectValidReports(_ paths: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         let validation = Process()
-        validation.executableURL = Self.repositoryRoot.appendingPathComponent("scripts/validate-reports")
-        let schemas = Self.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas")
+        validation.executableURL = repositoryRoot.appendingPathComponent("scripts/validate-reports")
+        let schemas = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas")
         guard FileManager.default.fileExists(atPath: schemas.path) else {
             print("skipped schema validation: ../shared/schemas is not next to the repository")
             return
         }
-        validation.arguments = ["--schemas", schemas.path, path("r.sarif"), path("r.xml")]
+        validation.arguments = ["--schemas", schemas.path] + paths
         try validation.run()
         validation.waitUntilExit()
-        #expect(validation.terminationStatus == 0)
+        #expect(validation.terminationStatus == 0, "\(paths) do not validate", sourceLocation: sourceLocation)
     }
 }

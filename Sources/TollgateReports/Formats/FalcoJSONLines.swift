@@ -10,14 +10,15 @@ public enum FalcoJSONLines {
     /// One line per finding, as Falco writes them; past `FindingLedger.maximumEvents` findings,
     /// one line per distinct finding (see `FindingGroup`) with its `count`. Each line ends in a
     /// newline.
-    public static func render(_ findings: FindingLedger) -> String {
+    /// `ci`, when given, adds its known `ci.*` fields (none locally) to every line's `output_fields`.
+    public static func render(_ findings: FindingLedger, ci: CIContext? = nil) -> String {
         var out = ""
         if findings.keepsEveryEvent {
-            for finding in findings.events { out += line(for: finding) + "\n" }
+            for finding in findings.events { out += line(for: finding, ci: ci) + "\n" }
             return out
         }
         for group in findings.groups {
-            out += line(for: group.first, count: group.count)
+            out += line(for: group.first, count: group.count, ci: ci)
             out += "\n"
         }
         return out
@@ -25,14 +26,17 @@ public enum FalcoJSONLines {
 
     /// One finding's line, without the newline. A finding that happened more than once also
     /// carries `count` (a key Falco does not write; its readers ignore unknown keys).
-    public static func line(for finding: ReportFinding, count: Int = 1) -> String {
-        object(for: finding, count: count).compact
+    public static func line(for finding: ReportFinding, count: Int = 1, ci: CIContext? = nil) -> String {
+        object(for: finding, count: count, ci: ci).compact
     }
 
-    static func object(for finding: ReportFinding, count: Int = 1) -> JSONValue {
+    static func object(for finding: ReportFinding, count: Int = 1, ci: CIContext? = nil) -> JSONValue {
         var fields: [String: JSONValue] = [:]
         for field in finding.outputFields where fields[field.name] == nil {
             fields[field.name] = value(field.value)
+        }
+        for field in ci?.knownFields ?? [] where fields[field.name] == nil {
+            fields[field.name] = .string(field.value)
         }
         if fields["evt.time"] == nil {
             fields["evt.time"] = .integer(Int64(clamping: finding.time))

@@ -134,6 +134,7 @@ public enum JUnitReport {
             ("tollgate.events", String(report.coverage.events)),
             ("tollgate.drops", String(report.coverage.drops)),
         ] + policy + (report.maskedSecrets > 0 ? [("tollgate.masked-secrets", String(report.maskedSecrets))] : [])
+            + report.ci.knownFields.map { ("tollgate.\($0.name)", $0.value) }
     }
 
     /// Seconds with three decimals (`61.250`), the precision JUnit schemas accept.

@@ -1,3 +1,5 @@
+import TollgateEvents
+
 import TollgateRules
 
 /// The run as a GitHub-flavoured Markdown summary (`--summary FILE`, and `$GITHUB_STEP_SUMMARY`):
@@ -49,6 +51,9 @@ public enum MarkdownSummary {
         let coverage = report.coverage
         var text = "| | |\n|---|---|\n"
         text += "| Job | \(MarkdownText.code(ShellQuoting.commandLine(report.jobCommand), inTable: true)) (\(MarkdownText.inline(report.jobName))) |\n"
+        if !report.ci.isLocal {
+            text += "| CI | \(MarkdownText.inline(ciLine(report.ci))) |\n"
+        }
         text += "| Backend | \(MarkdownText.inline(report.backend)) |\n"
         text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed |\n"
         text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
@@ -61,6 +66,22 @@ public enum MarkdownSummary {
         notes += coverage.notEvaluable.map { "- Not evaluable on this backend (quiet is not a pass): **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
         if !notes.isEmpty { text += "\n**Coverage**\n\n" + notes.joined(separator: "\n") + "\n" }
         text += policy(report.policy)
+        return text
+    }
+
+    /// `github: octo/app refs/pull/7/merge (pull_request #7), CI / test / gate, run 42 attempt 1, by octocat, hosted runner`.
+    private static func ciLine(_ ci: CIContext) -> String {
+        var parts = [ci.provider + ":"]
+        if !ci.repository.isEmpty { parts.append(ci.repository) }
+        if !ci.ref.isEmpty { parts.append(ci.ref) }
+        let trigger = [ci.event, ci.pr.isEmpty ? "" : "#" + ci.pr].filter { !$0.isEmpty }.joined(separator: " ")
+        if !trigger.isEmpty { parts.append("(\(trigger))") }
+        var text = parts.joined(separator: " ")
+        let place = [ci.workflow, ci.job, ci.step].filter { !$0.isEmpty }.joined(separator: " / ")
+        if !place.isEmpty { text += ", " + place }
+        if !ci.runID.isEmpty { text += ", run \(ci.runID)" + (ci.runAttempt.isEmpty ? "" : " attempt \(ci.runAttempt)") }
+        if !ci.actor.isEmpty { text += ", by \(ci.actor)" }
+        if !ci.runner.isEmpty { text += ", \(ci.runner) runner" }
         return text
     }
 

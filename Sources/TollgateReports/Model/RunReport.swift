@@ -1,3 +1,4 @@
+import TollgateEvents
 import TollgateRules
 
 /// Everything one gated run produced, in the form every report writer reads.
@@ -36,6 +37,8 @@ public struct RunReport: Sendable {
     public var maskedSecrets = 0
     /// The files the rules and settings came from, and the rules overrides weakened.
     public var policy = Policy()
+    /// The CI pipeline, job and step of the run.
+    public var ci = CIContext()
 
     public init(
         toolVersion: String,

@@ -150,6 +150,13 @@ public struct SecretMask: Sendable {
         return longest > 0 ? (bytes.count - longest)..<bytes.count : nil
     }
 
+    /// The CI context with every secret masked in its values (a branch can be named anything).
+    public func apply(to ci: CIContext, count: inout Int) -> CIContext {
+        var masked = ci
+        for value in CIContext.valueKeyPaths { masked[keyPath: value] = apply(ci[keyPath: value], count: &count) }
+        return masked
+    }
+
     /// `text` masked, without counting.
     public func apply(_ text: String) -> String {
         var ignored = 0

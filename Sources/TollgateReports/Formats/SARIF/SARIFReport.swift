@@ -1,3 +1,5 @@
+import TollgateEvents
+
 /// The run as a SARIF 2.1.0 log (`--sarif FILE`) that GitHub code scanning accepts: one run,
 /// every loaded rule as a `reportingDescriptor`, one result per distinct finding (same rule,
 /// executable and target merged with `properties.count`), each with a physical location and a
@@ -23,17 +25,32 @@ public enum SARIFReport {
         if isSemanticVersion(report.toolVersion) { driver.add("semanticVersion", report.toolVersion) }
         driver.add("informationUri", report.informationURI)
         driver.add("rules", .array(rules.descriptors))
-        let run: JSONValue = .object([
+        var run: [(String, JSONValue)] = [
             ("tool", .object([("driver", driver.value)])),
             ("automationDetails", .object([("id", .string("tollgate/\(report.jobName)/"))])),
+        ]
+        if let provenance = versionControlProvenance(report.ci) { run.append(("versionControlProvenance", .array([provenance]))) }
+        run += [
             ("invocations", .array([SARIFInvocation.invocation(report, omittedResults: results.omitted, limit: maximumResults)])),
             ("results", .array(results.results)),
-        ])
+        ]
+        let ci = report.ci.knownFields.map { (String($0.name.dropFirst("ci.".count)), JSONValue.string($0.value)) }
+        if !ci.isEmpty { run.append(("properties", .object([("ci", .object(ci))]))) }
         return .object([
             ("$schema", .string(schemaURI)),
             ("version", .string("2.1.0")),
-            ("runs", .array([run])),
+            ("runs", .array([.object(run)])),
         ])
+    }
+
+    /// The repository and commit the run is for, when the CI says (SARIF 3.14.5).
+    private static func versionControlProvenance(_ ci: CIContext) -> JSONValue? {
+        guard !ci.repositoryURL.isEmpty else { return nil }
+        var details = JSONObjectBuilder()
+        details.add("repositoryUri", ci.repositoryURL)
+        details.add("revisionId", ci.sha.isEmpty ? nil : ci.sha)
+        details.add("branch", ci.ref.isEmpty ? nil : ci.ref)
+        return details.value
     }
 
     /// `x.y.z` with an optional `-pre`/`+build` suffix.

@@ -7,12 +7,13 @@
 #   strace: a job that uses ptrace itself, for the seccomp backend's tests and benchmarks
 #   podman, runc, busybox-static: the container-image gate's harness (a static busybox image)
 #   openssh-client, procps: ssh-keygen and ps, trusted tools that attack tests hijack
+#   gnupg, curl: tools the honest corpus runs on their own credential stores (gpg, curl -n)
 #   python3-yaml: scripts/validate-config reads .tollgate.yaml files to check them against the schema
 # and, through pip when python3 lacks it, jsonschema (SARIF reports are validated with it).
 # Run as root or with sudo available; it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev util-linux libxml2-utils strace podman runc busybox-static openssh-client procps python3-yaml)
+packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev util-linux libxml2-utils strace podman runc busybox-static openssh-client procps python3-yaml gnupg curl)
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
     echo "install-deps: installing the python3 module jsonschema"

@@ -10,3 +10,6 @@ ls -la "$HOME/.aws" "$HOME/.docker" "$HOME/.kube" > /dev/null
 printf '{"features":{}}\n' > "$HOME/.docker/daemon.json" && cat "$HOME/.docker/daemon.json" > /dev/null
 printf 'registry=https://registry.example\n' > project/.npmrc.example && cat project/.npmrc.example > /dev/null
 cat /etc/passwd /etc/group > /dev/null
+printf 'machine example\n' > project/netrc.example && cat project/netrc.example > /dev/null
+mkdir -p "$HOME/.gnupg" "$HOME/.config/gh" && printf 'pub\n' > "$HOME/.gnupg/pubring.kbx" && cat "$HOME/.gnupg/pubring.kbx" > /dev/null
+printf 'editor: vim\n' > "$HOME/.config/gh/config.yml" && cat "$HOME/.config/gh/config.yml" > /dev/null

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// One executable, four libraries and one C target; see README "Project layout".
+// One executable, five libraries and one C target; see README "Project layout".
 let package = Package(
     name: "tollgate",
     products: [
@@ -35,6 +35,8 @@ let package = Package(
         .plugin(name: "EmbedBPF", capability: .buildTool()),
         // Embeds rules/*.yaml, the default ruleset, into the executable.
         .plugin(name: "EmbedRules", capability: .buildTool()),
+        // Behaviour baselines: the run's inventory, the baseline file, what is new.
+        .target(name: "TollgateBaseline", dependencies: ["TollgateRules", "TollgateEvents"]),
         .target(
             name: "TollgateCapture",
             dependencies: ["CTollgate", "TollgateEvents"],
@@ -43,7 +45,9 @@ let package = Package(
         .executableTarget(
             name: "tollgate",
             dependencies: [
+                "TollgateBaseline",
                 "TollgateCapture",
+                "TollgateEvents",
                 "TollgateRules",
                 "TollgateReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +58,7 @@ let package = Package(
         .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"], exclude: ["Fixtures"]),
         .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"], exclude: ["Golden"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
+        .testTarget(name: "TollgateBaselineTests", dependencies: ["TollgateBaseline"], exclude: ["Golden"]),
         .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
     ]
 )

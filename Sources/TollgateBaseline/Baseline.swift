@@ -1,0 +1,66 @@
+import TollgateRules
+
+/// A job's normal behaviour, by kind: entries (exact, or globs) each with an optional reason.
+/// Its file (`.tollgate/baseline.yaml`) is sorted, one entry per line, so that a pull
+/// request's diff of it reads as the change in behaviour it is.
+public struct Baseline: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        /// The entry, or a glob (`*` matches any run, `/` included) standing for many.
+        public var pattern: String
+        public var reason: String?
+        /// Where the entry is written, when read from a file.
+        public var location: SourceLocation?
+
+        public init(pattern: String, reason: String? = nil, location: SourceLocation? = nil) {
+            self.pattern = pattern
+            self.reason = reason
+            self.location = location
+        }
+
+        public static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.pattern == rhs.pattern && lhs.reason == rhs.reason }
+
+        /// Whether `entry` is this one or matched by its glob.
+        public func matches(_ entry: String) -> Bool {
+            pattern == entry || (pattern.contains("*") && GlobMatcher(Array(pattern.utf8)).matches(Array(entry.utf8)))
+        }
+    }
+
+    /// The current format of the file.
+    public static let version = 1
+
+    public var entries: [InventoryKind: [Entry]] = [:]
+    /// Where each section starts, when read from a file (SARIF anchors new entries there).
+    public var sectionLocations: [InventoryKind: SourceLocation] = [:]
+
+    public init() {}
+
+    /// The observed entries no entry of this baseline matches, by kind, in order.
+    public func newEntries(in inventory: Inventory) -> [(kind: InventoryKind, entry: String)] {
+        InventoryKind.allCases.flatMap { kind in
+            let known = entries[kind] ?? []
+            return (inventory.entries[kind] ?? []).sorted().filter { entry in !known.contains { $0.matches(entry) } }.map { (kind, $0) }
+        }
+    }
+
+    /// The entries of this baseline that matched nothing the run did, by kind.
+    public func unseenEntries(in inventory: Inventory) -> [(kind: InventoryKind, entry: Entry)] {
+        InventoryKind.allCases.flatMap { kind in
+            let seen = inventory.entries[kind] ?? []
+            return (entries[kind] ?? []).filter { entry in !seen.contains { entry.matches($0) } }.map { (kind, $0) }
+        }
+    }
+
+    /// This baseline with `other`'s entries that none of its own match added (reasons kept;
+    /// this one's win), sorted.
+    public func merging(_ other: Baseline) -> Baseline {
+        var merged = Baseline()
+        for kind in InventoryKind.allCases {
+            var list = entries[kind] ?? []
+            for entry in other.entries[kind] ?? [] where !list.contains(where: { $0.pattern == entry.pattern || $0.matches(entry.pattern) }) {
+                list.append(entry)
+            }
+            if !list.isEmpty { merged.entries[kind] = list.sorted { $0.pattern < $1.pattern } }
+        }
+        return merged
+    }
+}

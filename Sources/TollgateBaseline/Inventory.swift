@@ -1,0 +1,40 @@
+import TollgateEvents
+import TollgateRules
+
+/// What one run did, by kind, in stable (normalized) entries: fed every decoded event, it
+/// evaluates the built-in inventory rules and keeps each new entry with the first event that
+/// showed it.
+public final class Inventory {
+    /// The syscalls the inventory reads: a capture must deliver them for it to be whole.
+    public static var neededSyscalls: Set<String> { InventoryRules.engine.neededSyscalls }
+
+    public let normalizer: EntryNormalizer
+    /// Every entry seen, by kind.
+    public private(set) var entries: [InventoryKind: Set<String>] = [:]
+    /// The inventory rule's finding for the first event that showed each entry.
+    public private(set) var firstSeen: [InventoryKind: [String: Finding]] = [:]
+
+    public init(normalizer: EntryNormalizer) {
+        self.normalizer = normalizer
+    }
+
+    /// Records what `event` adds. Evaluate before decoding the next event, as rules are.
+    public func observe(_ event: Event) {
+        for finding in InventoryRules.engine.evaluate(event) {
+            guard let kind = InventoryRules.kind(ofRule: finding.rule),
+                  let entry = normalizer.normalize(finding.output, kind: kind) else { continue }
+            if entries[kind, default: []].insert(entry).inserted {
+                firstSeen[kind, default: [:]][entry] = finding
+            }
+        }
+    }
+
+    /// The entries as a baseline (no reasons), for `--inventory` and recording.
+    public var baseline: Baseline {
+        var baseline = Baseline()
+        for (kind, set) in entries {
+            baseline.entries[kind] = set.sorted().map { Baseline.Entry(pattern: $0) }
+        }
+        return baseline
+    }
+}

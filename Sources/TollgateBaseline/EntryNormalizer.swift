@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Turns raw inventory entries into stable ones, so that two runs of the same job list the same
 /// entries: the workspace as `$WORKSPACE`, the home folder as `~`, names under the temp folders,
 /// temp-file names (`mktemp`, Python's `tempfile`), versions inside tool-cache paths, hex hashes
@@ -11,8 +17,13 @@ public struct EntryNormalizer: Sendable {
     public var temporaryFolders: [String]
     /// Folders holding versioned tool installs (`/opt/hostedtoolcache/Python/3.12.1/...`).
     public var toolCaches: [String]
+    /// An executable's path with its symlinks resolved (`/usr/bin/sh` is `/usr/bin/dash`), so
+    /// that backends which report the path as invoked and those that report the file agree.
+    public var resolveExecutable: @Sendable (String) -> String
 
-    public init(workspace: String, home: String, temporaryFolders: [String], toolCaches: [String]) {
+    public init(workspace: String, home: String, temporaryFolders: [String], toolCaches: [String],
+                resolveExecutable: @escaping @Sendable (String) -> String = { $0 }) {
+        self.resolveExecutable = resolveExecutable
         self.workspace = Self.withoutTrailingSlash(workspace)
         self.home = Self.withoutTrailingSlash(home)
         self.temporaryFolders = temporaryFolders.map(Self.withoutTrailingSlash).filter { !$0.isEmpty && $0 != "/" }
@@ -27,7 +38,8 @@ public struct EntryNormalizer: Sendable {
         let caches = ["/opt/hostedtoolcache", environment["RUNNER_TOOL_CACHE"], environment["AGENT_TOOLSDIRECTORY"]].compactMap { $0 }
             + [".pyenv/versions", ".nvm/versions/node", ".rustup/toolchains", ".sdkman/candidates", ".gradle/wrapper/dists"]
             .map { (environment["HOME"] ?? "/root") + "/" + $0 }
-        self.init(workspace: workspace, home: environment["HOME"] ?? "", temporaryFolders: temporary, toolCaches: caches)
+        self.init(workspace: workspace, home: environment["HOME"] ?? "", temporaryFolders: temporary, toolCaches: caches,
+                  resolveExecutable: Self.realPath)
     }
 
     /// The stable form of `entry`, or nil when the entry is left out (a file written in the
@@ -36,11 +48,14 @@ public struct EntryNormalizer: Sendable {
         switch kind {
         case .executable:
             guard let arrow = entry.range(of: " <- ") else { return path(entry) }
-            return path(String(entry[..<arrow.lowerBound])) + " <- " + entry[arrow.upperBound...]
+            // The job's first process: its parent is the gate, which the capture does not follow.
+            let parent = entry[arrow.upperBound...] == "<NA>" ? "(gate)" : entry[arrow.upperBound...]
+            return path(resolveExecutable(String(entry[..<arrow.lowerBound]))) + " <- " + parent
         case .networkEndpoint, .loopbackEndpoint:
             return endpoint(entry)
         case .fileWritten:
-            guard entry.hasPrefix("/"), !isScratch(entry) else { return nil }
+            // Devices (/dev/null, a terminal) are not files a build leaves behind.
+            guard entry.hasPrefix("/"), !entry.hasPrefix("/dev/"), !isScratch(entry) else { return nil }
             return path(entry)
         case .containerImage:
             return ContainerImageArguments.entry(entry)
@@ -128,6 +143,13 @@ public struct EntryNormalizer: Sendable {
             return core.prefix { $0.isNumber || $0 == "." }.contains(".")
         }
         return startsWithVersion(Substring(name)) || name.split(separator: "-").dropFirst().contains { startsWithVersion($0) }
+    }
+
+    /// `realpath(3)` of `path`, or `path` when it cannot be resolved (gone, not absolute).
+    @Sendable static func realPath(_ path: String) -> String {
+        guard path.hasPrefix("/"), let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     static func isBelow(_ path: String, _ folder: String) -> Bool {

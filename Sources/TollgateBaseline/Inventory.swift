@@ -18,15 +18,30 @@ public final class Inventory {
         self.normalizer = normalizer
     }
 
-    /// Records what `event` adds. Evaluate before decoding the next event, as rules are.
-    public func observe(_ event: Event) {
+    /// The syscalls whose results the inventory reads (the rest may skip their exit).
+    public static var exitSyscalls: Set<String> { InventoryRules.engine.exitSyscalls }
+
+    /// An entry the run showed for the first time, with the inventory rule's finding for it.
+    public struct Observation: Sendable {
+        public var kind: InventoryKind
+        public var entry: String
+        public var finding: Finding
+    }
+
+    /// Records what `event` adds and returns the entries it showed first. Evaluate before
+    /// decoding the next event, as rules are.
+    @discardableResult
+    public func observe(_ event: Event) -> [Observation] {
+        var first: [Observation] = []
         for finding in InventoryRules.engine.evaluate(event) {
             guard let kind = InventoryRules.kind(ofRule: finding.rule),
                   let entry = normalizer.normalize(finding.output, kind: kind) else { continue }
             if entries[kind, default: []].insert(entry).inserted {
                 firstSeen[kind, default: [:]][entry] = finding
+                first.append(Observation(kind: kind, entry: entry, finding: finding))
             }
         }
+        return first
     }
 
     /// The entries as a baseline (no reasons), for `--inventory` and recording.

@@ -8,37 +8,37 @@ enum InventoryRules {
     static let text = """
         - rule: executable
           desc: A program was run.
-          condition: evt.type in (execve, execveat) and not evt.failed
+          condition: evt.type in (execve, execveat) and evt.failed = false
           output: "%proc.exepath <- %proc.pname"
           priority: INFO
         - rule: networkEndpoint
           desc: A connection or datagram to a peer outside the machine.
           condition: >
-            evt.type in (connect, sendto, sendmsg) and not evt.failed and fd.type in (ipv4, ipv6)
+            evt.type in (connect, sendto, sendmsg) and evt.failed = false and fd.type in (ipv4, ipv6)
             and fd.rport > 0 and not fd.rnet = "127.0.0.0/8" and not fd.rip = "::1" and not fd.rip = "::ffff:127.0.0.1"
           output: "%fd.l4proto %fd.rip:%fd.rport"
           priority: INFO
         - rule: loopbackEndpoint
           desc: A connection or datagram to a loopback peer.
           condition: >
-            evt.type in (connect, sendto, sendmsg) and not evt.failed and fd.type in (ipv4, ipv6)
+            evt.type in (connect, sendto, sendmsg) and evt.failed = false and fd.type in (ipv4, ipv6)
             and fd.rport > 0 and (fd.rnet = "127.0.0.0/8" or fd.rip = "::1" or fd.rip = "::ffff:127.0.0.1")
           output: "%fd.l4proto %fd.rip:%fd.rport"
           priority: INFO
         - rule: fileWritten
           desc: A regular file opened for writing.
-          condition: evt.is_open_write = true and not evt.failed and fd.typechar = f
+          condition: evt.type in (open, openat, openat2, creat) and evt.is_open_write = true and evt.failed = false and fd.typechar = f
           output: "%fd.name"
           priority: INFO
         - rule: fileWrittenByName
           desc: A file renamed or linked into place.
-          condition: evt.type in (rename, renameat, renameat2, link, linkat) and not evt.failed
+          condition: evt.type in (rename, renameat, renameat2, link, linkat) and evt.failed = false
           output: "%fs.path.target"
           priority: INFO
         - rule: containerImage
           desc: A container engine asked to run or create a container.
           condition: >
-            evt.type in (execve, execveat) and not evt.failed and proc.name in (docker, podman, nerdctl)
+            evt.type in (execve, execveat) and evt.failed = false and proc.name in (docker, podman, nerdctl)
             and (proc.args startswith "run " or proc.args startswith "create "
                  or proc.args startswith "container run " or proc.args startswith "container create ")
           output: "%proc.name %proc.args"
@@ -47,8 +47,8 @@ enum InventoryRules {
           desc: A successful call that changes credentials, mounts, namespaces or kernel modules.
           condition: >
             evt.type in (setuid, setgid, setreuid, setregid, setresuid, setresgid, capset, mount, umount2,
-                         unshare, setns, init_module, finit_module, delete_module, pivot_root, chroot)
-            and not evt.failed
+                         unshare, setns, init_module, finit_module)
+            and evt.failed = false
           output: "%evt.type by %proc.exepath"
           priority: INFO
         """

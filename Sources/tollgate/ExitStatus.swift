@@ -7,6 +7,8 @@ enum ExitStatus {
     static let success = ExitCode(0)
     /// `rules test`: at least one case failed.
     static let ruleTestsFailed = ExitCode(1)
+    /// `baseline diff`: the new baseline lists entries the old one does not.
+    static let baselineGrew = ExitCode(1)
     /// A finding at or above `--fail-on` exists, whatever the job did.
     static let blockingFinding = ExitCode(3)
     /// The command line was wrong.
@@ -17,6 +19,10 @@ enum ExitStatus {
     static let damagedCapture = ExitCode(65)
     /// A capture file cannot be opened or read (EX_NOINPUT).
     static let unreadableCapture = ExitCode(66)
+    /// The baseline named (`--baseline`, config `baseline`) cannot be read (EX_NOINPUT).
+    static let unreadableBaseline = ExitCode(66)
+    /// A baseline file is not a valid baseline (EX_DATAERR).
+    static let invalidBaseline = ExitCode(65)
     /// The job's command exists but cannot be executed (a folder, no execute permission, not an
     /// executable format), as a shell says it; the launcher's child exits with it
     /// (`tg_exec_failure_status`) and the gate passes it through like any job status.

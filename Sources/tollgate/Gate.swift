@@ -1,4 +1,5 @@
 import Foundation
+import TollgateBaseline
 import TollgateCapture
 import TollgateEvents
 import TollgateReports
@@ -16,13 +17,19 @@ final class Gate: CaptureSink {
     private(set) var findings = FindingLedger()
     /// Secret values masked in the findings so far.
     private(set) var maskedSecrets = 0
+    /// What the run did, by kind, when a baseline or an inventory was asked for.
+    let inventory: Inventory?
+    /// The baseline whose missing entries are findings, as the job shows them.
+    private let baselineCheck: BaselineCheck?
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
     /// findings verbatim (rule tests, whose events are made up). `ci` is what the `ci.*` fields say.
     init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, ci: CIContext = CIContext(),
-         onFinding: @escaping (ReportFinding) -> Void) {
+         inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil, onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
+        self.inventory = inventory
+        self.baselineCheck = baselineCheck
         self.decoder = EventDecoder(ci: ci, bootTimeOffset: bootTimeOffset)
         self.hostname = hostname
         self.mask = mask
@@ -62,12 +69,21 @@ final class Gate: CaptureSink {
                 }
             }
             for finding in engine.evaluate(event) {
-                var reported = ReportFinding(finding, event: event, hostname: hostname)
-                if let mask { reported = mask.apply(to: reported, count: &maskedSecrets) }
-                findings.add(reported)
-                onFinding(reported)
+                report(ReportFinding(finding, event: event, hostname: hostname))
+            }
+            for observation in inventory?.observe(event) ?? [] {
+                guard let finding = baselineCheck?.finding(for: observation) else { continue }
+                report(ReportFinding(finding, event: event, hostname: hostname))
             }
         }
+    }
+
+    /// Masks, keeps and streams a finding.
+    private func report(_ finding: ReportFinding) {
+        var reported = finding
+        if let mask { reported = mask.apply(to: reported, count: &maskedSecrets) }
+        findings.add(reported)
+        onFinding(reported)
     }
 }
 

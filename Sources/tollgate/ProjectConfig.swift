@@ -15,13 +15,16 @@ import TollgateRules
 /// commands:
 ///   pre-push: make test
 /// secrets: [DEPLOY_HOOK_URL]           # masked like *TOKEN* variables
+/// baseline: .tollgate/baseline.yaml    # the default; what the run does beyond it is a finding
+/// baseline_priority: warning
 /// ```
 /// Paths are relative to the folder holding the file; report paths must stay inside it.
 /// Unknown keys are errors.
 struct ProjectConfig: Equatable {
     static let fileNames = [".tollgate.yaml", ".tollgate.yml"]
     static let reportKeys = ["json", "sarif", "junit", "summary", "codequality", "sarif_anchor"]
-    private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands", "secrets"]
+    private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands", "secrets",
+                                       "baseline", "baseline_priority"]
 
     var path: String
     /// The file's text, for the policy's checksum.
@@ -35,6 +38,9 @@ struct ProjectConfig: Equatable {
     var commands: [String: String] = [:]
     /// Environment variables whose values are secrets, beside those named like secrets.
     var secrets: [String] = []
+    /// The behaviour baseline file and the priority of what is not in it.
+    var baseline: String?
+    var baselinePriority: String?
 
     /// A problem in the file, printed as `file:line:column: error: message [CODE]`.
     struct Problem: Error, CustomStringConvertible {
@@ -78,12 +84,13 @@ struct ProjectConfig: Equatable {
             case "rules": config.rules = try strings(entry.value, key: entry.key).map(relative)
             case "extra_rules": config.extraRules = try strings(entry.value, key: entry.key).map(relative)
             case "secrets": config.secrets = try strings(entry.value, key: entry.key)
-            case "fail_on":
+            case "fail_on", "baseline_priority":
                 let value = try string(entry.value, key: entry.key)
                 guard Priority(parsing: value) != nil else {
                     throw Problem(location: entry.value.location, message: "unknown priority '\(value)'\(Suggestion.hint(for: value.lowercased(), in: Priority.spellings.map { $0.lowercased() }))", code: "CONFIG_VALUE")
                 }
-                config.failOn = value
+                if entry.key == "fail_on" { config.failOn = value } else { config.baselinePriority = value }
+            case "baseline": config.baseline = relative(try string(entry.value, key: entry.key))
             case "backend":
                 let value = try string(entry.value, key: entry.key)
                 let choices = ["auto", "ebpf", "ptrace", "seccomp"]

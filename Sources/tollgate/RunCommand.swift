@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TollgateBaseline
 import TollgateCapture
 import TollgateEvents
 import TollgateReports
@@ -60,6 +61,22 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("capture-env"), help: "Write environment variable values into the capture file too (secrets included).")
     var captureEnvironment = false
 
+    @Option(name: .customLong("baseline"), help: ArgumentHelp("A behaviour baseline: what the run does that it does not list is a finding. Default: the config's baseline, else .tollgate/baseline.yaml when it exists.", valueName: "file"))
+    var baselinePath: String?
+
+    @Option(name: .customLong("baseline-priority"), help: ArgumentHelp("The priority of a behaviour missing from the baseline (default warning: it fails the gate).", valueName: "priority"))
+    var baselinePriority: String?
+
+    @Flag(name: .customLong("update-baseline"), help: "Merge what this run does into the baseline file instead of reporting it.")
+    var updateBaseline = false
+
+    @Option(name: .customLong("inventory"), help: ArgumentHelp("Write what the run did, by kind, as JSON to this file.", valueName: "file"))
+    var inventoryPath: String?
+
+    /// `tollgate baseline record`: write this run's behaviour to the file, replacing it.
+    @Option(name: .customLong("record-baseline"), help: .hidden)
+    var recordBaselinePath: String?
+
     @Option(name: .customLong("secret-env"), help: ArgumentHelp("An environment variable whose value is a secret, masked as *** in every report and on standard error (besides *TOKEN*, *SECRET*, *PASSWORD*, *_KEY, AWS_* ...); repeatable.", valueName: "name"))
     var secretNames: [String] = []
 
@@ -80,6 +97,9 @@ struct RunCommand: ParsableCommand {
         }
         if let grace, !(grace >= 0 && grace.isFinite) { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
         if config != nil && noConfig { throw ValidationError("'--config' and '--no-config' cannot be used together") }
+        if let baselinePriority, Priority(parsing: baselinePriority) == nil {
+            throw ValidationError("unknown priority '\(baselinePriority)' for '--baseline-priority'; use one of \(Priority.spellings.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
@@ -92,16 +112,19 @@ struct RunCommand: ParsableCommand {
         let preparation = CaptureBackends.Preparation(settings.backend)
         var (engine, rules, policy) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
         if let config = settings.config { policy.sources.append(Policy.Source(kind: "config", path: config.path, text: config.text)) }
-        let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
         let environment = ProcessInfo.processInfo.environment
         let mask = SecretMask(environment: environment, extraNames: settings.secretNames)
         let console = Console(quiet: quiet, mask: mask)
+        let baselineRun = try BaselineRun.prepare(settings, flags: self, environment: environment, console: console)
+        let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
+            .union(baselineRun == nil ? [] : Inventory.neededSyscalls)
 
         let started: CaptureBackends.Started
         do {
             // A capture file keeps every result and every failed call, for rules it may be
             // analysed with later.
-            let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames) : nil
+            let exits = capture == nil ? engine.exitSyscalls.union(SyscallTable.returnStateSyscallNames)
+                .union(baselineRun == nil ? [] : Inventory.exitSyscalls) : nil
             let failures = capture == nil ? engine.failureSyscalls.union(SyscallTable.failureStateSyscallNames) : nil
             started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits,
                                                 failureSyscallNames: failures, preparation: preparation)
@@ -114,7 +137,8 @@ struct RunCommand: ParsableCommand {
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let ci = CIContext(environment: environment)
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName, mask: mask, ci: ci) { finding in
+                        hostname: ProcessInfo.processInfo.hostName, mask: mask, ci: ci,
+                        inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -153,7 +177,9 @@ struct RunCommand: ParsableCommand {
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
                                malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
                                degradations: result.coverage.interference, notEvaluable: notEvaluable),
-            rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
+            rules: rules + (baselineRun?.ruleDescriptors ?? []),
+            findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
+        report.behaviourChanges = try baselineRun?.conclude(console: console)
         report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy

@@ -23,6 +23,12 @@ struct RunSettings {
     var command: [String]
     /// Environment variables the user declared secret (`--secret-env` and the config's `secrets`).
     var secretNames: Set<String>
+    /// The behaviour baseline to check the run against (nil: none), and the priority of its
+    /// new entries.
+    var baselinePath: String?
+    var baselinePriority: Priority
+    /// Where the baseline is when none is named: used when it exists (or is being written).
+    static let defaultBaselinePath = ".tollgate/baseline.yaml"
 
     init(flags: RunCommand) throws {
         let config = try Self.config(flags)
@@ -37,6 +43,10 @@ struct RunSettings {
         backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
         grace = flags.grace ?? config?.grace ?? 10
         secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
+        baselinePriority = Priority(parsing: flags.baselinePriority ?? config?.baselinePriority ?? "warning") ?? .warning
+        let fallbackBaseline = !flags.noConfig && (flags.updateBaseline || FileManager.default.fileExists(atPath: Self.defaultBaselinePath))
+            ? Self.defaultBaselinePath : nil
+        baselinePath = flags.recordBaselinePath ?? flags.baselinePath ?? config?.baseline ?? fallbackBaseline
         reports = flags.reports
         if let fromConfig = config?.reports {
             let paths: [(key: String, option: WritableKeyPath<ReportOptions, String?>)] = [

@@ -19,6 +19,7 @@ struct EntryNormalizerTests {
         ("mktemp outside temp", "/srv/cache/tmp.Zx81QwErTy/tool <- sh", "/srv/cache/tmp.*/tool <- sh"),
         ("python tempfile", "/srv/cache/tmpa1b2c3_d/tool <- sh", "/srv/cache/tmp*/tool <- sh"),
         ("system path kept", "/usr/bin/cc <- make", "/usr/bin/cc <- make"),
+        ("the job's first process", "/usr/bin/dash <- <NA>", "/usr/bin/dash <- (gate)"),
         ("a word is not a hash", "/usr/share/deadbeefcafe/x <- sh", "/usr/share/deadbeefcafe/x <- sh"),
     ])
     func executables(_ name: String, _ raw: String, _ expected: String) {
@@ -28,6 +29,7 @@ struct EntryNormalizerTests {
     @Test func filesWrittenInTheWorkspaceOrTempFoldersAreLeftOut() {
         #expect(Self.normalizer.normalize("/home/runner/work/app/app/out.o", kind: .fileWritten) == nil)
         #expect(Self.normalizer.normalize("/tmp/cc8x.o", kind: .fileWritten) == nil)
+        #expect(Self.normalizer.normalize("/dev/null", kind: .fileWritten) == nil)
         #expect(Self.normalizer.normalize("/usr/local/bin/helper", kind: .fileWritten) == "/usr/local/bin/helper")
         #expect(Self.normalizer.normalize("/home/runner/.bashrc", kind: .fileWritten) == "~/.bashrc")
         #expect(Self.normalizer.normalize("/proc/4242/task/4243/comm", kind: .fileWritten) == "/proc/*/task/*/comm")
@@ -54,10 +56,27 @@ struct EntryNormalizerTests {
         #expect(Self.normalizer.normalize("mount by /home/runner/work/app/app/tool", kind: .privilegedAction) == "mount by $WORKSPACE/tool")
     }
 
+    @Test func executablesAreNamedByTheFileTheyRun() {
+        let normalizer = EntryNormalizer(environment: ["HOME": "/root"], jobDirectory: "/")
+        #expect(normalizer.normalize("/usr/bin/sh <- make", kind: .executable) == EntryNormalizer.realPath("/usr/bin/sh") + " <- make")
+        #expect(EntryNormalizer.realPath("/nonexistent/tool") == "/nonexistent/tool")
+    }
+
     @Test func environmentChoosesTheWorkspace() {
         let github = EntryNormalizer(environment: ["GITHUB_WORKSPACE": "/w/app", "HOME": "/home/r", "RUNNER_TEMP": "/w/_temp"],
                                      jobDirectory: "/elsewhere")
         #expect(github.workspace == "/w/app" && github.temporaryFolders.contains("/w/_temp"))
         #expect(EntryNormalizer(environment: ["HOME": "/root"], jobDirectory: "/src/app").workspace == "/src/app")
+    }
+}
+
+/// The built-in inventory rules load, and ask for the syscalls their kinds need.
+struct InventoryRulesTests {
+    @Test func theInventoryRulesLoadAndNameTheirSyscalls() {
+        let needed = Inventory.neededSyscalls
+        for name in ["execve", "connect", "openat", "rename", "mount", "setuid", "finit_module"] {
+            #expect(needed.contains(name), "\(name) is not captured for the inventory")
+        }
+        #expect(Inventory.exitSyscalls.contains("connect"))
     }
 }

@@ -66,6 +66,7 @@ public enum MarkdownSummary {
         notes += coverage.notEvaluable.map { "- Not evaluable on this backend (quiet is not a pass): **\(MarkdownText.inline($0.rule))**: \(MarkdownText.inline($0.reason))" }
         if !notes.isEmpty { text += "\n**Coverage**\n\n" + notes.joined(separator: "\n") + "\n" }
         text += policy(report.policy)
+        text += behaviourChanges(report.behaviourChanges)
         return text
     }
 
@@ -82,6 +83,20 @@ public enum MarkdownSummary {
         if !ci.runID.isEmpty { text += ", run \(ci.runID)" + (ci.runAttempt.isEmpty ? "" : " attempt \(ci.runAttempt)") }
         if !ci.actor.isEmpty { text += ", by \(ci.actor)" }
         if !ci.runner.isEmpty { text += ", \(ci.runner) runner" }
+        return text
+    }
+
+    /// New behaviour against the baseline, and what the baseline lists that the run did not do.
+    private static func behaviourChanges(_ changes: BehaviourChanges?) -> String {
+        guard let changes else { return "" }
+        let file = MarkdownText.code(changes.baseline, inTable: false)
+        var text = "\n**Behaviour changes** (baseline \(file))\n\n"
+        if let written = changes.written {
+            return text + "- \(written) \(written == 1 ? "entry" : "entries") written to the baseline\n"
+        }
+        if changes.added.isEmpty && changes.unseen.isEmpty { return text + "- none: the run did what the baseline lists\n" }
+        text += changes.added.map { "- new: \(MarkdownText.code($0, inTable: false))\n" }.joined()
+        text += changes.unseen.map { "- not seen this run: \(MarkdownText.code($0, inTable: false))\n" }.joined()
         return text
     }
 

@@ -39,6 +39,8 @@ public struct RunReport: Sendable {
     public var policy = Policy()
     /// The CI pipeline, job and step of the run.
     public var ci = CIContext()
+    /// What the run did beside its behaviour baseline, when one was used or written.
+    public var behaviourChanges: BehaviourChanges?
 
     public init(
         toolVersion: String,

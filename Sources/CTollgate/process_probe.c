@@ -47,6 +47,13 @@ static void probe_memory(struct tg_probe_result *result, pid_t child, int traced
     memcpy(result->read_errno, reader.stats.probe_errno, sizeof(result->read_errno));
 }
 
+/* In a probe's child: dumpable, as the monitor makes the job (the gate is not, and its children
+ * inherit that), so that a process without CAP_SYS_PTRACE may read it as it reads the job. */
+static void prepare_memory_child(void)
+{
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
 /* waitpid() with a deadline; kills and reaps the child when the deadline passes. */
 static int wait_child(pid_t pid, int *status, int options)
 {
@@ -216,6 +223,7 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result)
     pid_t parent = getpid();
     pid_t child = fork();
     if (child == 0) {
+        prepare_memory_child();
         int listener = install_filter(&program, SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (listener < 0)
             child_exit(channel[1], errno);
@@ -264,6 +272,7 @@ void tg_probe_ptrace(struct tg_probe_result *result)
     }
     pid_t child = fork();
     if (child == 0) {
+        prepare_memory_child();
         if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
             _exit(2);
         raise(SIGSTOP);

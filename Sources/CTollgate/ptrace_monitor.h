@@ -116,7 +116,9 @@ void tg_task_remove(pid_t tid);
 /* Calls `visit` for every task; stops when it returns non-zero. */
 void tg_task_each(int (*visit)(struct tg_task *task, void *context), void *context);
 
-/* Ptrace exec paths read at entry: a small pool. */
+/* Ptrace exec paths read at entry: a small pool. A length of TG_STASH_UNREADABLE: the path
+ * could not be read (an empty one is a valid execveat path). */
+#define TG_STASH_UNREADABLE 0xFFFF
 int tg_stash_take(void);
 char *tg_stash_data(int index, uint16_t **length);
 void tg_stash_release(int *index);

@@ -57,7 +57,7 @@ static void seccomp_stop(struct tg_task *task)
         char *data = tg_stash_data(task->stash, &length);
         uint64_t address = task->nr == SYS_execveat ? task->args[1] : task->args[0];
         ssize_t got = tg_read_remote_string(task, address, data, TG_PAYLOAD_MAX);
-        *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : 0; /* 0: unreadable (exec of "" fails) */
+        *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : TG_STASH_UNREADABLE;
         if (*length == TG_PAYLOAD_MAX)
             *length = TG_PAYLOAD_MAX - 1;
     }
@@ -87,7 +87,7 @@ static void syscall_exit_stop(struct tg_task *task)
             if (task->stash >= 0) {
                 uint16_t *length;
                 char *data = tg_stash_data(task->stash, &length);
-                if (*length)
+                if (*length != TG_STASH_UNREADABLE)
                     tg_record_bytes((uint16_t)(TG_SLOT_ARG0 + slot), data, *length, *length == TG_PAYLOAD_MAX - 1);
                 else
                     tg_record_failed_read();
@@ -166,7 +166,7 @@ static struct tg_task *exec_event(struct tg_task *task)
     record->args[1] = former ? former : (unsigned long)leader;
     uint16_t *length = NULL;
     char *data = task->stash >= 0 ? tg_stash_data(task->stash, &length) : NULL;
-    if (data && *length) {
+    if (data && *length != TG_STASH_UNREADABLE) {
         size_t n = tg_exec_filename(task->nr, task->args, data, *length, filename, sizeof(filename));
         tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
     } else {

@@ -143,6 +143,17 @@ struct MemoryReadEndToEndTests {
         #expect(report.automaticBackend != "ptrace" && report.automaticBackend != "seccomp")
     }
 
+    /// As nobody (no CAP_SYS_PTRACE, like a container's non-root user) with process_vm_readv
+    /// refused, the probe still reads its child through /proc/<pid>/mem and auto chooses ptrace.
+    @Test(.enabled(if: getuid() == 0, "needs root: switches to the nobody user with setpriv"))
+    func nobodyReadsThroughProcMem() throws {
+        let (outcome, report) = try Self.doctor(refusing: "vm", asNobody: true)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(report.ptraceMemory?.detail == "/proc/<pid>/mem (process_vm_readv refused: EPERM)", "\(report)")
+        #expect(report.seccompMemory?.detail == "/proc/<pid>/mem (process_vm_readv refused: EPERM)", "\(report)")
+        #expect(report.automaticBackend == "ptrace", "\(report)")
+    }
+
     /// Without eBPF (as nobody) and with every read refused, `auto` has nothing to choose: doctor
     /// and run exit 69 rather than run blind.
     @Test(.enabled(if: getuid() == 0, "needs root: switches to the nobody user with setpriv"))

@@ -249,6 +249,21 @@ public struct RawEvent: Sendable, Equatable {
     }
 }
 
+extension RawEvent {
+    /// A payload this record should carry could not be read from the job's memory (its slot is
+    /// absent, its values unknown) and the call may have acted on it: the run was blind to what
+    /// the call named, so it counts as damage like a lost event. A call known to have failed is
+    /// not damage (its values stay unknown): it did nothing, and the kernel may have refused it
+    /// before reading that memory at all, which then was never faulted in and so cannot be read
+    /// at the syscall's exit by eBPF (`finit_module(-1, "", 0)`: EBADF, its `""` untouched), or
+    /// could not read it either (EFAULT). A job can hide only failed attempts that way.
+    public var hasUnreadablePayload: Bool {
+        guard flags.contains(.payloadReadFailed) else { return false }
+        let failed = kind == .syscall && !flags.contains(.returnValueUnknown) && (-4095 ... -1).contains(returnValue)
+        return !failed
+    }
+}
+
 extension [UInt8] {
     @inline(__always)
     mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {

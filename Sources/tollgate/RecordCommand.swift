@@ -99,7 +99,7 @@ struct RecordCommand: ParsableCommand {
         }
         let coverage = result.coverage
         if let failure = result.outcome.execFailure { console.error(failure.description) }
-        console.note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; written to \(output)")
+        console.note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped\(coverage.unreadablePayloads > 0 ? ", \(coverage.unreadablePayloads) with unreadable payloads" : ""); written to \(output)")
         let status = result.outcome.termination.shellStatus
         if status != 0 { throw ExitCode(status) }
     }

@@ -87,7 +87,8 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let header = replay.reader.header
             headers.append(header)
-            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname, mask: mask) {
+            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname, mask: mask,
+                            launcher: header.launcher) {
                 console.finding($0)
             }
             let (delivered, late) = replay.replay(into: gate)

@@ -110,7 +110,7 @@ struct RunCommand: ParsableCommand {
 
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName, mask: mask) { finding in
+                        hostname: ProcessInfo.processInfo.hostName, mask: mask, launcher: .current) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)

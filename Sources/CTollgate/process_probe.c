@@ -1,4 +1,5 @@
 #include "tollgate_probe.h"
+#include "remote_memory.h"
 #include "seccomp_program.h"
 
 #include <errno.h>
@@ -31,6 +32,26 @@ static void fail(struct tg_probe_result *result, int error, const char *what)
 {
     result->error = error ? error : EPROTO;
     snprintf(result->message, sizeof(result->message), "%s: %s", what, strerror(result->error));
+}
+
+/* Reads a string the child has (it is a fork of this process) the way the backends read a
+ * job: which method returns it, and why the ones before it did not. */
+static void probe_memory(struct tg_probe_result *result, pid_t child, int traced_and_stopped)
+{
+    static const char marker[] = "tollgate doctor memory probe";
+    struct tg_memory_reader reader;
+    tg_memory_init(&reader, traced_and_stopped);
+    result->memory_tried = 1;
+    result->read_method = tg_memory_probe(&reader, child, (uint64_t)(uintptr_t)marker, marker, sizeof(marker),
+                                          traced_and_stopped);
+    memcpy(result->read_errno, reader.stats.probe_errno, sizeof(result->read_errno));
+}
+
+/* In a probe's child: dumpable, as the monitor makes the job (the gate is not, and its children
+ * inherit that), so that a process without CAP_SYS_PTRACE may read it as it reads the job. */
+static void prepare_memory_child(void)
+{
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 /* waitpid() with a deadline; kills and reaps the child when the deadline passes. */
@@ -159,7 +180,7 @@ static int receive_fd(int socket)
 }
 
 /* Answers one notification on `listener` with CONTINUE. Returns 0 or an errno. */
-static int continue_one(int listener)
+static int continue_one(int listener, struct tg_probe_result *result)
 {
     struct pollfd ready = {.fd = listener, .events = POLLIN};
     if (poll(&ready, 1, PROBE_TIMEOUT_MS) <= 0)
@@ -171,6 +192,7 @@ static int continue_one(int listener)
         return -err;
     err = seccomp_notify_receive(listener, request);
     if (!err) {
+        probe_memory(result, (pid_t)request->pid, 0);
         response->id = request->id;
         response->error = 0;
         response->val = 0;
@@ -184,6 +206,7 @@ static int continue_one(int listener)
 void tg_probe_seccomp_notify(struct tg_probe_result *result)
 {
     memset(result, 0, sizeof(*result));
+    result->read_method = TG_READ_NONE;
     int getppid_nr = SCMP_SYS(getppid);
     struct sock_fprog program;
     int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_NOTIFY, NULL, 0, &program);
@@ -200,6 +223,7 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result)
     pid_t parent = getpid();
     pid_t child = fork();
     if (child == 0) {
+        prepare_memory_child();
         int listener = install_filter(&program, SECCOMP_FILTER_FLAG_NEW_LISTENER);
         if (listener < 0)
             child_exit(channel[1], errno);
@@ -222,7 +246,7 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result)
     } else {
         __u64 sync_wake_up = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
         result->extra = ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync_wake_up) == 0;
-        int answered = continue_one(listener);
+        int answered = continue_one(listener, result);
         int reported = answered ? 0 : read_report(channel[0]);
         if (answered)
             fail(result, answered, "answering a notification with CONTINUE");
@@ -238,6 +262,7 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result)
 void tg_probe_ptrace(struct tg_probe_result *result)
 {
     memset(result, 0, sizeof(*result));
+    result->read_method = TG_READ_NONE;
     int getppid_nr = SCMP_SYS(getppid);
     struct sock_fprog program;
     int err = tg_seccomp_program_build(&getppid_nr, 1, SCMP_ACT_TRACE(0), NULL, 0, &program);
@@ -247,6 +272,7 @@ void tg_probe_ptrace(struct tg_probe_result *result)
     }
     pid_t child = fork();
     if (child == 0) {
+        prepare_memory_child();
         if (ptrace(PTRACE_TRACEME, 0, 0, 0) != 0)
             _exit(2);
         raise(SIGSTOP);
@@ -277,6 +303,7 @@ void tg_probe_ptrace(struct tg_probe_result *result)
         waitpid(child, &status, 0);
         return;
     }
+    probe_memory(result, child, 1);
     int saw_seccomp_stop = 0;
     ptrace(PTRACE_CONT, child, 0, 0);
     while ((waited = wait_child(child, &status, 0)) == 0 && WIFSTOPPED(status)) {

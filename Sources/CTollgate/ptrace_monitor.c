@@ -98,6 +98,12 @@ static int frame(struct tg_monitor *monitor, const struct tg_record *record)
         summary->no_new_privs = (int)record->args[2];
         summary->sync_wake_up = (int)record->args[3];
         return 0;
+    case TG_MSG_READS:
+        for (int method = 0; method < TG_READ_METHODS; method++)
+            summary->reads.reads[method] = record->args[method];
+        summary->reads.failed = record->args[3];
+        summary->reads.method = (int)record->args[4] - 1;
+        return 0;
     case TG_MSG_FAILED: {
         const struct tg_payload *payload = (const struct tg_payload *)(record + 1);
         size_t length = record->payload_count && record->size >= sizeof(*record) + sizeof(*payload) + payload->length
@@ -186,6 +192,7 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
     }
     monitor->monitor_pid = pid;
     monitor->summary.monitor_pid = pid;
+    monitor->summary.reads.method = TG_READ_NONE;
     monitor->seen_running_ns = monotonic_ns();
     monitor->records_fd = records[0];
     monitor->control_fd = control[1];

@@ -8,6 +8,7 @@
 #include "tollgate_capture_config.h"
 #include "tollgate_ptrace.h"
 #include "tollgate_record.h"
+#include "remote_memory.h"
 
 #include <linux/filter.h>
 #include <stddef.h>
@@ -29,6 +30,7 @@ enum tg_monitor_message {
     TG_MSG_KILLED = 0x83,    /* pid: a descendant killed after the grace period */
     TG_MSG_DONE = 0x84,      /* args[0]: stops; args[1]: records; args[2]: no_new_privs; args[3]: sync wake-up */
     TG_MSG_FAILED = 0x85,    /* ret: -errno; an ARG0 payload says what failed */
+    TG_MSG_READS = 0x86,     /* args[0..2]: reads per tg_read_method; args[3]: failed; args[4]: method + 1 */
 };
 
 /* Gate -> monitor control bytes. */
@@ -114,7 +116,9 @@ void tg_task_remove(pid_t tid);
 /* Calls `visit` for every task; stops when it returns non-zero. */
 void tg_task_each(int (*visit)(struct tg_task *task, void *context), void *context);
 
-/* Ptrace exec paths read at entry: a small pool. */
+/* Ptrace exec paths read at entry: a small pool. A length of TG_STASH_UNREADABLE: the path
+ * could not be read (an empty one is a valid execveat path). */
+#define TG_STASH_UNREADABLE 0xFFFF
 int tg_stash_take(void);
 char *tg_stash_data(int index, uint16_t **length);
 void tg_stash_release(int *index);
@@ -129,10 +133,13 @@ struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task);
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated);
 /* Room for one command line being assembled: TG_ARGV_MAX + 1 bytes, mapped at start. */
 char *tg_argv_area(void);
-/* Appends a NUL-terminated string read from `address` in `tid`'s memory; returns its length or -1. */
-int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address);
+/* Appends a NUL-terminated string read from `address` in `task`'s memory; returns its length or
+ * -1 (then the slot stays absent and the record says a read failed). */
+int tg_record_remote_string(const struct tg_task *task, uint16_t slot, uint64_t address);
+/* Marks the record being built: a payload it should carry could not be read. */
+void tg_record_failed_read(void);
 /* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */
-void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry);
+void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry);
 void tg_record_finish(void);
 /* A syscall record made at entry: arguments and their input memory, return value unknown. */
 void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6]);
@@ -142,12 +149,16 @@ void tg_output_rewind(size_t mark);
 void tg_output_flush(void);
 void tg_message(uint8_t kind, pid_t pid, int64_t ret, const uint64_t *args, const char *text);
 
-/* Reading the job. */
-ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length);
+/* Reading the job: tg_reader_setup probes, on the job's first process `child` (forked from the
+ * monitor, not yet exec'd), which method works (remote_memory.h); `traced`: the monitor is its
+ * tracer (ptrace), so PTRACE_PEEKDATA may serve too. Reads fall back per read. */
+void tg_reader_setup(pid_t child, int traced);
+const struct tg_memory_reads *tg_reader_stats(void);
+ssize_t tg_read_remote(const struct tg_task *task, uint64_t address, void *buffer, size_t length);
 /* Reads a NUL-terminated string of at most `capacity` bytes: a short read first (most are
  * short, and copying 4 KiB, often two pages, per call was most of the monitor's reading
  * cost), the rest only when no NUL came. Returns bytes read or -1. */
-ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity);
+ssize_t tg_read_remote_string(const struct tg_task *task, uint64_t address, char *buffer, size_t capacity);
 /* Reads a file (e.g. /proc/<pid>/cmdline) into `buffer`; returns bytes read or -1. */
 ssize_t tg_read_file(const char *path, char *buffer, size_t capacity);
 struct tg_proc_facts {

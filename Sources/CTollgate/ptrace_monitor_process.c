@@ -62,6 +62,7 @@ void tg_task_exited(pid_t tid, int status, int emit)
     int leader = tgid == tid;
     tg_task_remove(tid);
     if (leader) {
+        tg_memory_forget(tgid);
         struct orphan_context context = {.parent = tgid};
         tg_task_each(adopt_orphan, &context);
     } else {
@@ -333,6 +334,7 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     main_task->announced = 1;
     main_task->uid = (uint32_t)geteuid();
     main_task->gid = (uint32_t)getegid();
+    tg_reader_setup(child, setup->mode == TG_MONITOR_PTRACE);
     tg_message(TG_MSG_STARTED, child, 0, NULL, NULL);
     tg_output_flush();
 
@@ -384,6 +386,10 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
                         (uint64_t)tg_mon.sync_wake_up};
     if (!tg_mon.main_ended)
         tg_main_ended(tg_mon.main_status);
+    const struct tg_memory_reads *reads = tg_reader_stats();
+    uint64_t read_counts[6] = {reads->reads[TG_READ_VM], reads->reads[TG_READ_PROC_MEM], reads->reads[TG_READ_PEEKDATA],
+                               reads->failed, (uint64_t)(reads->method + 1)};
+    tg_message(TG_MSG_READS, tg_mon.main_pid, 0, read_counts, NULL);
     tg_message(TG_MSG_DONE, tg_mon.main_pid, 0, done, NULL);
     tg_output_flush();
     _exit(0);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,40 +156,53 @@ void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncat
         record->flags |= TG_FLAG_PAYLOAD_TRUNCATED | (slot == TG_SLOT_ARGV ? TG_FLAG_ARGV_TRUNCATED : 0);
 }
 
-ssize_t tg_read_remote(pid_t tid, uint64_t address, void *buffer, size_t length)
+static struct tg_memory_reader reader;
+
+void tg_reader_setup(pid_t child, int traced)
+{
+    /* A marker of this image, at the same address in the forked child. */
+    static const char marker[] = "tollgate memory probe";
+    tg_memory_init(&reader, traced);
+    tg_memory_probe(&reader, child, (uint64_t)(uintptr_t)marker, marker, sizeof(marker), 0);
+}
+
+const struct tg_memory_reads *tg_reader_stats(void)
+{
+    return &reader.stats;
+}
+
+ssize_t tg_read_remote(const struct tg_task *task, uint64_t address, void *buffer, size_t length)
 {
     if (!address || !length)
         return 0;
     tg_mon.task_reads++;
-    /* Split at the first page boundary: a string may end just before an unmapped page. */
-    size_t first = 4096 - (size_t)(address & 4095);
-    if (first > length)
-        first = length;
-    struct iovec local = {.iov_base = buffer, .iov_len = length};
-    struct iovec remote[2] = {{.iov_base = (void *)(uintptr_t)address, .iov_len = first},
-                              {.iov_base = (void *)(uintptr_t)(address + first), .iov_len = length - first}};
-    return process_vm_readv(tid, &local, 1, remote, length > first ? 2 : 1, 0);
+    return tg_memory_read(&reader, task->tid, task->tgid, address, buffer, length);
 }
 
-ssize_t tg_read_remote_string(pid_t tid, uint64_t address, char *buffer, size_t capacity)
+ssize_t tg_read_remote_string(const struct tg_task *task, uint64_t address, char *buffer, size_t capacity)
 {
     size_t first = 256 - (size_t)(address & 255); /* within one page: all or nothing */
     if (first >= capacity)
-        return tg_read_remote(tid, address, buffer, capacity);
-    ssize_t got = tg_read_remote(tid, address, buffer, first);
+        return tg_read_remote(task, address, buffer, capacity);
+    ssize_t got = tg_read_remote(task, address, buffer, first);
     if (got < (ssize_t)first || memchr(buffer, 0, first))
         return got;
-    ssize_t rest = tg_read_remote(tid, address + first, buffer + first, capacity - first);
+    ssize_t rest = tg_read_remote(task, address + first, buffer + first, capacity - first);
     return (ssize_t)first + (rest > 0 ? rest : 0);
 }
 
-int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address)
+void tg_record_failed_read(void)
+{
+    ((struct tg_record *)record_area)->flags |= TG_FLAG_PAYLOAD_FAILED;
+}
+
+int tg_record_remote_string(const struct tg_task *task, uint16_t slot, uint64_t address)
 {
     char buffer[TG_PAYLOAD_MAX];
-    ssize_t got = tg_read_remote_string(tid, address, buffer, sizeof(buffer));
+    ssize_t got = tg_read_remote_string(task, address, buffer, sizeof(buffer));
     if (got <= 0) {
-        ((struct tg_record *)record_area)->flags |= TG_FLAG_PAYLOAD_FAILED;
-        tg_record_bytes(slot, NULL, 0, 0);
+        /* No payload: the slot stays absent, so the value is unknown rather than empty. */
+        tg_record_failed_read();
         return -1;
     }
     size_t length = strnlen(buffer, (size_t)got);
@@ -202,19 +214,19 @@ int tg_record_remote_string(pid_t tid, uint16_t slot, uint64_t address)
     return (int)length;
 }
 
-static void record_remote_bytes(pid_t tid, uint16_t slot, uint64_t address, size_t length)
+static void record_remote_bytes(const struct tg_task *task, uint16_t slot, uint64_t address, size_t length)
 {
     char buffer[128];
     if (length > sizeof(buffer))
         length = sizeof(buffer);
-    if (tg_read_remote(tid, address, buffer, length) != (ssize_t)length) {
-        ((struct tg_record *)record_area)->flags |= TG_FLAG_PAYLOAD_FAILED;
-        length = 0;
+    if (tg_read_remote(task, address, buffer, length) != (ssize_t)length) {
+        tg_record_failed_read();
+        return;
     }
     tg_record_bytes(slot, buffer, length, 0);
 }
 
-void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry)
+void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry)
 {
     const struct tg_record *record = (const struct tg_record *)record_area;
     if (nr < 0 || nr >= TG_MAX_SYSCALLS)
@@ -224,16 +236,16 @@ void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry
         if (kind == TG_ARG_NONE || !args[i])
             continue;
         if (kind == TG_ARG_STRING) {
-            tg_record_remote_string(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i]);
+            tg_record_remote_string(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i]);
         } else if (kind == TG_ARG_FD_PAIR) {
             if (!at_entry)
-                record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], 2 * sizeof(int));
+                record_remote_bytes(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i], 2 * sizeof(int));
         } else if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && i < 5) {
-            record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], (size_t)args[i + 1]);
+            record_remote_bytes(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i], (size_t)args[i + 1]);
         } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && i < 5 && !at_entry) {
             int length = 0;
-            tg_read_remote(tid, args[i + 1], &length, sizeof(length));
-            record_remote_bytes(tid, (uint16_t)(TG_SLOT_ARG0 + i), args[i], length > 0 ? (size_t)length : 0);
+            tg_read_remote(task, args[i + 1], &length, sizeof(length));
+            record_remote_bytes(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i], length > 0 ? (size_t)length : 0);
         }
     }
 }
@@ -256,7 +268,7 @@ void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[
     record->syscall = nr;
     record->flags |= TG_FLAG_RETURN_UNKNOWN;
     memcpy(record->args, args, sizeof(record->args));
-    tg_record_arguments(task->tid, nr, args, 1);
+    tg_record_arguments(task, nr, args, 1);
     tg_record_finish();
 }
 

@@ -56,8 +56,8 @@ static void seccomp_stop(struct tg_task *task)
         uint16_t *length;
         char *data = tg_stash_data(task->stash, &length);
         uint64_t address = task->nr == SYS_execveat ? task->args[1] : task->args[0];
-        ssize_t got = tg_read_remote_string(task->tid, address, data, TG_PAYLOAD_MAX);
-        *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : 0;
+        ssize_t got = tg_read_remote_string(task, address, data, TG_PAYLOAD_MAX);
+        *length = got > 0 ? (uint16_t)strnlen(data, (size_t)got) : TG_STASH_UNREADABLE;
         if (*length == TG_PAYLOAD_MAX)
             *length = TG_PAYLOAD_MAX - 1;
     }
@@ -87,10 +87,13 @@ static void syscall_exit_stop(struct tg_task *task)
             if (task->stash >= 0) {
                 uint16_t *length;
                 char *data = tg_stash_data(task->stash, &length);
-                tg_record_bytes((uint16_t)(TG_SLOT_ARG0 + slot), data, *length, *length == TG_PAYLOAD_MAX - 1);
+                if (*length != TG_STASH_UNREADABLE)
+                    tg_record_bytes((uint16_t)(TG_SLOT_ARG0 + slot), data, *length, *length == TG_PAYLOAD_MAX - 1);
+                else
+                    tg_record_failed_read();
             }
         } else {
-            tg_record_arguments(task->tid, task->nr, task->args, 0);
+            tg_record_arguments(task, task->nr, task->args, 0);
         }
         tg_record_finish();
     }
@@ -153,6 +156,7 @@ static struct tg_task *exec_event(struct tg_task *task)
         }
     }
     tg_refresh_creds(task);
+    tg_memory_forget(leader); /* a /proc/<pid>/mem descriptor is bound to the old image */
     char path[64], exe[TG_PAYLOAD_MAX], filename[TG_PAYLOAD_MAX], text[TG_PAYLOAD_MAX];
     ssize_t exe_length = readlink(tg_proc_path(path, sizeof(path), leader, "/exe"), exe, sizeof(exe) - 1);
     exe[exe_length > 0 ? exe_length : 0] = 0;
@@ -160,12 +164,15 @@ static struct tg_task *exec_event(struct tg_task *task)
     struct tg_record *record = tg_record_begin(TG_KIND_EXEC, task);
     record->args[0] = strncmp(exe, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
     record->args[1] = former ? former : (unsigned long)leader;
-    if (task->stash >= 0) {
-        uint16_t *length;
-        char *data = tg_stash_data(task->stash, &length);
+    uint16_t *length = NULL;
+    char *data = task->stash >= 0 ? tg_stash_data(task->stash, &length) : NULL;
+    if (data && *length != TG_STASH_UNREADABLE) {
         size_t n = tg_exec_filename(task->nr, task->args, data, *length, filename, sizeof(filename));
         tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
     } else {
+        /* The filename as passed could not be read: the kernel's name for the image stands in. */
+        if (data)
+            tg_record_failed_read();
         tg_record_bytes(TG_SLOT_EXE_PATH, exe, exe_length > 0 ? (size_t)exe_length : 0, 0);
     }
     /* One byte more than is kept: a longer command line is cut and flagged by tg_record_bytes. */

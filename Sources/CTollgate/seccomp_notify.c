@@ -66,7 +66,7 @@ static struct tg_task *discover(pid_t tid, int depth)
 /* Appends `prefix` (already NUL-separated) then the strings of a NULL-terminated pointer array
  * in the task's memory from index `skip` on, each with its NUL, as the kernel lays out argv
  * and the environment, assembled in `joined` (`capacity` bytes: what is kept of the payload). */
-static void record_string_array(pid_t tid, uint16_t slot, const char *prefix, size_t prefix_length, uint64_t array,
+static void record_string_array(const struct tg_task *task, uint16_t slot, const char *prefix, size_t prefix_length, uint64_t array,
                                 size_t skip, char *joined, size_t capacity)
 {
     size_t used = prefix_length < capacity ? prefix_length : 0;
@@ -74,14 +74,18 @@ static void record_string_array(pid_t tid, uint16_t slot, const char *prefix, si
     int truncated = 0;
     uint64_t pointers[64];
     for (size_t index = 0; array && used < capacity; index += 64) {
-        ssize_t got = tg_read_remote(tid, array + index * 8, pointers, sizeof(pointers));
-        if (got < 8)
+        ssize_t got = tg_read_remote(task, array + index * 8, pointers, sizeof(pointers));
+        if (got < 8) {
+            tg_record_failed_read();
             break;
+        }
         size_t count = (size_t)got / 8, i = 0;
         for (; i < count && pointers[i] && used < capacity; i++) {
             if (index + i < skip)
                 continue;
-            ssize_t n = tg_read_remote_string(tid, pointers[i], joined + used, capacity - used);
+            ssize_t n = tg_read_remote_string(task, pointers[i], joined + used, capacity - used);
+            if (n <= 0)
+                tg_record_failed_read();
             size_t length = n > 0 ? strnlen(joined + used, (size_t)n) : 0;
             if (used + length >= capacity) {
                 truncated = 1;
@@ -177,7 +181,7 @@ static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6
 {
     char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
     uint64_t address = nr == SYS_execveat ? args[1] : args[0];
-    ssize_t got = tg_read_remote(task->tid, address, path, sizeof(path) - 1);
+    ssize_t got = tg_read_remote(task, address, path, sizeof(path) - 1);
     if (got <= 0)
         return 0;
     path[got] = 0;
@@ -197,10 +201,10 @@ static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6
     tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
     char script_head[TG_PAYLOAD_MAX];
     size_t head_length = script_argv_head(view, path, length, script_head, sizeof(script_head));
-    record_string_array(task->tid, TG_SLOT_ARGV, script_head, head_length, nr == SYS_execveat ? args[2] : args[1],
+    record_string_array(task, TG_SLOT_ARGV, script_head, head_length, nr == SYS_execveat ? args[2] : args[1],
                         head_length ? 1 : 0, tg_argv_area(), TG_ARGV_MAX);
     char environment[TG_PAYLOAD_MAX];
-    record_string_array(task->tid, TG_SLOT_ENV, NULL, 0, nr == SYS_execveat ? args[3] : args[2], 0, environment,
+    record_string_array(task, TG_SLOT_ENV, NULL, 0, nr == SYS_execveat ? args[3] : args[2], 0, environment,
                         sizeof(environment));
     tg_record_finish();
     return 1;
@@ -315,6 +319,10 @@ static int handle_notification(int listener)
     int valid = tg_mon.task_reads == reads_before || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
     if (!valid)
         tg_output_rewind(mark);
+    /* An exec is let go: a /proc/<pid>/mem descriptor opened now would read the old image (or,
+     * after a vfork, the parent's memory), so the next read opens a new one. */
+    if (task && tg_is_exec(nr))
+        tg_memory_forget(task->tgid);
     let_continue(listener, request.id);
     if (!valid || !task)
         return 0;

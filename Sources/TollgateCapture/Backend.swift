@@ -42,14 +42,18 @@ public struct ProbeCheck: Codable, Equatable, Sendable {
 
 /// Picks the backend `--backend auto` uses from what the machine probe found.
 public enum BackendSelection {
-    /// Each backend's status, in preference order, from the probe's checks.
+    /// Each backend's status, in preference order, from the probe's checks. A monitor backend
+    /// whose memory reads failed (`ptraceMemory`, `seccompMemory`; nil when not tried) would
+    /// see no path, address or command line: it is not available.
     public static func statuses(
-        bpf: ProbeCheck, ringBuffer: ProbeCheck, ptrace: ProbeCheck, seccompNotify: ProbeCheck
+        bpf: ProbeCheck, ringBuffer: ProbeCheck, ptrace: ProbeCheck, seccompNotify: ProbeCheck,
+        ptraceMemory: ProbeCheck? = nil, seccompMemory: ProbeCheck? = nil
     ) -> [BackendStatus] {
-        [
+        let reads = memoryReads
+        return [
             status(.ebpf, requires: [("loading and attaching a BPF program", bpf), ("BPF ring buffer", ringBuffer)]),
-            status(.ptrace, requires: [("ptrace with a SECCOMP_RET_TRACE filter", ptrace)]),
-            status(.seccomp, requires: [("seccomp user notification", seccompNotify)]),
+            status(.ptrace, requires: [("ptrace with a SECCOMP_RET_TRACE filter", ptrace)] + (ptraceMemory.map { [(reads, $0)] } ?? [])),
+            status(.seccomp, requires: [("seccomp user notification", seccompNotify)] + (seccompMemory.map { [(reads, $0)] } ?? [])),
         ]
     }
 
@@ -71,10 +75,13 @@ public enum BackendSelection {
             : "backend \(chosen.rawValue) (\(passedOver.joined(separator: "; ")))"
     }
 
+    private static let memoryReads = "reading the job's memory"
+
     private static func status(_ backend: BackendKind, requires checks: [(String, ProbeCheck)]) -> BackendStatus {
         if let failed = checks.first(where: { !$0.1.ok }) {
             return BackendStatus(backend: backend, available: false, reason: "\(failed.0) failed: \(failed.1.detail)")
         }
-        return BackendStatus(backend: backend, available: true, reason: checks.map { "\($0.0) works" }.joined(separator: ", "))
+        let reasons = checks.map { $0.0 == memoryReads ? "\($0.0) works through \($0.1.detail)" : "\($0.0) works" }
+        return BackendStatus(backend: backend, available: true, reason: reasons.joined(separator: ", "))
     }
 }

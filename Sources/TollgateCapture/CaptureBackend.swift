@@ -33,6 +33,11 @@ public struct CaptureCoverage: Sendable, Equatable {
     public var drops: UInt64 = 0
     /// Records that arrived but could not be parsed.
     public var malformed: UInt64 = 0
+    /// Records with a payload that could not be read from the job's memory
+    /// (`RawEvent.hasUnreadablePayload`): damage, like drops.
+    public var unreadablePayloads: UInt64 = 0
+    /// ptrace and seccomp: how the monitor read the job's memory; nil for eBPF.
+    public var memoryReads: MemoryReads?
     /// Things this backend does not observe at all, in words.
     public var blindSpots: [String] = []
     /// Syscalls the run asked for that this backend could not hook here (named in `blindSpots`).
@@ -43,6 +48,33 @@ public struct CaptureCoverage: Sendable, Equatable {
 
     public init(backend: BackendKind) {
         self.backend = backend
+    }
+}
+
+/// How the ptrace or seccomp monitor read the job's memory during a run.
+public struct MemoryReads: Sendable, Equatable {
+    /// The method its probe chose at the start (`process_vm_readv`, `/proc/<pid>/mem`,
+    /// `PTRACE_PEEKDATA`), or nil when none worked.
+    public var method: String?
+    /// Reads each method served, by method name, in the order they are tried.
+    public var reads: [(method: String, count: UInt64)]
+    /// Reads no method could serve.
+    public var failed: UInt64
+
+    public init(method: String?, reads: [(method: String, count: UInt64)], failed: UInt64) {
+        self.method = method
+        self.reads = reads
+        self.failed = failed
+    }
+
+    /// `memory reads: 812 through /proc/<pid>/mem, 2 failed`.
+    public var description: String {
+        let served = reads.filter { $0.count > 0 }.map { "\($0.count) through \($0.method)" }
+        return "memory reads: " + (served + (failed > 0 ? ["\(failed) failed"] : [])).joined(separator: ", ")
+    }
+
+    public static func == (lhs: MemoryReads, rhs: MemoryReads) -> Bool {
+        lhs.method == rhs.method && lhs.failed == rhs.failed && lhs.reads.elementsEqual(rhs.reads) { $0 == $1 }
     }
 }
 

@@ -57,7 +57,11 @@ public enum CaptureBackends {
         let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames)
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
-            return Started(backend: try start(kind, request, program: program), explanation: "backend \(kind.rawValue) (asked for)")
+            // Asked for by name, a monitor backend that cannot read memory still runs: every
+            // payload it misses then fails the run, with the reason in the reports.
+            var asked = request
+            asked.memoryRequired = false
+            return Started(backend: try start(kind, asked, program: program), explanation: "backend \(kind.rawValue) (asked for)")
         }
         var passedOver: [String] = []
         for kind in BackendKind.preference {
@@ -77,6 +81,8 @@ public enum CaptureBackends {
         var syscallNames: Set<String>
         var exitSyscallNames: Set<String>?
         var failureSyscallNames: Set<String>?
+        /// ptrace and seccomp must be able to read the job's memory to start (`auto`).
+        var memoryRequired = true
     }
 
     private static func start(_ kind: BackendKind, _ request: Request,
@@ -89,9 +95,10 @@ public enum CaptureBackends {
             return try EBPFBackend(program: try program.get(), syscallNames: request.syscallNames,
                                    failureSyscallNames: request.failureSyscallNames)
         case .ptrace:
-            return try PtraceBackend(syscallNames: request.syscallNames, exitSyscallNames: request.exitSyscallNames)
+            return try PtraceBackend(syscallNames: request.syscallNames, exitSyscallNames: request.exitSyscallNames,
+                                     memoryRequired: request.memoryRequired)
         case .seccomp:
-            return try SeccompBackend(syscallNames: request.syscallNames)
+            return try SeccompBackend(syscallNames: request.syscallNames, memoryRequired: request.memoryRequired)
         }
     }
 }

@@ -91,6 +91,7 @@ public final class EBPFBackend: CaptureBackend {
         var coverage = CaptureCoverage(backend: .ebpf)
         coverage.events = delivery.events
         coverage.malformed = delivery.malformed
+        coverage.unreadablePayloads = delivery.unreadablePayloads
         coverage.drops = tg_capture_drops(capture)
         coverage.blindSpots = [
             "syscalls outside the rules' and state tracking's set are filtered out in the kernel",

@@ -10,6 +10,7 @@ public enum MachineProbe {
         let (release, machine) = unameFields()
         let bpf = probeBPF(syscallNames: syscallNames)
         let notify = check(tg_probe_seccomp_notify)
+        let ptrace = check(tg_probe_ptrace)
         var report = MachineReport(
             kernelRelease: release,
             architecture: machine,
@@ -20,7 +21,9 @@ public enum MachineProbe {
             seccompFilter: check(tg_probe_seccomp_filter).check,
             seccompNotify: notify.check,
             seccompSyncWakeUp: notify.extra == 1,
-            ptrace: check(tg_probe_ptrace).check,
+            ptrace: ptrace.check,
+            ptraceMemory: ptrace.memory,
+            seccompMemory: notify.memory,
             capabilities: ((try? String(contentsOfFile: "/proc/self/status", encoding: .utf8))
                 .flatMap(Capabilities.init(procStatus:))?.names) ?? [],
             cgroups: CgroupLayout(procMounts: (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? "")
@@ -85,13 +88,28 @@ public enum MachineProbe {
         return "; needs root or CAP_BPF and CAP_PERFMON (kernel.unprivileged_bpf_disabled=\(setting))"
     }
 
-    private static func check(_ probe: (UnsafeMutablePointer<tg_probe_result>) -> Void) -> (check: ProbeCheck, extra: Int32) {
+    private static func check(_ probe: (UnsafeMutablePointer<tg_probe_result>) -> Void)
+        -> (check: ProbeCheck, extra: Int32, memory: ProbeCheck?) {
         var result = tg_probe_result()
         probe(&result)
         let check = result.error == 0
             ? ProbeCheck(ok: true, detail: "works")
             : ProbeCheck(ok: false, detail: cString(result.message))
-        return (check, result.extra)
+        return (check, result.extra, result.error == 0 ? memoryCheck(result) : nil)
+    }
+
+    /// How the probe's child memory was read: `process_vm_readv`, `/proc/<pid>/mem
+    /// (process_vm_readv refused: EPERM)`, or not ok with `none (...)` naming every refusal.
+    /// Nil when no read was tried.
+    static func memoryCheck(_ result: tg_probe_result) -> ProbeCheck? {
+        guard result.memory_tried != 0 else { return nil }
+        let errors = withUnsafeBytes(of: result.read_errno) { Array($0.bindMemory(to: Int32.self).prefix(Int(TG_READ_METHODS.rawValue))) }
+        let refusals = errors.enumerated().filter { $0.element != 0 }.map { method, error in
+            "\(String(cString: tg_read_method_name(Int32(method)))) refused: \(Errno.name(Int64(error)) ?? "errno \(error)")"
+        }
+        let why = refusals.isEmpty ? "" : " (\(refusals.joined(separator: "; ")))"
+        guard result.read_method != TG_READ_NONE.rawValue else { return ProbeCheck(ok: false, detail: "none" + why) }
+        return ProbeCheck(ok: true, detail: String(cString: tg_read_method_name(result.read_method)) + why)
     }
 }
 

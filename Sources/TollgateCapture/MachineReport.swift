@@ -21,6 +21,12 @@ public struct MachineReport: Codable, Equatable, Sendable {
     public var seccompSyncWakeUp: Bool
     /// A child was traced through a seccomp stop with the fork and exec options set.
     public var ptrace: ProbeCheck
+    /// The ptrace monitor's reader returned a known string from that stopped child: which
+    /// method did (`detail`); nil when ptrace itself failed.
+    public var ptraceMemory: ProbeCheck?
+    /// The seccomp monitor's reader returned a known string from a notifying child; nil when
+    /// user notification itself failed.
+    public var seccompMemory: ProbeCheck?
     /// Effective capabilities, by kernel name.
     public var capabilities: [String]
     public var cgroups: CgroupLayout
@@ -31,7 +37,8 @@ public struct MachineReport: Codable, Equatable, Sendable {
     public init(
         kernelRelease: String, architecture: String, userID: UInt32, btf: ProbeCheck, bpf: ProbeCheck,
         ringBuffer: ProbeCheck, seccompFilter: ProbeCheck, seccompNotify: ProbeCheck,
-        seccompSyncWakeUp: Bool, ptrace: ProbeCheck, capabilities: [String], cgroups: CgroupLayout
+        seccompSyncWakeUp: Bool, ptrace: ProbeCheck, ptraceMemory: ProbeCheck? = nil, seccompMemory: ProbeCheck? = nil,
+        capabilities: [String], cgroups: CgroupLayout
     ) {
         self.kernelRelease = kernelRelease
         self.architecture = architecture
@@ -43,10 +50,13 @@ public struct MachineReport: Codable, Equatable, Sendable {
         self.seccompNotify = seccompNotify
         self.seccompSyncWakeUp = seccompSyncWakeUp
         self.ptrace = ptrace
+        self.ptraceMemory = ptraceMemory
+        self.seccompMemory = seccompMemory
         self.capabilities = capabilities
         self.cgroups = cgroups
         self.backends = BackendSelection.statuses(
-            bpf: bpf, ringBuffer: ringBuffer, ptrace: ptrace, seccompNotify: seccompNotify)
+            bpf: bpf, ringBuffer: ringBuffer, ptrace: ptrace, seccompNotify: seccompNotify, ptraceMemory: ptraceMemory,
+            seccompMemory: seccompMemory)
         self.automaticBackend = BackendSelection.automatic(backends)
     }
 }

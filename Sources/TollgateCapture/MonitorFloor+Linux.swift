@@ -10,7 +10,8 @@ package struct MonitorFloor {
 
     package init(_ backend: BackendKind, syscallNames: Set<String>) throws(CaptureStartError) {
         guard backend != .ebpf else { throw CaptureStartError(backend: backend, message: "the eBPF floor is FloorProbe") }
-        let prepared = try MonitorRun.prepared(backend, syscallNames: syscallNames, exitSyscallNames: [], blindSpots: [])
+        let prepared = try MonitorRun.prepared(backend, syscallNames: syscallNames, exitSyscallNames: [], blindSpots: [],
+                                               memoryRequired: false)
         monitorRun = MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP_FLOOR : TG_MONITOR_PTRACE_FLOOR,
                                 backend: backend, config: prepared.config, exitSyscalls: prepared.exitSyscalls,
                                 blindSpots: [])

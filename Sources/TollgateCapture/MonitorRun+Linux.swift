@@ -14,6 +14,8 @@ struct MonitorRun {
     let exitSyscalls: [UInt64]?
     /// What this backend never sees, for `CaptureCoverage.blindSpots`.
     let blindSpots: [String]
+    /// How the probe found the job's memory readable, when not by `process_vm_readv`.
+    var mechanism: String? = nil
 
     func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         guard let file = job.command.first else {
@@ -77,8 +79,10 @@ struct MonitorRun {
         var coverage = CaptureCoverage(backend: backend)
         coverage.events = delivery.events
         coverage.malformed = delivery.malformed
+        coverage.unreadablePayloads = delivery.unreadablePayloads
         coverage.blindSpots = blindSpots
         coverage.interference = MonitorInterference.describe(final, orphansKilled: orphansKilled)
+        coverage.memoryReads = MemoryReads(final.reads)
         if final.no_new_privs != 0 {
             coverage.blindSpots.append("the job ran with no_new_privs (an unprivileged filter needs it): setuid programs do not gain privileges")
         }
@@ -91,22 +95,48 @@ struct MonitorRun {
 
 }
 
+extension MemoryReads {
+    /// The monitor's own account (`struct tg_memory_reads`).
+    init(_ stats: tg_memory_reads) {
+        let counts = withUnsafeBytes(of: stats.reads) { Array($0.bindMemory(to: UInt64.self).prefix(Int(TG_READ_METHODS.rawValue))) }
+        self.init(method: stats.method == TG_READ_NONE.rawValue ? nil : String(cString: tg_read_method_name(stats.method)),
+                  reads: counts.enumerated().map { (String(cString: tg_read_method_name(Int32($0.offset))), $0.element) },
+                  failed: stats.failed)
+    }
+}
+
 extension MonitorRun {
     private func withExitBitmap<Result>(_ body: (UnsafePointer<UInt64>?) -> Result) -> Result {
         guard let exitSyscalls else { return body(nil) }
         return exitSyscalls.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
-    /// Checks for real that `backend` (ptrace or seccomp) works here, with the probe of
-    /// `tollgate doctor`, and prepares its filter for `syscallNames`; ptrace follows only
-    /// `exitSyscallNames` (nil: all) to their exit.
+    /// Checks for real that `backend` (ptrace or seccomp) works here and can read a child's
+    /// memory, with the probe of `tollgate doctor`, and prepares its filter for `syscallNames`;
+    /// ptrace follows only `exitSyscallNames` (nil: all) to their exit. Without a way of
+    /// reading memory it refuses to start when `memoryRequired` (`auto`), else starts blind.
     static func prepared(_ backend: BackendKind, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
-                         blindSpots: [String]) throws(CaptureStartError) -> MonitorRun {
+                         blindSpots: [String], memoryRequired: Bool) throws(CaptureStartError) -> MonitorRun {
         var probe = tg_probe_result()
         backend == .seccomp ? tg_probe_seccomp_notify(&probe) : tg_probe_ptrace(&probe)
         guard probe.error == 0 else { throw CaptureStartError(backend: backend, message: cString(probe.message)) }
-        return MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE, backend: backend,
-                          config: BPFCaptureConfig.make(syscallNames: syscallNames),
-                          exitSyscalls: exitSyscallNames.map { BPFCaptureConfig.bitmap(syscallNames: $0) }, blindSpots: blindSpots)
+        var blindSpots = blindSpots
+        var mechanism: String?
+        if let memory = MachineProbe.memoryCheck(probe) {
+            if !memory.ok {
+                let why = "no way of reading the job's memory works here: \(memory.detail)"
+                if memoryRequired { throw CaptureStartError(backend: backend, message: why) }
+                blindSpots.append(why + "; paths, addresses and command lines are unknown")
+                mechanism = "memory reads: \(memory.detail)"
+            } else if memory.detail != String(cString: tg_read_method_name(TG_READ_VM.rawValue)) {
+                mechanism = "memory reads through \(memory.detail)"
+            }
+        }
+        var run = MonitorRun(mode: backend == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE, backend: backend,
+                             config: BPFCaptureConfig.make(syscallNames: syscallNames),
+                             exitSyscalls: exitSyscallNames.map { BPFCaptureConfig.bitmap(syscallNames: $0) },
+                             blindSpots: blindSpots)
+        run.mechanism = mechanism
+        return run
     }
 }

@@ -12,13 +12,18 @@ public final class PtraceBackend: CaptureBackend {
         "the job cannot ptrace its own processes (they are traced already); use --backend seccomp for debuggers",
     ]
 
-    /// Checks for real that this process may trace a child under a `SECCOMP_RET_TRACE` filter,
-    /// and prepares the filter for `syscallNames`, following `exitSyscallNames` (nil: all)
-    /// to their exit: each costs one more stop.
-    public init(syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil) throws(CaptureStartError) {
+    /// Checks for real that this process may trace a child under a `SECCOMP_RET_TRACE` filter
+    /// and read its memory, and prepares the filter for `syscallNames`, following
+    /// `exitSyscallNames` (nil: all) to their exit: each costs one more stop. When no way of
+    /// reading works, it refuses to start if `memoryRequired`, else starts blind to payloads.
+    public init(syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
+                memoryRequired: Bool = true) throws(CaptureStartError) {
         monitorRun = try .prepared(.ptrace, syscallNames: syscallNames, exitSyscallNames: exitSyscallNames,
-                                   blindSpots: Self.blindSpots)
+                                   blindSpots: Self.blindSpots, memoryRequired: memoryRequired)
     }
+
+    /// How it reads the job's memory, when not by `process_vm_readv`.
+    public var mechanism: String? { monitorRun.mechanism }
 
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         try monitorRun.run(job, grace: grace, sink: sink)

@@ -14,6 +14,7 @@ final class RecordDelivery {
     var argumentsReadAtEntry = false
     private(set) var events: UInt64 = 0
     private(set) var malformed: UInt64 = 0
+    private(set) var unreadablePayloads: UInt64 = 0
 
     /// The C callback; its context is an unretained `RecordDelivery`.
     static let handler: tg_record_handler = { context, bytes, size in
@@ -38,6 +39,7 @@ final class RecordDelivery {
             event.flags.insert(.argsReadAtEntry)
         }
         events += 1
+        if event.hasUnreadablePayload { unreadablePayloads += 1 }
         tree?.observe(event)
         sink?.receive(event)
     }

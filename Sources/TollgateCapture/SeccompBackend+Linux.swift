@@ -17,11 +17,17 @@ public final class SeccompBackend: CaptureBackend {
         "io_uring submissions are not seen as syscalls",
     ]
 
-    /// Checks for real that a child can hand this process a user-notification listener, and
-    /// prepares the filter for `syscallNames`.
-    public init(syscallNames: Set<String>) throws(CaptureStartError) {
-        monitorRun = try .prepared(.seccomp, syscallNames: syscallNames, blindSpots: Self.blindSpots)
+    /// Checks for real that a child can hand this process a user-notification listener whose
+    /// memory it can read, and prepares the filter for `syscallNames`. When no way of reading
+    /// works, it refuses to start if `memoryRequired`, else starts blind to payloads (every one
+    /// of them then fails the run, see `CaptureCoverage.unreadablePayloads`).
+    public init(syscallNames: Set<String>, memoryRequired: Bool = true) throws(CaptureStartError) {
+        monitorRun = try .prepared(.seccomp, syscallNames: syscallNames, blindSpots: Self.blindSpots,
+                                   memoryRequired: memoryRequired)
     }
+
+    /// How it reads the job's memory, when not by `process_vm_readv`.
+    public var mechanism: String? { monitorRun.mechanism }
 
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         try monitorRun.run(job, grace: grace, sink: sink)

@@ -103,8 +103,9 @@ extension EventDecoder {
                 process.cwd = nil
             }
         case .fchdir:
-            if let dir = process.fds[Self.fdValue(raw.args[0])], dir.type == .directory || dir.type == .file {
-                process.cwd = directoryWithSlash(dir.path)
+            if let dir = process.fds[Self.fdValue(raw.args[0])], dir.type == .directory || dir.type == .file,
+               let path = dir.path {
+                process.cwd = directoryWithSlash(path)
             } else {
                 process.cwd = nil
             }

@@ -4,11 +4,12 @@ extension EventDecoder {
         _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, pathArgument: Int, dirfdArgument: Int?,
         register: Bool, _ change: inout StateChange
     ) {
-        let nameRaw = raw.payload(.arg(pathArgument)) ?? raw.payload(.resolvedPath) ?? .empty
-        let name: ByteString
+        // A path the backend could not read leaves the name unknown (`<NA>`), never empty.
+        let nameRaw = raw.payload(.arg(pathArgument)) ?? raw.payload(.resolvedPath)
+        let name: ByteString?
         if let resolved = raw.payload(.resolvedPath) {
             name = resolved
-        } else {
+        } else if let nameRaw {
             let base: ByteString?
             if let dirfdArgument {
                 let dirfd = Self.fdValue(raw.args[dirfdArgument])
@@ -23,6 +24,8 @@ extension EventDecoder {
                 base = process.cwd
             }
             name = PathNormalization.resolve(nameRaw, against: base)
+        } else {
+            name = nil
         }
         let flags = openFlags(info, raw)
         let directoryBit: UInt64 = arch == .arm64 ? 0o40000 : 0o200000

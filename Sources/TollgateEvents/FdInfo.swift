@@ -8,9 +8,10 @@ public final class FdInfo {
     /// `fd.type` / `fd.typechar`.
     public internal(set) var type: FdType
     /// The resolved, normalised absolute path for files (`fd.name`); for sockets see `name`.
-    public internal(set) var path: ByteString
-    /// The path as passed to the syscall (`fd.nameraw`).
-    public internal(set) var nameRaw: ByteString
+    /// Nil when unknown: the path argument could not be read from the job's memory.
+    public internal(set) var path: ByteString?
+    /// The path as passed to the syscall (`fd.nameraw`); nil when it could not be read.
+    public internal(set) var nameRaw: ByteString?
     /// Kernel open flags (`O_*`, native values) for files opened by open/openat/openat2/creat.
     public internal(set) var openFlags: UInt64?
     /// Socket state for socket fds (shared with dup'd copies, as in the kernel).
@@ -28,7 +29,7 @@ public final class FdInfo {
     /// Closed by a successful exec (O_CLOEXEC, SOCK_CLOEXEC, F_DUPFD_CLOEXEC...).
     public internal(set) var closeOnExec = false
 
-    init(number: Int64, type: FdType, path: ByteString, nameRaw: ByteString, openFlags: UInt64? = nil,
+    init(number: Int64, type: FdType, path: ByteString?, nameRaw: ByteString?, openFlags: UInt64? = nil,
          socket: SocketInfo? = nil) {
         self.number = number
         self.type = type
@@ -45,8 +46,8 @@ public final class FdInfo {
     }
 
     /// `fd.name`: the path for files, `cip:cport->sip:sport` for IP sockets, the path for unix
-    /// sockets.
-    public var name: ByteString {
+    /// sockets; nil when the path is unknown.
+    public var name: ByteString? {
         if let socket, type.isSocket { return ByteString(socket.tupleName) }
         return path
     }
@@ -54,13 +55,13 @@ public final class FdInfo {
     /// `fd.directory`: the directory part of a file or directory path.
     public var directory: ByteString? {
         guard type == .file || type == .directory else { return nil }
-        return type == .directory ? path : path.deletingLastPathComponent
+        return type == .directory ? path : path?.deletingLastPathComponent
     }
 
     /// `fd.filename`: the last path component of a file.
     public var filename: ByteString? {
         guard type == .file || type == .directory else { return nil }
-        return path.lastPathComponent
+        return path?.lastPathComponent
     }
 }
 

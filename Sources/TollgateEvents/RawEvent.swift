@@ -249,6 +249,22 @@ public struct RawEvent: Sendable, Equatable {
     }
 }
 
+extension RawEvent {
+    /// A payload this record should carry could not be read from the job's memory (its slot is
+    /// absent, its values unknown) while the kernel read it: the run was blind to what the call
+    /// named, so it counts as damage like a lost event. A call that failed with EFAULT is not
+    /// damage: the kernel could not read that memory either, so the call named nothing and did
+    /// nothing with it (a job can only make its own calls fail that way).
+    public var hasUnreadablePayload: Bool {
+        guard flags.contains(.payloadReadFailed) else { return false }
+        let faulted = kind == .syscall && !flags.contains(.returnValueUnknown) && returnValue == -Self.efault
+        return !faulted
+    }
+
+    /// EFAULT, the same number on every architecture tollgate reads.
+    private static let efault: Int64 = 14
+}
+
 extension [UInt8] {
     @inline(__always)
     mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {

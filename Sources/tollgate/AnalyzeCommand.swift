@@ -13,7 +13,8 @@ struct AnalyzeCommand: ParsableCommand {
         abstract: "Re-evaluate recorded capture files against rules; report and exit like 'run'.",
         discussion: """
             Each file is replayed with fresh process state; findings of all files form one report.
-            Exit status: 3 when a blocking finding exists, a capture lost events, or a damaged \
+            Exit status: 3 when a blocking finding exists, a capture lost events or has events whose \
+            payloads could not be read, or a damaged \
             capture was analysed with --salvage (unless --tolerate-drops); otherwise the recorded \
             job's status (the first non-zero one; unknown, so 0, for a damaged capture); 64 usage; 65 invalid rules or a damaged \
             capture file; 66 a capture file cannot be read; 74 a report could not be written.
@@ -32,7 +33,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Analyse the records before the first damage of a damaged file instead of refusing it (the gate then fails unless --tolerate-drops).")
     var salvage = false
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or, with --salvage, is damaged.")
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events, has events whose payloads could not be read or, with --salvage, is damaged.")
     var tolerateDrops = false
 
     @Flag(help: "Do not stream findings or the summary to standard error.")
@@ -91,7 +92,7 @@ struct AnalyzeCommand: ParsableCommand {
                             launcher: header.launcher) {
                 console.finding($0)
             }
-            let (delivered, late) = replay.replay(into: gate)
+            let (delivered, unreadable, late) = replay.replay(into: gate)
             if let late {
                 Self.printLine(CaptureReplay.message(path, late))
                 guard salvage else { throw ExitStatus.damagedCapture }
@@ -102,6 +103,7 @@ struct AnalyzeCommand: ParsableCommand {
             findings.merge(gate.findings)
             maskedSecrets += gate.maskedSecrets
             coverage.events += UInt64(delivered)
+            coverage.unreadablePayloads += unreadable
             if let trailer = replay.trailer {
                 coverage.drops += trailer.drops
                 coverage.malformed += trailer.malformed
@@ -117,11 +119,10 @@ struct AnalyzeCommand: ParsableCommand {
                                   coverage.events, files.count, seconds, Double(coverage.events) / max(seconds, 1e-9)))
         }
 
-        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops, incomplete: !salvaged.isEmpty,
+        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops,
+                                  unreadablePayloads: coverage.unreadablePayloads, incomplete: !salvaged.isEmpty,
                                   tolerateDrops: tolerateDrops, jobStatus: jobStatus)
-        if verdict.lostEvents {
-            console.error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
-        }
+        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, console: console)
         if verdict.partialCapture {
             console.error("\(salvaged.joined(separator: ", ")) \(salvaged.count == 1 ? "is" : "are") damaged and only partly analysed: this run cannot pass (use --tolerate-drops to accept it)")
         }

@@ -48,23 +48,26 @@ struct CaptureReplay {
                        workingDirectory: String(decoding: header.workingDirectory.bytes, as: UTF8.self))
     }
 
-    /// Seeds `sink` and delivers the intact records. Returns how many were delivered and the
-    /// damage met on the way, if any (only a file resealed after tampering gets there: its
-    /// checksum holds but a record's content does not).
-    func replay(into sink: CaptureSink) -> (delivered: Int, damage: CaptureError?) {
+    /// Seeds `sink` and delivers the intact records. Returns how many were delivered, how many
+    /// of those carry a payload the recording backend could not read (counted from the records'
+    /// flags, as the live run counted them), and the damage met on the way, if any (only a file
+    /// resealed after tampering gets there: its checksum holds but a record's content does not).
+    func replay(into sink: CaptureSink) -> (delivered: Int, unreadable: UInt64, damage: CaptureError?) {
         let header = reader.header
         if !header.command.isEmpty {
             sink.jobStarted(pid: header.seedPid, job: job, timestamp: header.seedTimestamp)
         }
         var delivered = 0
+        var unreadable: UInt64 = 0
         do {
             try reader.replay(limit: intactRecords) { event in
                 delivered += 1
+                if event.hasUnreadablePayload { unreadable += 1 }
                 sink.receive(event)
             }
-            return (delivered, nil)
+            return (delivered, unreadable, nil)
         } catch {
-            return (delivered, error)
+            return (delivered, unreadable, error)
         }
     }
 }

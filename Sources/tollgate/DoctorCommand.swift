@@ -33,7 +33,11 @@ enum DoctorReportFormat {
 
     static func table(_ report: MachineReport) -> String {
         func mark(_ check: ProbeCheck) -> String { (check.ok ? "yes  " : "no   ") + check.detail }
-        let rows: [(String, String)] = [
+        func memory(_ check: ProbeCheck?, _ mechanism: String) -> String {
+            guard let check else { return "not tried: \(mechanism) failed" }
+            return check.ok ? mark(check) : "no   \(check.detail): backend unavailable"
+        }
+        let facts: [(String, String)] = [
             ("kernel", "\(report.kernelRelease) (\(report.architecture))"),
             ("user", "uid \(report.userID)"),
             ("BTF", mark(report.btf)),
@@ -44,10 +48,15 @@ enum DoctorReportFormat {
             ("seccomp notify", mark(report.seccompNotify)),
             ("notify sync wake-up", report.seccompSyncWakeUp ? "yes" : "no"),
             ("ptrace + seccomp", mark(report.ptrace)),
+            ("ptrace memory reads", memory(report.ptraceMemory, "ptrace")),
+            ("seccomp memory reads", memory(report.seccompMemory, "seccomp notify")),
             ("capabilities", report.capabilities.isEmpty ? "none" : report.capabilities.joined(separator: " ")),
             ("cgroups", report.cgroups.rawValue),
-        ] + report.backends.map { ("backend \($0.backend.rawValue)", ($0.available ? "available: " : "unavailable: ") + $0.reason) }
-            + [("auto chooses", report.automaticBackend?.rawValue ?? "nothing: no backend works here")]
+        ]
+        let backends: [(String, String)] = report.backends.map { status in
+            ("backend \(status.backend.rawValue)", (status.available ? "available: " : "unavailable: ") + status.reason)
+        }
+        let rows = facts + backends + [("auto chooses", report.automaticBackend?.rawValue ?? "nothing: no backend works here")]
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
             .joined(separator: "\n")

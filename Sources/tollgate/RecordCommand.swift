@@ -95,7 +95,7 @@ struct RecordCommand: ParsableCommand {
             throw ExitStatus.internalError
         }
         let coverage = result.coverage
-        console.note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; written to \(output)")
+        console.note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped\(coverage.unreadablePayloads > 0 ? ", \(coverage.unreadablePayloads) with unreadable payloads" : ""); written to \(output)")
         let status = result.outcome.termination.shellStatus
         if status != 0 { throw ExitCode(status) }
     }

@@ -18,7 +18,8 @@ struct RunCommand: ParsableCommand {
             Exit status: the job's own when nothing blocking was found (128+N after signal N; \
             \(ExitStatus.jobCannotExecute.rawValue) when the command cannot be executed, \
             \(ExitStatus.jobNotFound.rawValue) when it is not found, as in a shell); 3 when a \
-            blocking finding exists, the capture lost events or the job interfered with the \
+            blocking finding exists, the capture lost events or could not read events' payloads \
+            from the job's memory (unless --tolerate-drops), or the job interfered with the \
             capture monitor; 64 usage; 65 invalid rules; 69 no capture backend could start; 70 \
             internal error; 74 a report could not be written.
             """
@@ -45,7 +46,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run the config's named command (e.g. pre-push) instead of one given after '--'.", valueName: "name"))
     var named: String?
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events (they are still reported).")
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or could not read events' payloads (they are still reported).")
     var tolerateDrops = false
 
     @Flag(help: "Do not stream findings or the summary to standard error.")
@@ -128,15 +129,14 @@ struct RunCommand: ParsableCommand {
         try recorder?.conclude(result)
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
-                                  tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
+                                  unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
                                   jobStatus: result.outcome.termination.shellStatus)
         // Rules none of whose event types the backend could deliver (untraced syscalls), and on
         // backends blind to syscall exits, rules that need them.
         let deliverable = result.coverage.untracedSyscalls.isEmpty ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
-        console.summary(result, findings: gate.findings.total, blocking: verdict.blocking, lostEvents: verdict.lostEvents,
-                        notEvaluable: notEvaluable.count)
+        console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)
 
         // The mask as it ended: with the secrets learned from the job's own execs.
         let finalMask = gate.mask ?? mask
@@ -147,7 +147,8 @@ struct RunCommand: ParsableCommand {
             startTime: startTime, endTime: wallClockNow(), jobExitStatus: verdict.jobStatus,
             gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
             coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
-                               malformed: result.coverage.malformed, blindSpots: result.coverage.blindSpots,
+                               malformed: result.coverage.malformed, unreadablePayloads: result.coverage.unreadablePayloads,
+                               blindSpots: result.coverage.blindSpots,
                                degradations: result.coverage.interference, notEvaluable: notEvaluable),
             rules: rules, findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.maskedSecrets = maskedSecrets
@@ -193,18 +194,20 @@ struct Console {
         write("tollgate: error: \(text)")
     }
 
-    func summary(_ result: CaptureResult, findings: Int, blocking: Int, lostEvents: Bool, notEvaluable: Int) {
+    func summary(_ result: CaptureResult, verdict: GateVerdict, findings: Int, notEvaluable: Int) {
         let coverage = result.coverage
-        if lostEvents {
-            error("the capture lost \(coverage.drops) events: this run cannot pass (use --tolerate-drops to accept it)")
-        }
+        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, console: self)
         for interference in coverage.interference {
             error("\(interference); this run cannot pass")
         }
         if !result.outcome.killedDescendants.isEmpty {
             note("killed \(result.outcome.killedDescendants.count) process(es) still running after the grace period: \(result.outcome.killedDescendants.map(String.init).joined(separator: " "))")
         }
-        note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped; \(findings) findings, \(blocking) blocking\(notEvaluable > 0 ? "; \(notEvaluable) rules not evaluable on this backend" : "")")
+        if let reads = coverage.memoryReads, reads.failed > 0 || reads.method != "process_vm_readv" {
+            note(reads.description)
+        }
+        let unreadable = coverage.unreadablePayloads > 0 ? ", \(coverage.unreadablePayloads) with unreadable payloads" : ""
+        note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped\(unreadable); \(findings) findings, \(verdict.blocking) blocking\(notEvaluable > 0 ? "; \(notEvaluable) rules not evaluable on this backend" : "")")
     }
 
     private func write(_ line: String) {

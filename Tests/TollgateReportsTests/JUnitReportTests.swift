@@ -87,9 +87,10 @@ struct JUnitReportTests {
         #expect(Self.attribute(ptrace, "file") == ".gitlab-ci.yml" && Self.attribute(ptrace, "line") == "8")
     }
 
-    @Test("tracer coverage errors on drops, malformed records, degradation or failed tracing, and passes otherwise", arguments: [
+    @Test("tracer coverage errors on drops, malformed records, unreadable payloads, degradation or failed tracing, and passes otherwise", arguments: [
         (Coverage(events: 10), false),
         (Coverage(events: 10, drops: 1), true),
+        (Coverage(events: 10, unreadablePayloads: 4), true),
         (Coverage(events: 10, malformed: 2), true),
         (Coverage(events: 10, degradations: ["fell back from ebpf to ptrace"]), true),
         (Coverage(events: 0, tracingFailed: true), true),

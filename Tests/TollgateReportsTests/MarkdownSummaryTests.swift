@@ -19,6 +19,16 @@ struct MarkdownSummaryTests {
         #expect(MarkdownSummary.render(report).hasPrefix(start))
     }
 
+    @Test("unreadable payloads are a reason the gate failed, and a coverage problem")
+    func unreadablePayloads() {
+        var report = ReportFixtures.clean
+        report.gateFailed = true
+        report.coverage.unreadablePayloads = 7
+        let text = MarkdownSummary.render(report)
+        #expect(text.hasPrefix("## tollgate: failed\n\n**The gate failed the job**: 7 events with a payload that could not be read."))
+        #expect(text.contains("7 events had a payload (a path, an address, a command line) that could not be read from the job's memory"))
+    }
+
     @Test("each finding shows the process chain that led to it")
     func processChains() {
         let text = MarkdownSummary.render(ReportFixtures.failing)

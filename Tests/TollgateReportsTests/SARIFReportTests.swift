@@ -189,4 +189,16 @@ struct SARIFReportTests {
         let ids = notes.compactMap { ($0["descriptor"] as? [String: Any])?["id"] as? String }
         #expect(ids == ["tollgate/dropped-events", "tollgate/blind-spot", "tollgate/rule-not-evaluable"])
     }
+
+    @Test("unreadable payloads: an error notification and a count in the properties")
+    func unreadablePayloads() throws {
+        var report = ReportFixtures.clean
+        report.coverage.unreadablePayloads = 5
+        let invocation = try #require((try Self.run(Self.render(report))["invocations"] as? [[String: Any]])?.first)
+        #expect((invocation["properties"] as? [String: Any])?["unreadablePayloads"] as? Int == 5)
+        let notes = try #require(invocation["toolExecutionNotifications"] as? [[String: Any]])
+        let note = try #require(notes.first { ($0["descriptor"] as? [String: Any])?["id"] as? String == "tollgate/unreadable-payloads" })
+        #expect(note["level"] as? String == "error")
+        #expect(((note["message"] as? [String: Any])?["text"] as? String)?.hasPrefix("5 events had a payload") == true)
+    }
 }

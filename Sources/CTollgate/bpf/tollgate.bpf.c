@@ -141,8 +141,9 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
         copied = failed == 0 ? (long)length : -1;
     }
     if (copied < 0) {
+        /* No payload: the slot stays absent, so the value is unknown rather than empty. */
         s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
-        copied = 0;
+        return pos;
     }
     header->slot = (__u16)slot;
     header->reserved = 0;

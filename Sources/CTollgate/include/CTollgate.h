@@ -6,6 +6,7 @@
 #include "tollgate_bpf.h"
 #include "tollgate_core_btf.h"
 #include "tollgate_probe.h"
+#include "tollgate_memory.h"
 #include "tollgate_launch.h"
 #include "tollgate_ptrace.h"
 #include "tollgate_seccomp.h"

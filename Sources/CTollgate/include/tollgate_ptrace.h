@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include "tollgate_bpf.h"
 #include "tollgate_capture_config.h"
+#include "tollgate_memory.h"
 
 /* How the monitor observes the job. */
 enum tg_monitor_mode {
@@ -38,6 +39,7 @@ struct tg_monitor_summary {
     int sync_wake_up;       /* seccomp: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP was accepted */
     uint64_t stops;         /* ptrace stops or seccomp notifications handled */
     uint64_t records;       /* records the monitor sent */
+    struct tg_memory_reads reads; /* how the monitor read the job's memory (probe_errno not sent) */
     uint64_t killed_count;  /* descendants killed after the grace period */
     pid_t killed[TG_MONITOR_KILLED_MAX];
     char error[256];        /* why the monitor failed, when it did */

@@ -44,12 +44,12 @@ extension ReportFinding {
     static func target(of event: Event) -> String? {
         if let fd = event.fd, fd.type.isSocket, let socket = fd.socket {
             if let server = socket.server { return server.description }
-            return fd.name.isEmpty ? nil : fd.name.description
+            return fd.name.flatMap { $0.isEmpty ? nil : $0.description }
         }
         if let paths = event.fsPath, let path = paths.name ?? paths.source ?? paths.nameRaw ?? paths.sourceRaw {
             return path.description
         }
-        if let fd = event.fd, !fd.path.isEmpty { return fd.path.description }
+        if let path = event.fd?.path, !path.isEmpty { return path.description }
         if event.info.effect == .execve, let exe = event.process.exePath ?? event.process.exe { return exe.description }
         return nil
     }

@@ -112,6 +112,7 @@ public enum JUnitReport {
             "events: \(coverage.events)",
             "dropped: \(coverage.drops)",
             "malformed: \(coverage.malformed)",
+            "unreadable payloads: \(coverage.unreadablePayloads)",
         ]
         lines += coverage.degradations.map { "degraded: \($0)" }
         lines += coverage.blindSpots.map { "blind spot: \($0)" }
@@ -131,6 +132,7 @@ public enum JUnitReport {
             ("tollgate.job-exit-status", String(report.jobExitStatus)),
             ("tollgate.events", String(report.coverage.events)),
             ("tollgate.drops", String(report.coverage.drops)),
+            ("tollgate.unreadable-payloads", String(report.coverage.unreadablePayloads)),
         ] + policy + (report.maskedSecrets > 0 ? [("tollgate.masked-secrets", String(report.maskedSecrets))] : [])
     }
 

@@ -33,6 +33,9 @@ public enum MarkdownSummary {
             reasons.append("\(plural(blocking, "blocking finding")) at or above \(report.failOn.description)")
         }
         if report.coverage.drops > 0 { reasons.append("\(plural(Int(clamping: report.coverage.drops), "event")) dropped") }
+        if report.coverage.unreadablePayloads > 0 {
+            reasons.append("\(plural(Int(clamping: report.coverage.unreadablePayloads), "event")) with a payload that could not be read")
+        }
         if report.coverage.tracingFailed { reasons.append("tracing failed") }
         var text = "## tollgate: \(report.gateFailed ? "failed" : "passed")\n\n"
         if report.gateFailed {
@@ -50,7 +53,7 @@ public enum MarkdownSummary {
         var text = "| | |\n|---|---|\n"
         text += "| Job | \(MarkdownText.code(ShellQuoting.commandLine(report.jobCommand), inTable: true)) (\(MarkdownText.inline(report.jobName))) |\n"
         text += "| Backend | \(MarkdownText.inline(report.backend)) |\n"
-        text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed |\n"
+        text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed\(coverage.unreadablePayloads > 0 ? ", \(grouped(coverage.unreadablePayloads)) with unreadable payloads" : "") |\n"
         text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
         text += "| Findings | \(grouped(UInt64(report.findings.total))) (\(grouped(UInt64(report.blockingCount))) blocking) |\n"
         if report.maskedSecrets > 0 {

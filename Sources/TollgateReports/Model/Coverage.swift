@@ -6,6 +6,9 @@ public struct Coverage: Sendable, Equatable {
     public var drops: UInt64
     /// Records that could not be decoded.
     public var malformed: UInt64
+    /// Events with a payload (a path, an address, a command line) that could not be read
+    /// from the job's memory: their values are unknown, so they count as damage like drops.
+    public var unreadablePayloads: UInt64
     /// Known limits of the backend that do not by themselves make a run untrustworthy
     /// (e.g. `io_uring submissions are not traced by ptrace`).
     public var blindSpots: [String]
@@ -21,6 +24,7 @@ public struct Coverage: Sendable, Equatable {
         events: UInt64,
         drops: UInt64 = 0,
         malformed: UInt64 = 0,
+        unreadablePayloads: UInt64 = 0,
         blindSpots: [String] = [],
         degradations: [String] = [],
         notEvaluable: [UnevaluableRule] = [],
@@ -29,15 +33,21 @@ public struct Coverage: Sendable, Equatable {
         self.events = events
         self.drops = drops
         self.malformed = malformed
+        self.unreadablePayloads = unreadablePayloads
         self.blindSpots = blindSpots
         self.degradations = degradations
         self.notEvaluable = notEvaluable
         self.tracingFailed = tracingFailed
     }
 
-    /// True when events were dropped or malformed, tracing degraded or failed.
+    /// True when events were dropped, malformed or unreadable, tracing degraded or failed.
     public var isDegraded: Bool {
-        drops > 0 || malformed > 0 || !degradations.isEmpty || tracingFailed
+        drops > 0 || malformed > 0 || unreadablePayloads > 0 || !degradations.isEmpty || tracingFailed
+    }
+
+    /// The sentence every report gives for unreadable payloads.
+    public static func unreadablePayloadsProblem(_ count: UInt64) -> String {
+        "\(count) events had a payload (a path, an address, a command line) that could not be read from the job's memory: their values are unknown (<NA>) and findings may be missing."
     }
 
     /// Why `rule` cannot be evaluated on this backend, or nil when it can.
@@ -51,6 +61,7 @@ public struct Coverage: Sendable, Equatable {
         if tracingFailed { lines.append("Tracing failed: findings cannot be trusted.") }
         if drops > 0 { lines.append("\(drops) events were dropped: findings may be missing.") }
         if malformed > 0 { lines.append("\(malformed) records could not be decoded.") }
+        if unreadablePayloads > 0 { lines.append(Self.unreadablePayloadsProblem(unreadablePayloads)) }
         lines += degradations
         return lines
     }

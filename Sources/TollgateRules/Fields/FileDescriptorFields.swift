@@ -38,7 +38,7 @@ enum FileDescriptorFields {
                         .string { event in event.fd.map { typeChars[Int($0.type.rawValue)] } }),
         // Files read the stored path directly; only sockets build their tuple name.
         FieldDefinition("fd.name", .charbuf, "FD full name: the path of files, cip:cport->sip:sport for IP sockets.",
-                        .string { event in event.fd.map { $0.type.isSocket ? $0.name : $0.path } }),
+                        .string { event in event.fd.flatMap { $0.type.isSocket ? $0.name : $0.path } }),
         FieldDefinition("fd.nameraw", .charbuf, "FD full name raw: the path as the process passed it.", .string { $0.fd?.nameRaw }),
         FieldDefinition("fd.directory", .charbuf, "If the fd is a file, the directory that contains it.", .string { $0.fd?.directory }),
         FieldDefinition("fd.filename", .charbuf, "If the fd is a file, the filename without the path.", .string { $0.fd?.filename }),
@@ -67,7 +67,7 @@ enum FileDescriptorFields {
         FieldDefinition("fd.uid", .charbuf, "a unique identifier for the FD, created by chaining the FD number and the thread ID.",
                         .string { event in event.fdNumber.map { ByteString("\($0)\(event.thread.tid)") } }),
         FieldDefinition("fd.containername", .charbuf, "chaining of the container ID and the FD name.",
-                        .string { event in event.fd.map { event.process.containerIDBytes + $0.name } }),
+                        .string { event in event.fd?.name.map { event.process.containerIDBytes + $0 } }),
         FieldDefinition("fd.containerdirectory", .charbuf, "chaining of the container ID and the directory name.",
                         .string { event in event.fd?.directory.map { event.process.containerIDBytes + $0 } }),
         FieldDefinition("fd.net", .ipnet, "matches the IP network (client or server) of the fd.", flags: [.filterOnly, .noRightHandSide, .noTransformer],

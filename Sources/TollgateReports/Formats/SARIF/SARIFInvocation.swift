@@ -20,6 +20,7 @@ enum SARIFInvocation {
         properties.add("events", .integer(Int64(clamping: report.coverage.events)))
         properties.add("drops", .integer(Int64(clamping: report.coverage.drops)))
         properties.add("malformed", .integer(Int64(clamping: report.coverage.malformed)))
+        properties.add("unreadablePayloads", .integer(Int64(clamping: report.coverage.unreadablePayloads)))
         if !report.coverage.notEvaluable.isEmpty {
             properties.add("notEvaluable", .array(report.coverage.notEvaluable.map { rule in
                 .object([("rule", .string(rule.rule)), ("reason", .string(rule.reason))])
@@ -55,6 +56,9 @@ enum SARIFInvocation {
             add("tollgate/dropped-events", "error", "\(coverage.drops) events were dropped on the \(report.backend) backend: findings may be missing.")
         }
         if coverage.malformed > 0 { add("tollgate/malformed-records", "warning", "\(coverage.malformed) records could not be decoded.") }
+        if coverage.unreadablePayloads > 0 {
+            add("tollgate/unreadable-payloads", "error", Coverage.unreadablePayloadsProblem(coverage.unreadablePayloads))
+        }
         for degradation in coverage.degradations { add("tollgate/degraded", "warning", degradation) }
         for line in report.policy.weakeningLines { add("tollgate/rule-weakened", "note", "Policy: \(line)") }
         for blindSpot in coverage.blindSpots { add("tollgate/blind-spot", "note", "Not seen by the \(report.backend) backend: \(blindSpot)") }

@@ -15,7 +15,9 @@
 #
 #   harness.sh RELEASE [ENGINE...]   RELEASE: a scripts/release.sh tarball or the binary;
 #                                    engines: docker (private dockerd) and podman, by default
-# Env: FALCO_RULES (default ../shared/falco-rules/falco_rules.yaml), TG_ENGINE_TIMEOUT.
+# Under dockerd it also runs the GitLab component's script in the container as a Docker-executor
+# job would (skipped when PYTHON, default python3, lacks ruamel.yaml).
+# Env: FALCO_RULES (default ../shared/falco-rules/falco_rules.yaml), TG_ENGINE_TIMEOUT, PYTHON.
 # An engine that cannot run here is skipped with the reason; with CI=true a missing dockerd
 # fails instead (CI installs docker.io through scripts/install-deps.sh).
 set -uo pipefail
@@ -118,6 +120,28 @@ run_cases() {
         -- sh -c 'cd /workspace && mkdir -p src out && printf "int main(void) { return 0; }\n" > src/main.c && cp src/main.c out/main.c && sha256sum src/main.c > out/SUMS && tar -cf out/src.tar src && gzip -f out/src.tar && ls out > out/list && echo build done'
 }
 
+# GitLab's Docker executor: the component's script (actions/gitlab/tollgate.yml, rendered with
+# PYTHON's ruamel.yaml) run by the container's sh with tollgate on PATH, as a runner would.
+gitlab_component() {
+    local python=${PYTHON:-python3} out="$engines_dir/out/$engine-gitlab"
+    if ! "$python" -c 'import ruamel.yaml' 2> /dev/null; then
+        echo "$harness: SKIP the GitLab component run: no Python with ruamel.yaml (set PYTHON)"
+        return
+    fi
+    mkdir -p "$out" && chmod 777 "$out"
+    "$python" "$here/../gitlab/render.py" script "$here/../../../actions/gitlab/tollgate.yml" tollgate \
+        'command=echo building; /bin/cat /root/.ssh/id_rsa > /dev/null; echo built' > "$out/job.sh" || { check "render the GitLab component" false; return; }
+    local status=0
+    engine_run --user 65534:65534 -v "$out:/builds/project" -w /builds/project \
+        -e GITLAB_CI=true -e CI=true -e CI_CONFIG_PATH=.gitlab-ci.yml -e CI_PROJECT_DIR=/builds/project \
+        -e CI_JOB_NAME=tollgate -e PATH=/opt/tg:/bin "$image" sh job.sh > "$out/output" 2>&1 || status=$?
+    echo "  [$engine GitLab component, uid 65534] exit $status"
+    sed 's/^/    | /' "$out/output" | cut -c1-220
+    check "[$engine GitLab component] the job fails with the gate's 3" test "$status" -eq 3
+    check "[$engine GitLab component] Code Quality names the key read" contains "$out/gl-code-quality-report.json" 'CI Read SSH private key'
+    check "[$engine GitLab component] JUnit has the failure" contains "$out/gl-tollgate-junit.xml" '<failure type="ERROR"'
+}
+
 for engine in "${engines[@]}"; do
     start=$SECONDS
     case "$engine" in
@@ -142,6 +166,7 @@ for engine in "${engines[@]}"; do
     echo "$harness: $engine: the engine's own view of the container"
     engine_run "$image" sh -c 'grep -E "^(Seccomp|CapEff):" /proc/self/status' | sed 's/^/    | /'
     run_cases
+    [ "$engine" = docker ] && gitlab_component
     echo "$harness: $engine took $((SECONDS - start)) s"
 done
 finish

@@ -251,18 +251,17 @@ public struct RawEvent: Sendable, Equatable {
 
 extension RawEvent {
     /// A payload this record should carry could not be read from the job's memory (its slot is
-    /// absent, its values unknown) while the kernel read it: the run was blind to what the call
-    /// named, so it counts as damage like a lost event. A call that failed with EFAULT is not
-    /// damage: the kernel could not read that memory either, so the call named nothing and did
-    /// nothing with it (a job can only make its own calls fail that way).
+    /// absent, its values unknown) and the call may have acted on it: the run was blind to what
+    /// the call named, so it counts as damage like a lost event. A call known to have failed is
+    /// not damage (its values stay unknown): it did nothing, and the kernel may have refused it
+    /// before reading that memory at all, which then was never faulted in and so cannot be read
+    /// at the syscall's exit by eBPF (`finit_module(-1, "", 0)`: EBADF, its `""` untouched), or
+    /// could not read it either (EFAULT). A job can hide only failed attempts that way.
     public var hasUnreadablePayload: Bool {
         guard flags.contains(.payloadReadFailed) else { return false }
-        let faulted = kind == .syscall && !flags.contains(.returnValueUnknown) && returnValue == -Self.efault
-        return !faulted
+        let failed = kind == .syscall && !flags.contains(.returnValueUnknown) && (-4095 ... -1).contains(returnValue)
+        return !failed
     }
-
-    /// EFAULT, the same number on every architecture tollgate reads.
-    private static let efault: Int64 = 14
 }
 
 extension [UInt8] {

@@ -87,8 +87,9 @@ struct MemoryReadEndToEndTests {
         #expect(tolerated.stderr.contains("with unreadable payloads"), "\(tolerated.stderr)")
     }
 
-    /// A call the kernel refused with EFAULT named no memory it could read either: on ptrace,
-    /// which sees the result, it is not damage; seccomp sees no result, so it fails closed.
+    /// A call that failed (here with EFAULT: the kernel could not read that memory either) did
+    /// nothing: on ptrace, which sees the result, it is not damage; seccomp sees no result, so
+    /// it fails closed.
     @Test(arguments: monitorBackends)
     func aCallThatFaultedIsDamageOnlyWhenItsResultIsUnknown(on backend: GateBackend) throws {
         try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)

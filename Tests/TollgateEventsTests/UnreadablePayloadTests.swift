@@ -4,7 +4,7 @@ import Testing
 
 /// A payload the backend could not read from the job's memory (issue 29): the record carries
 /// no payload for it and the `payloadReadFailed` flag; its values are unknown (`<NA>`), never
-/// empty, and the record counts as damage unless the call failed with EFAULT.
+/// empty, and the record counts as damage unless the call is known to have failed.
 struct UnreadablePayloadTests {
     typealias T = TestEvents
 
@@ -44,9 +44,11 @@ struct UnreadablePayloadTests {
     static let damageCases: [DamageCase] = [
         DamageCase(description: "read and flagged", event: blindOpenat(fd: 3), damaged: true),
         DamageCase(description: "not flagged", event: T.openat("/etc/passwd", fd: 3), damaged: false),
-        DamageCase(description: "flagged, failed with ENOENT", event: blindOpenat(fd: -2), damaged: true),
+        DamageCase(description: "flagged, failed with EBADF: the kernel may never have touched that memory",
+                   event: blindOpenat(fd: -9), damaged: false),
         DamageCase(description: "flagged, failed with EFAULT: the kernel could not read it either",
                    event: blindOpenat(fd: -14), damaged: false),
+        DamageCase(description: "flagged, a large positive result (not an error)", event: blindOpenat(fd: 5000), damaged: true),
         DamageCase(description: "flagged, result unknown (seccomp): it may have succeeded",
                    event: blindOpenat(fd: -14, flags: [.payloadReadFailed, .returnValueUnknown]), damaged: true),
         DamageCase(description: "an exec record (returns 0) whose command line could not be read",

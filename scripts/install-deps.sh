@@ -6,6 +6,10 @@
 #   libxml2-utils: xmllint, which the tests use to validate JUnit reports against junit.xsd
 #   strace: a job that uses ptrace itself, for the seccomp backend's tests and benchmarks
 #   podman, runc, busybox-static: the container-image gate's harness (a static busybox image)
+#   docker.io: dockerd, containerd and the docker CLI; the container harnesses start a private
+#     daemon of their own (temporary folders and socket, no bridge or iptables) to run the gate
+#     inside a default-profile container, as GitLab's Docker executor and GitHub's `container:`
+#     jobs do. Installing it starts no daemon where services cannot start (policy-rc.d, no systemd).
 #   openssh-client, procps: ssh-keygen and ps, trusted tools that attack tests hijack
 #   gnupg, curl: tools the honest corpus runs on their own credential stores (gpg, curl -n)
 #   python3-yaml: scripts/validate-config reads .tollgate.yaml files to check them against the schema
@@ -13,7 +17,7 @@
 # Run as root or with sudo available; it does nothing when everything is present.
 set -euo pipefail
 
-packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev util-linux libxml2-utils strace podman runc busybox-static openssh-client procps python3-yaml gnupg curl)
+packages=(libbpf-dev libelf-dev zlib1g-dev libseccomp-dev util-linux libxml2-utils strace podman runc busybox-static docker.io openssh-client procps python3-yaml gnupg curl)
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
     echo "install-deps: installing the python3 module jsonschema"

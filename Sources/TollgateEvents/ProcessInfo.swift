@@ -11,6 +11,9 @@ public final class ProcessInfo {
     public internal(set) var parent: ProcessInfo?
     /// False for processes first seen mid-life (existed before the capture, not seeded).
     public internal(set) var isKnown: Bool
+    /// The gate that started the job (`LauncherIdentity`): the first process's parent, not part
+    /// of the job itself.
+    public internal(set) var isLauncher = false
     /// `proc.exe`: argv[0].
     public internal(set) var exe: ByteString?
     /// `proc.exepath`: the real executable path.

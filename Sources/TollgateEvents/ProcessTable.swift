@@ -40,24 +40,24 @@ public final class ProcessTable {
     /// Every live process, by pid.
     public var allProcesses: [ProcessInfo] { processes.keys.sorted().compactMap { processes[$0] } }
 
-    /// Registers the job's first process from what the launcher knows.
+    /// Registers the job's first process from what the launcher knows. A `launcher` whose pid is
+    /// `ppid` becomes its parent (with the same uid and gid), without being tracked itself.
     @discardableResult
     public func seed(
         pid: Int32, ppid: Int32 = 0, exePath: ByteString, argv: [ByteString], env: [ByteString]?,
         cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64, loginUID: UInt32? = nil,
-        tty: UInt32 = 0, sid: Int32? = nil, pgid: Int32? = nil
+        tty: UInt32 = 0, sid: Int32? = nil, pgid: Int32? = nil, launcher: LauncherIdentity? = nil
     ) -> ProcessInfo {
-        let process = ProcessInfo(pid: pid, ppid: ppid, parent: processes[ppid], isKnown: true)
-        process.exePath = exePath
-        process.exe = argv.first ?? exePath
-        process.args = Array(argv.dropFirst())
-        process.argsTruncated = false  // the launcher's own argv, whole
+        var parent = processes[ppid]
+        if parent == nil, let launcher, launcher.pid == ppid {
+            parent = Self.launched(pid: launcher.pid, ppid: 0, parent: nil, name: launcher.name,
+                                   exePath: launcher.executable, argv: launcher.arguments, uid: uid, gid: gid, loginUID: loginUID)
+            parent?.isLauncher = true
+        }
+        let process = Self.launched(pid: pid, ppid: ppid, parent: parent, name: commName(of: exePath), exePath: exePath,
+                                    argv: argv, uid: uid, gid: gid, loginUID: loginUID)
         process.env = env
-        process.name = commName(of: exePath)
         process.cwd = directoryWithSlash(cwd)
-        process.uid = uid
-        process.gid = gid
-        process.loginUID = loginUID
         process.startTime = startTime
         process.tty = tty
         process.sid = sid
@@ -66,6 +66,23 @@ public final class ProcessTable {
         if pgid == pid { process.groupLeader = process }
         process.execFlags = []
         register(ThreadInfo(tid: pid, process: process))
+        return process
+    }
+
+    /// A process known from its launcher's own argv (whole, never cut) rather than an exec record.
+    private static func launched(
+        pid: Int32, ppid: Int32, parent: ProcessInfo?, name: ByteString, exePath: ByteString, argv: [ByteString],
+        uid: UInt32, gid: UInt32, loginUID: UInt32?
+    ) -> ProcessInfo {
+        let process = ProcessInfo(pid: pid, ppid: ppid, parent: parent, isKnown: true)
+        process.exePath = exePath
+        process.exe = argv.first ?? exePath
+        process.args = Array(argv.dropFirst())
+        process.argsTruncated = false
+        process.name = name
+        process.uid = uid
+        process.gid = gid
+        process.loginUID = loginUID
         return process
     }
 

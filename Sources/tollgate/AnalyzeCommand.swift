@@ -90,7 +90,7 @@ struct AnalyzeCommand: ParsableCommand {
             let header = replay.reader.header
             headers.append(header)
             let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname,
-                            mask: mask, ci: ci) {
+                            mask: mask, launcher: header.launcher, ci: ci) {
                 console.finding($0)
             }
             let (delivered, unreadable, late) = replay.replay(into: gate)

@@ -51,7 +51,7 @@ final class CaptureRecorder: CaptureSink {
             uid: geteuid(), gid: getegid(), seedTimestamp: timestamp,
             workingDirectory: ByteString(job.workingDirectory), executable: ByteString(executable),
             command: job.arguments.map { ByteString($0) }, environment: job.environmentEntries.map { ByteString($0) },
-            environmentValuesIncluded: keepEnvironmentValues))
+            environmentValuesIncluded: keepEnvironmentValues, launcher: .current))
     }
 
     func receive(_ event: RawEvent) {

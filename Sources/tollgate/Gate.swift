@@ -11,6 +11,7 @@ final class Gate: CaptureSink {
     private let decoder: EventDecoder
     private let engine: Engine
     private let hostname: String
+    private let launcher: LauncherIdentity?
     /// Grows as processes start with secret-named variables of their own.
     private(set) var mask: SecretMask?
     private let onFinding: (ReportFinding) -> Void
@@ -24,10 +25,14 @@ final class Gate: CaptureSink {
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
-    /// findings verbatim (rule tests, whose events are made up). `ci` is what the `ci.*` fields say.
-    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, ci: CIContext = CIContext(),
-         inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil, onFinding: @escaping (ReportFinding) -> Void) {
+    /// findings verbatim (rule tests, whose events are made up). `launcher` is the process that
+    /// started the job (this gate, or the recording one): the first process's parent. `ci` is
+    /// what the `ci.*` fields say.
+    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, launcher: LauncherIdentity?,
+         ci: CIContext = CIContext(), inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil,
+         onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
+        self.launcher = launcher
         self.inventory = inventory
         self.baselineCheck = baselineCheck
         self.decoder = EventDecoder(ci: ci, bootTimeOffset: bootTimeOffset)
@@ -39,9 +44,9 @@ final class Gate: CaptureSink {
     func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) {
         let executable = ExecutableSearch.resolve(job.command[0], environment: job.environment)
         decoder.seed(
-            pid: pid, ppid: getpid(), exePath: ByteString(executable), argv: job.arguments.map { ByteString($0) },
+            pid: pid, ppid: launcher?.pid ?? getpid(), exePath: ByteString(executable), argv: job.arguments.map { ByteString($0) },
             env: job.environmentEntries.map { ByteString($0) }, cwd: ByteString(job.workingDirectory),
-            uid: geteuid(), gid: getegid(), startTime: timestamp, loginUID: Self.loginUID())
+            uid: geteuid(), gid: getegid(), startTime: timestamp, loginUID: Self.loginUID(), launcher: launcher)
     }
 
     /// The environment a live process exec'd with, from `/proc/<pid>/environ`; empty when it

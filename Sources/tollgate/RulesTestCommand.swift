@@ -71,7 +71,7 @@ struct RulesTestCommand: ParsableCommand {
             outcome.problems.append("the rules did not load (see the errors above)")
             return outcome
         }
-        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil) { _ in }
+        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil, launcher: nil) { _ in }
         if let capture = testCase.capture {
             do {
                 let replay = try CaptureReplay(path: capture)

@@ -138,7 +138,7 @@ struct RunCommand: ParsableCommand {
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let ci = CIContext(environment: environment)
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName, mask: mask, ci: ci,
+                        hostname: ProcessInfo.processInfo.hostName, mask: mask, launcher: .current, ci: ci,
                         inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check) { finding in
             console.finding(finding)
         }

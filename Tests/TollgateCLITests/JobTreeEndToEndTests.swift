@@ -116,6 +116,47 @@ struct JobTreeEndToEndTests {
     }
 
     /// Whether `pid` has disappeared (or is a zombie) within two seconds.
+    /// The job's first process is the gate's child (its monitor's, which reports as the gate):
+    /// the ancestor fields name the gate above it, live and when its capture is analysed (issue
+    /// 29: they were `<NA>` on every backend); the reports' process chain stays the job's own.
+    @Test(arguments: GateBackend.allCases)
+    func theFirstProcessParentIsTheGate(on backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let probe = try scratch.write("probe.txt", "probe\n")
+        let rules = try scratch.write("rules.yaml", """
+            - rule: Probe opened
+              desc: The job opened the probe file.
+              condition: evt.type in (open, openat, openat2) and fd.name = \(probe.path)
+              output: probe opened by %proc.name (parent=%proc.pname gate=%proc.aname[2] gate_exe=%proc.aexepath[2] gate_cmdline=%proc.acmdline[2] above=%proc.aname[3])
+              priority: INFO
+            """)
+        let live = scratch.url.appendingPathComponent("live.json")
+        let capture = scratch.url.appendingPathComponent("run.cap")
+        let summary = scratch.url.appendingPathComponent("summary.md")
+        let outcome = try GateRun(arguments: ["run", "--backend", backend.rawValue, "--rules", rules.path, "--json", live.path,
+                                              "--summary", summary.path, "--capture", capture.path, "--", "/bin/sh", "-c",
+                                              "/bin/cat \(probe.path); /bin/cat \(probe.path)"],
+                                  timeout: 60).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let chain = try String(contentsOf: summary, encoding: .utf8)
+        #expect(chain.contains("`sh -> cat` openat"), "the process chain is the job's, without the gate:\n\(chain)")
+        let replayed = scratch.url.appendingPathComponent("replayed.json")
+        let analyze = try TollgateBinary.run(["analyze", capture.path, "--rules", rules.path, "--json", replayed.path])
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        for (run, file) in [("live", live), ("analyze", replayed)] {
+            let fields = try #require(try FalcoJSONFile(file).lines(for: "Probe opened").first, "\(run): no finding").outputFields
+            #expect(fields["proc.name"] as? String == "cat" && fields["proc.pname"] as? String == "sh", "\(run): \(fields)")
+            #expect(fields["proc.aname[2]"] as? String == "tollgate", "\(run): \(fields)")
+            #expect(fields["proc.aexepath[2]"] as? String == TollgateBinary.url.path, "\(run): \(fields)")
+            #expect((fields["proc.acmdline[2]"] as? String)?.hasPrefix("tollgate run --backend \(backend.rawValue) ") == true,
+                    "\(run): \(fields)")
+            #expect(fields["proc.aname[3]"] is NSNull, "\(run): the gate's own parent is not known: \(fields)")
+        }
+    }
+
     static func isGone(_ pid: Int32) -> Bool {
         for _ in 0..<100 {
             if kill(pid, 0) != 0 && errno == ESRCH { return true }

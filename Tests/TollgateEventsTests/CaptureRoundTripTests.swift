@@ -24,6 +24,30 @@ struct CaptureRoundTripTests {
         #expect(reader.header.bootTimeOffset == 1_700_000_000_000_000_000)
     }
 
+    @Test func launcherRoundTripsWithTheSeedPpidAsItsPid() throws {
+        var header = CaptureSamples.header
+        header.launcher = LauncherIdentity(pid: 99, name: "tollgate", executable: "/opt/tg/tollgate",
+                                           arguments: ["tollgate", "record", "-o", "x.cap", "--", "make", "test"])
+        let (reader, _, _) = try Self.read(CaptureSamples.file(header: header))
+        let launcher = try #require(reader.header.launcher)
+        #expect(launcher.name == "tollgate" && launcher.executable == "/opt/tg/tollgate")
+        #expect(launcher.arguments == ["tollgate", "record", "-o", "x.cap", "--", "make", "test"])
+        #expect(launcher.pid == header.seedPpid, "the launcher is the seed's parent")
+    }
+
+    /// Captures written before the launcher fields existed end their header at the environment,
+    /// as do those whose launcher is unknown; empty launcher fields also mean unknown.
+    @Test func aHeaderWithoutLauncherFieldsLeavesItUnknown() throws {
+        let older = CaptureSamples.header.encoded
+        #expect(try CaptureHeader.decode(older).0.launcher == nil)
+        #expect(older.count == 16 + Int(older.readLittleEndianUInt32(at: 12)))
+        var empty = older + [UInt8](repeating: 0, count: 12)  // two empty strs, an empty list
+        empty.replaceSubrange(12..<16, with: withUnsafeBytes(of: UInt32(older.count - 16 + 12).littleEndian, Array.init))
+        let (header, end) = try CaptureHeader.decode(empty)
+        #expect(end == empty.count)
+        #expect(header.launcher == nil && header.command == ["make", "test"])
+    }
+
     @Test func trailerRoundTripsWithWriterCounts() throws {
         let (_, trailer, _) = try Self.read(CaptureSamples.file())
         var expected = CaptureSamples.trailer

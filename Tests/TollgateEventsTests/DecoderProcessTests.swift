@@ -228,6 +228,29 @@ struct DecoderProcessTests {
         #expect(event.user?.name == "root")
     }
 
+    /// The gate that started the job is its first process's parent: named, not tracked.
+    @Test func theLauncherIsTheFirstProcessParent() throws {
+        let launcher = LauncherIdentity(pid: 6, name: "tollgate", executable: "/opt/tg/tollgate",
+                                        arguments: ["/opt/tg/tollgate", "run", "--", "cat", "key"])
+        let decoder = EventDecoder(arch: .x86_64, users: T.users)
+        let p = decoder.seed(pid: 7, ppid: 6, exePath: "/bin/cat", argv: ["cat", "key"], env: nil, cwd: "/", uid: 0, gid: 0,
+                             startTime: 0, launcher: launcher)
+        let parent = try #require(p.parent)
+        #expect(parent.pid == 6 && parent.name == "tollgate" && parent.exePath == "/opt/tg/tollgate")
+        #expect(parent.exe == "/opt/tg/tollgate" && parent.cmdline == "tollgate run -- cat key")
+        #expect(parent.uid == 0 && parent.parent == nil && parent.isLauncher && !p.isLauncher)
+        #expect(p.ancestors.map(\.pid) == [6])
+        #expect(decoder.processes.process(6) == nil, "the launcher is not tracked")
+        let child = try #require(decoder.decode(T.fork(parent: 7, child: 8)))
+        #expect(child.process.pid == 7)
+        #expect(decoder.processes.process(8)?.ancestors.map(\.pid) == [7, 6])
+
+        let other = EventDecoder(arch: .x86_64, users: T.users)
+        let orphan = other.seed(pid: 7, ppid: 5, exePath: "/bin/cat", argv: ["cat"], env: nil, cwd: "/", uid: 0, gid: 0,
+                                startTime: 0, launcher: launcher)
+        #expect(orphan.parent == nil, "a launcher of another pid is not the parent")
+    }
+
     @Test func ancestorChainMatchesAncestors() {
         let decoder = T.decoder()
         T.run(decoder, [T.fork(child: 1001), T.fork(parent: 1001, child: 1002), T.fork(parent: 1002, child: 1003)])

@@ -11,6 +11,8 @@
 ///        i32 seed pid, i32 seed ppid, u32 uid, u32 gid,
 ///        str backend, str tollgate version, str hostname, str working directory, str executable,
 ///        list argv, list environment          (str = u32 length + bytes; list = u32 count + strs)
+///        then, when the launcher is known (an addition within version 1):
+///        str launcher name, str launcher executable, list launcher argv
 /// ```
 public struct CaptureHeader: Sendable, Equatable {
     public static let magic: [UInt8] = Array("TGCAP\r\n".utf8) + [0x1A]
@@ -47,12 +49,14 @@ public struct CaptureHeader: Sendable, Equatable {
     public var environment: [ByteString]
     /// The capture was written with `--capture-env`.
     public var environmentValuesIncluded: Bool
+    /// The gate that started the job (pid `seedPpid`); nil when the capture does not say.
+    public var launcher: LauncherIdentity?
 
     public init(
         architecture: Architecture = .native, backend: String, toolVersion: String, hostname: String, bootTimeOffset: Int64,
         startTime: UInt64, seedPid: Int32, seedPpid: Int32, uid: UInt32, gid: UInt32, seedTimestamp: UInt64,
         workingDirectory: ByteString, executable: ByteString, command: [ByteString], environment: [ByteString],
-        environmentValuesIncluded: Bool
+        environmentValuesIncluded: Bool, launcher: LauncherIdentity? = nil
     ) {
         self.architecture = architecture
         self.backend = backend
@@ -70,6 +74,7 @@ public struct CaptureHeader: Sendable, Equatable {
         self.command = command
         self.environment = environmentValuesIncluded ? environment : environment.map(CaptureEnvironment.name(of:))
         self.environmentValuesIncluded = environmentValuesIncluded
+        self.launcher = launcher.map { LauncherIdentity(pid: seedPpid, name: $0.name, executable: $0.executable, arguments: $0.arguments) }
     }
 
     /// The encoded header, prefix and body.
@@ -92,6 +97,11 @@ public struct CaptureHeader: Sendable, Equatable {
         body.appendLengthPrefixed(executable.bytes)
         body.appendStringList(command)
         body.appendStringList(environment)
+        if let launcher {
+            body.appendLengthPrefixed(launcher.name.bytes)
+            body.appendLengthPrefixed(launcher.executable.bytes)
+            body.appendStringList(launcher.arguments)
+        }
         var out = Self.magic
         out.appendLittleEndian(Self.formatVersion)
         out.appendLittleEndian(UInt16(environmentValuesIncluded ? 1 : 0))
@@ -151,6 +161,15 @@ public struct CaptureHeader: Sendable, Equatable {
         let executable = try body.string("executable")
         let command = try body.stringList("command")
         let environment = try body.stringList("environment")
+        var launcher: LauncherIdentity?
+        if body.position < end {
+            let name = try body.string("launcher name")
+            let executable = try body.string("launcher executable")
+            let arguments = try body.stringList("launcher argv")
+            if !executable.isEmpty || !arguments.isEmpty {
+                launcher = LauncherIdentity(pid: seedPpid, name: name, executable: executable, arguments: arguments)
+            }
+        }
         // Bytes after the known fields are reserved for additions within version 1: skipped.
         let header = CaptureHeader(
             architecture: archByte == 0 ? .x86_64 : .arm64, backend: String(decoding: backend.bytes, as: UTF8.self),
@@ -158,7 +177,7 @@ public struct CaptureHeader: Sendable, Equatable {
             hostname: String(decoding: hostname.bytes, as: UTF8.self), bootTimeOffset: bootTimeOffset,
             startTime: startTime, seedPid: seedPid, seedPpid: seedPpid, uid: uid, gid: gid, seedTimestamp: seedTimestamp,
             workingDirectory: cwd, executable: executable, command: command, environment: environment,
-            environmentValuesIncluded: flags & 1 != 0)
+            environmentValuesIncluded: flags & 1 != 0, launcher: launcher)
         return (header, end)
     }
 }

@@ -25,11 +25,12 @@ extension ReportFinding {
         containerID = process.containerID
     }
 
-    /// Processes from the oldest known ancestor down to `process` (at most 64 levels).
+    /// Processes from the oldest known ancestor of the job down to `process` (at most 64 levels;
+    /// the gate that started the job is not one of them).
     static func chain(of process: ProcessInfo) -> [ProcessLink] {
         var links: [ProcessLink] = []
         var current: ProcessInfo? = process
-        while let link = current, links.count < 64 {
+        while let link = current, !link.isLauncher, links.count < 64 {
             let name = link.name?.description ?? link.exe.map { $0.lastPathComponent.description } ?? "?"
             links.append(ProcessLink(name: name, pid: link.pid))
             current = link.parent

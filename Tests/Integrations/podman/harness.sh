@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Container image gate, first step: `tollgate run -- podman run ...` sees the container's
 # processes because podman's containers are fork-descendants of the podman CLI (via conmon and
-# runc). Builds a one-binary busybox image offline (no registry), with podman configured in a
-# scratch folder (CONTAINERS_CONF / CONTAINERS_STORAGE_CONF; nothing in /etc is touched).
+# runc). Builds a busybox image offline (no registry), with podman configured in a scratch
+# folder (CONTAINERS_CONF / CONTAINERS_STORAGE_CONF; nothing in /etc is touched; engines.sh).
 #   harness.sh TOLLGATE [BACKEND...]   default backends: ptrace, plus ebpf as root
 # Skips with the reason printed (exit 0) when podman, runc or busybox-static is missing, or
 # when podman cannot run a container here at all (no gate involved).
@@ -17,37 +17,17 @@ backends=("$@")
 
 skip() { echo "$harness: SKIP: $*"; exit 0; }
 for tool in podman runc; do command -v "$tool" > /dev/null || skip "'$tool' is not installed (apt-get install -y podman runc busybox-static)"; done
-busybox=$(command -v busybox || true)
-[ -n "$busybox" ] && ldd "$busybox" > /dev/null 2>&1 && busybox=""
-[ -n "$busybox" ] || skip "no static busybox to build the test image from (apt-get install -y busybox-static)"
-
-scratch=$(mktemp -d)
-cleanup() { podman rm -af > /dev/null 2>&1 || true; chmod -R u+w "$scratch" 2> /dev/null; rm -rf "$scratch"; }
-trap cleanup EXIT
-# crun rejects this machine's hybrid cgroups: use runc; the runtime may not raise rlimits
-# above the host's, so pin them low.
-cat > "$scratch/containers.conf" <<CONF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-CONF
-cat > "$scratch/storage.conf" <<CONF
-[storage]
-driver = "vfs"
-graphroot = "$scratch/storage"
-runroot = "$scratch/run"
-CONF
-export CONTAINERS_CONF="$scratch/containers.conf" CONTAINERS_STORAGE_CONF="$scratch/storage.conf"
-mkdir -p "$scratch/rootfs/bin" "$scratch/rootfs/tmp"
-cp "$busybox" "$scratch/rootfs/bin/busybox"
-for applet in sh cp true echo; do ln -s busybox "$scratch/rootfs/bin/$applet"; done
-tar -C "$scratch/rootfs" -cf "$scratch/rootfs.tar" .
-podman import -q "$scratch/rootfs.tar" localhost/tollgate-test:1 > /dev/null 2>&1 || skip "podman import failed here"
-podman run --rm --network none localhost/tollgate-test:1 /bin/true > "$scratch/bare.out" 2>&1 \
+. "$here/../engines.sh"
+engines_init
+scratch=$engines_dir
+podman_setup
+busybox_rootfs_tar "$scratch/rootfs.tar" || skip "no static busybox to build the test image from (apt-get install -y busybox-static)"
+pm import -q "$scratch/rootfs.tar" localhost/tollgate-test:1 > /dev/null 2>&1 || skip "podman import failed here"
+pm run --rm --network none localhost/tollgate-test:1 /bin/true > "$scratch/bare.out" 2>&1 \
     || skip "podman cannot run a container on this machine, gate or not: $(tail -1 "$scratch/bare.out")"
+# The gated podman is the CLI with the scratch configuration (pm's environment, no timeout of
+# its own: the gate's run is bounded by the one around it).
+export CONTAINERS_CONF="$scratch/containers.conf" CONTAINERS_STORAGE_CONF="$scratch/storage.conf"
 
 marker_rules "$scratch/rules.yaml"
 container_marker='cp /bin/busybox /tmp/tg-marker && /tmp/tg-marker true; echo container done'

@@ -1,8 +1,9 @@
 /* The path of a `struct path` as seen from a root, assembled in the kernel like d_path():
  * dentry names up the d_parent chain, crossing into the parent mount at each mount root.
- * Unlike d_path(), a file reached through a bind mount of a subtree is named by where it lies
- * in its filesystem: at such a mount's root the walk goes on up the dentries, from the parent
- * mount, so binding ~/.ssh elsewhere does not rename the key.
+ * With `bind_origin` (opens), unlike d_path(), a file reached through a bind mount of a
+ * subtree is named by where it lies in its filesystem: at such a mount's root the walk goes on
+ * up the dentries, from the parent mount, so binding ~/.ssh elsewhere does not rename the key.
+ * Without it (exec: proc.exepath, as /proc/<pid>/exe names it) the mount point names it.
  *
  * Included by tollgate.bpf.c only; needs kernel_types.h and the CO-RE helpers first.
  */
@@ -75,6 +76,7 @@ struct path_walk {
     struct vfsmount___tg *root_mount;
     int reached_root;
     int detached;
+    int bind_origin;    /* name a file below a bind-mounted subtree by its place in its filesystem */
 };
 
 /* One step of the walk, a bpf_loop callback: prepends the current dentry's name, or crosses
@@ -93,7 +95,8 @@ static long path_step(__u32 index, struct path_walk *walk)
     struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
     if (dentry == walk->mount_root) {
         /* At a mount's root: continue in its parent mount, from where it is mounted or, for
-         * a bind mount of a subtree (its root has a parent), from the dentry itself. */
+         * a bind mount of a subtree (its root has a parent) with bind_origin, from the dentry
+         * itself. */
         struct mount___tg *mount = walk->mount;
         struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
         if (parent == mount) {
@@ -102,7 +105,7 @@ static long path_step(__u32 index, struct path_walk *walk)
         }
         struct vfsmount___tg *vfsmount =
             (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
-        if (parent_dentry == dentry)
+        if (parent_dentry == dentry || !walk->bind_origin)
             walk->dentry = BPF_CORE_READ(mount, mnt_mountpoint);
         walk->mount = parent;
         walk->vfsmount = vfsmount;
@@ -144,7 +147,7 @@ static long path_step(__u32 index, struct path_walk *walk)
  * The steps run under bpf_loop where the kernel has it, so the verifier checks one step
  * rather than each iteration of a bounded loop (which cost ~9 ms of every start here). A
  * global function: checked once, apart from its caller. */
-__noinline long resolve_path(__u64 path_address, __u64 root_address)
+__noinline long resolve_path(__u64 path_address, __u64 root_address, __u32 bind_origin)
 {
     struct path___tg *path = (struct path___tg *)path_address;
     struct path___tg *root = (struct path___tg *)root_address;
@@ -160,6 +163,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
         .mount_root = BPF_CORE_READ(vfsmount, mnt_root),
         .root_dentry = BPF_CORE_READ(root, dentry),
         .root_mount = BPF_CORE_READ(root, mnt),
+        .bind_origin = bind_origin != 0,
     };
     buffer->offset = PATH_BUFFER;
     if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {

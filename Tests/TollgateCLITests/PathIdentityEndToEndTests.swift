@@ -38,4 +38,26 @@ struct PathIdentityEndToEndTests {
         #expect(run.rules.contains(attack.rule), "\(attack.job) \(runner): '\(attack.rule)' did not fire; fired \(run.rules.sorted()); stderr: \(run.outcome.stderr)")
         #expect(run.outcome.status == 3, "\(attack.job) \(runner): exit \(run.outcome.status); stderr: \(run.outcome.stderr)")
     }
+
+    /// A file no folder names (a pipe reopened through /proc/self/fd/N) has no resolved name:
+    /// fd.name falls back to the path as passed, never "/" or a pipe's "pipe:[N]".
+    @Test(.enabled(if: EndToEnd.isRoot, "needs root: captures with eBPF"), arguments: GateBackend.allCases)
+    func aPipeReopenedThroughProcKeepsThePassedName(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: true)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rules = try scratch.write("pipes.yaml", """
+            - rule: reopened pipe
+              desc: an open of /proc/self/fd/N
+              condition: evt.type in (open, openat) and evt.arg.name startswith /proc/self/fd/
+              output: "name=%fd.name"
+              priority: WARNING
+            """)
+        let job = "echo hi | python3 -c 'open(\"/proc/self/fd/0\").read()'"
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--rules", rules.path, "--backend", backend.rawValue,
+                                              "--", "/bin/sh", "-c", job]).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(outcome.status == 3, "\(backend): \(outcome.stderr)")
+        #expect(outcome.stderr.contains("name=/proc/self/fd/0"), "\(backend): \(outcome.stderr)")
+    }
 }

@@ -215,23 +215,32 @@ static void lookup_base(const struct tg_task *task, int dirfd, const char *path,
 static int open_like_task(const struct tg_task *task, int dirfd, const char *path, const struct open_how *how,
                           const char **last)
 {
+    static char view[TG_PAYLOAD_MAX + 64]; /* static: `*last` may point into it */
     char base_view[64];
     const char *rest;
-    /* RESOLVE_IN_ROOT/BENEATH make even an absolute path relative to dirfd. */
+    /* RESOLVE_IN_ROOT/BENEATH make even an absolute path relative to dirfd: the lookup starts
+     * from an open base. Otherwise the base is a path prefix, and one openat2 of
+     * "/proc/<tid>/root/<path>" spares opening and closing it. */
     int scoped = how->resolve & (RESOLVE_IN_ROOT | RESOLVE_BENEATH);
     lookup_base(task, dirfd, scoped ? "" : path, &rest, base_view, sizeof(base_view));
-    if (scoped)
-        rest = path;
     tg_mon.task_reads++;
-    int base = open(base_view, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (base < 0)
-        return -1;
+    int base = AT_FDCWD;
+    if (scoped) {
+        rest = path;
+        base = open(base_view, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (base < 0)
+            return -1;
+    } else {
+        tg_append(tg_append(tg_append(view, view + sizeof(view), base_view), view + sizeof(view), "/"),
+                  view + sizeof(view), rest);
+        rest = view;
+    }
     struct open_how lookup = {.flags = O_PATH | O_CLOEXEC | (how->flags & O_NOFOLLOW), .resolve = how->resolve};
     int fd = *rest ? (int)syscall(SYS_openat2, base, rest, &lookup, sizeof(lookup)) : dup(base);
     *last = NULL;
     if (fd < 0 && errno == ENOENT && (how->flags & O_CREAT)) {
         /* A file about to be created: its folder, and the name. */
-        char folder[TG_PAYLOAD_MAX];
+        char folder[sizeof(view)];
         const char *slash = strrchr(rest, '/');
         size_t folder_length = slash ? (size_t)(slash - rest) : 0;
         if (folder_length < sizeof(folder) && (!slash || slash[1])) {
@@ -242,7 +251,8 @@ static int open_like_task(const struct tg_task *task, int dirfd, const char *pat
             *last = slash ? slash + 1 : rest;
         }
     }
-    close(base);
+    if (base != AT_FDCWD)
+        close(base);
     return fd;
 }
 

@@ -46,6 +46,7 @@ struct DefaultRulesetTests {
         AttackCase("persistence_systemd_user_unit", "CI Persistence via cron or systemd"),
         AttackCase("shell_profile", "CI Shell profile modified"),
         AttackCase("write_etc", "CI Write below /etc"),
+        AttackCase("write_etc_through_symlink", "CI Write below /etc"),
         AttackCase("git_hook_planted", "CI Git hook or config planted"),
         AttackCase("git_config_edited", "CI Git hook or config planted"),
         AttackCase("git_config_program", "CI Git configured to run a program"),

@@ -4,9 +4,10 @@ import Testing
 /// Issue 21's "path identity": rules see the file actually opened, not the name the job passed.
 /// Each attack job under `Tests/Fixtures/attacks/` reaches the SSH key under another name (a
 /// symlink, `/proc/self/fd/N/id_rsa`, a bind mount in a mount namespace of its own, a file
-/// handle) or gives the key another name (hard link, rename); each once ended with exit 0 on
-/// every backend. Run with the default rules on every backend as root, and on ptrace and
-/// seccomp as `nobody` too; each must end with exit 3 and its rule.
+/// handle), writes below /etc through a symlinked folder, or gives the key another name (hard
+/// link, rename); each once ended with exit 0 on every backend. Run with the default rules on
+/// every backend as root, and on ptrace and seccomp as `nobody` too; each must end with exit 3
+/// and its rule.
 @Suite(.serialized)
 struct PathIdentityEndToEndTests {
     struct Attack: Sendable, CustomTestStringConvertible {
@@ -24,6 +25,9 @@ struct PathIdentityEndToEndTests {
         Attack(job: "bind_mount_read_ssh_key", rule: "CI Read SSH private key"),
         Attack(job: "open_by_handle_read_ssh_key", rule: "CI Read SSH private key",
                rootOnly: "open_by_handle_at needs CAP_DAC_READ_SEARCH: as nobody the job's call fails with EPERM"),
+        // A file created through a symlinked folder: seccomp names the folder it finds plus the new name.
+        Attack(job: "write_etc_through_symlink", rule: "CI Write below /etc",
+               rootOnly: "nobody cannot create files below /etc"),
         Attack(job: "hard_link_ssh_key", rule: "CI Link or rename of a credential file"),
         Attack(job: "rename_ssh_key", rule: "CI Link or rename of a credential file"),
     ]

@@ -143,6 +143,15 @@ void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args
 void tg_record_finish(void);
 /* A syscall record made at entry: arguments and their input memory, return value unknown. */
 void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* fd.name of opens (opened_path.c). Whether `nr` returns a new fd for a file it opened. */
+int tg_is_open(int nr);
+/* ptrace, at the exit of an open that returned `fd`: appends the opened file's name as
+ * TG_SLOT_RESOLVED_PATH (nothing for a pipe, socket or anon inode). */
+void tg_record_opened_path(pid_t tid, int fd);
+/* seccomp, at the entry of an open: appends the name of the file it would open now (or, for
+ * a file it creates, of its folder plus the new name). The job may change the file before
+ * the kernel opens it: a coverage limit. */
+void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Output position, to drop records of a notification that turned out invalid. */
 size_t tg_output_mark(void);
 void tg_output_rewind(size_t mark);

@@ -269,6 +269,8 @@ void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[
     record->flags |= TG_FLAG_RETURN_UNKNOWN;
     memcpy(record->args, args, sizeof(record->args));
     tg_record_arguments(task, nr, args, 1);
+    if (tg_is_open(nr))
+        tg_record_entry_path(task, nr, args);
     tg_record_finish();
 }
 

@@ -94,6 +94,8 @@ static void syscall_exit_stop(struct tg_task *task)
             }
         } else {
             tg_record_arguments(task, task->nr, task->args, 0);
+            if (tg_is_open(task->nr) && info.exit.rval >= 0)
+                tg_record_opened_path(task->tid, (int)info.exit.rval);
         }
         tg_record_finish();
     }

@@ -1,6 +1,6 @@
 /// Open-flag and path helpers (`evt.is_open_*`, `evt.abspath`, `fs.path.*`).
 extension Event {
-    /// Kernel open flags for open/openat/openat2/creat (native values), else nil.
+    /// Kernel open flags for open/openat/openat2/open_by_handle_at/creat (native values), else nil.
     public var openFlags: UInt64? {
         guard case .open(_, _, let flagsArgument) = info.effect else { return nil }
         if let flagsArgument { return raw.args[flagsArgument] & 0xFFFF_FFFF }

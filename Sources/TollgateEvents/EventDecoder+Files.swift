@@ -1,4 +1,8 @@
-/// open/openat/openat2/creat: the new fd with its resolved and raw names.
+/// open/openat/openat2/creat/open_by_handle_at: the new fd with its resolved and raw names.
+///
+/// The resolved name is the capture's (`resolvedPath`: the file actually opened, from the
+/// kernel) when it sent one; otherwise the path as passed, joined to its cwd or dirfd and
+/// normalised without following symlinks (Falco's fd.name).
 extension EventDecoder {
     func applyOpen(
         _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, pathArgument: Int, dirfdArgument: Int?,
@@ -8,7 +12,7 @@ extension EventDecoder {
         let nameRaw = raw.payload(.arg(pathArgument)) ?? raw.payload(.resolvedPath)
         let name: ByteString?
         if let resolved = raw.payload(.resolvedPath) {
-            name = resolved
+            name = ProcSelfName.apply(resolved, pid: process.pid, tid: raw.tid)
         } else if let nameRaw {
             let base: ByteString?
             if let dirfdArgument {

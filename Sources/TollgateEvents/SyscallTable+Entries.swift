@@ -124,6 +124,11 @@ let syscallSpecs: [SyscallSpec] = [
         .source("mode", .mode, .openHow(field: 1)),
         .source("resolve", .unsigned, .openHow(field: 2))] + noDevIno,
        fd: .returnValue, effect: .open(pathArgument: 1, dirfdArgument: 0, flagsArgument: nil)),
+    // The file a handle names has no path argument: `path` is the name the capture resolved.
+    sc("open_by_handle_at", 304, 265, .file, [("mountfd", .fd), ("handle", .pointer), ("flags", .flags(.openFlags))],
+       [.ret("fd", .fd), .arg("mountfd", 0), .arg("flags", 2), .source("path", .path, .payload(.resolvedPath))]
+           + noDevIno,
+       fd: .returnValue, effect: .open(pathArgument: 1, dirfdArgument: nil, flagsArgument: 2)),
     sc("creat", 85, nil, .file, [("pathname", .path), ("mode", .mode)],
        [.ret("fd", .fd), .arg("name", 0), .arg("mode", 1)] + noDevIno,
        fd: .returnValue, effect: .open(pathArgument: 0, dirfdArgument: nil, flagsArgument: nil)),

@@ -1,5 +1,9 @@
 /* The path of a `struct path` as seen from a root, assembled in the kernel like d_path():
  * dentry names up the d_parent chain, crossing into the parent mount at each mount root.
+ * With `bind_origin` (opens), unlike d_path(), a file reached through a bind mount of a
+ * subtree is named by where it lies in its filesystem: at such a mount's root the walk goes on
+ * up the dentries, from the parent mount, so binding ~/.ssh elsewhere does not rename the key.
+ * Without it (exec: proc.exepath, as /proc/<pid>/exe names it) the mount point names it.
  *
  * Included by tollgate.bpf.c only; needs kernel_types.h and the CO-RE helpers first.
  */
@@ -24,6 +28,38 @@ struct {
 } path_space SEC(".maps");
 
 #define PATH_TRUNCATED (1L << 32) /* resolve_path's result: the walk stopped before the root */
+#define PATH_DETACHED (1L << 33)  /* resolve_path's result: a pseudo file (pipe, memfd, anon inode) */
+
+#if defined(__TARGET_ARCH_x86)
+#define NR_OPEN 2
+#define NR_CREAT 85
+#define NR_OPENAT 257
+#define NR_OPEN_BY_HANDLE_AT 304
+#else
+#define NR_OPEN -1 /* arm64 has only the *at forms */
+#define NR_CREAT -1
+#define NR_OPENAT 56
+#define NR_OPEN_BY_HANDLE_AT 265
+#endif
+#define NR_OPENAT2 437
+
+/* Whether syscall `nr` returns a new fd for a file it opened (fd.name comes from that file). */
+static __always_inline int is_open(long nr)
+{
+    return nr == NR_OPENAT || nr == NR_OPEN || nr == NR_OPENAT2 || nr == NR_CREAT || nr == NR_OPEN_BY_HANDLE_AT;
+}
+
+/* The open file at `fd` of `task`, or NULL. */
+static __always_inline struct file___tg *fd_file(struct task_struct___tg *task, long fd)
+{
+    struct fdtable___tg *table = BPF_CORE_READ(task, files, fdt);
+    if (!table || fd < 0 || fd >= BPF_CORE_READ(table, max_fds))
+        return NULL;
+    struct file___tg *file = NULL;
+    struct file___tg **slots = BPF_CORE_READ(table, fd);
+    bpf_probe_read_kernel(&file, sizeof(file), &slots[fd]);
+    return file;
+}
 
 static __always_inline struct mount___tg *real_mount(struct vfsmount___tg *vfsmount)
 {
@@ -39,6 +75,8 @@ struct path_walk {
     struct dentry___tg *root_dentry;
     struct vfsmount___tg *root_mount;
     int reached_root;
+    int detached;
+    int bind_origin;    /* name a file below a bind-mounted subtree by its place in its filesystem */
 };
 
 /* One step of the walk, a bpf_loop callback: prepends the current dentry's name, or crosses
@@ -54,8 +92,11 @@ static long path_step(__u32 index, struct path_walk *walk)
         walk->reached_root = 1;
         return 1;
     }
+    struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
     if (dentry == walk->mount_root) {
-        /* At a mount's root: continue from where it is mounted, in its parent. */
+        /* At a mount's root: continue in its parent mount, from where it is mounted or, for
+         * a bind mount of a subtree (its root has a parent) with bind_origin, from the dentry
+         * itself. */
         struct mount___tg *mount = walk->mount;
         struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
         if (parent == mount) {
@@ -64,15 +105,18 @@ static long path_step(__u32 index, struct path_walk *walk)
         }
         struct vfsmount___tg *vfsmount =
             (struct vfsmount___tg *)((char *)parent + bpf_core_field_offset(struct mount___tg, mnt));
-        walk->dentry = BPF_CORE_READ(mount, mnt_mountpoint);
+        if (parent_dentry == dentry || !walk->bind_origin)
+            walk->dentry = BPF_CORE_READ(mount, mnt_mountpoint);
         walk->mount = parent;
         walk->vfsmount = vfsmount;
         walk->mount_root = BPF_CORE_READ(vfsmount, mnt_root);
         return 0;
     }
-    struct dentry___tg *parent_dentry = BPF_CORE_READ(dentry, d_parent);
     if (parent_dentry == dentry) {
-        walk->reached_root = 1; /* a filesystem root that is not mounted (pipe, anon inode) */
+        /* A filesystem root that is not this mount's: a pseudo file (pipe, memfd, anon inode),
+         * or the top of a bind-mounted subtree whose filesystem the parent mount is not. */
+        walk->reached_root = 1;
+        walk->detached = buffer->offset >= PATH_BUFFER;
         return 1;
     }
     struct qstr___tg name;
@@ -97,12 +141,13 @@ static long path_step(__u32 index, struct path_walk *walk)
 
 /* Resolves `path` against `root` (both kernel pointers) into this CPU's `path_space`, where
  * the path is `bytes[offset..PATH_BUFFER)`. Returns the offset, with PATH_TRUNCATED set when the
- * walk stopped before the root, or -1 without a buffer.
+ * walk stopped before the root and PATH_DETACHED when the file has no name in any directory
+ * (its "path" would be "/"), or -1 without a buffer.
  *
  * The steps run under bpf_loop where the kernel has it, so the verifier checks one step
  * rather than each iteration of a bounded loop (which cost ~9 ms of every start here). A
  * global function: checked once, apart from its caller. */
-__noinline long resolve_path(__u64 path_address, __u64 root_address)
+__noinline long resolve_path(__u64 path_address, __u64 root_address, __u32 bind_origin)
 {
     struct path___tg *path = (struct path___tg *)path_address;
     struct path___tg *root = (struct path___tg *)root_address;
@@ -118,6 +163,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
         .mount_root = BPF_CORE_READ(vfsmount, mnt_root),
         .root_dentry = BPF_CORE_READ(root, dentry),
         .root_mount = BPF_CORE_READ(root, mnt),
+        .bind_origin = bind_origin != 0,
     };
     buffer->offset = PATH_BUFFER;
     if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
@@ -136,7 +182,7 @@ __noinline long resolve_path(__u64 path_address, __u64 root_address)
         offset = PATH_BUFFER - 1; /* the root itself */
         buffer->bytes[offset] = '/';
     }
-    return (long)offset | (walk.reached_root ? 0 : PATH_TRUNCATED);
+    return (long)offset | (walk.reached_root ? 0 : PATH_TRUNCATED) | (walk.detached ? PATH_DETACHED : 0);
 }
 
 #endif

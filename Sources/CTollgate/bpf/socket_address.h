@@ -1,6 +1,7 @@
 /* A socket's local address (Falco's fd.lip/fd.lport), read from the kernel socket behind an fd
  * and laid out as the `struct sockaddr_in`/`sockaddr_in6` user space would get from
- * getsockname(). Included by tollgate.bpf.c only; needs kernel_types.h and the CO-RE helpers.
+ * getsockname(). Included by tollgate.bpf.c only; needs kernel_types.h, the CO-RE helpers and
+ * resolved_path.h (fd_file).
  */
 #ifndef TOLLGATE_SOCKET_ADDRESS_H
 #define TOLLGATE_SOCKET_ADDRESS_H
@@ -52,12 +53,7 @@ static __always_inline long local_address_fd(long nr, long ret, __u64 first_argu
  * an IPv4/IPv6 socket. */
 static __always_inline __u32 read_local_address(struct task_struct___tg *task, long fd, struct local_address *out)
 {
-    struct fdtable___tg *table = BPF_CORE_READ(task, files, fdt);
-    if (!table || fd < 0 || fd >= BPF_CORE_READ(table, max_fds))
-        return 0;
-    struct file___tg *file = NULL;
-    struct file___tg **slots = BPF_CORE_READ(table, fd);
-    bpf_probe_read_kernel(&file, sizeof(file), &slots[fd]);
+    struct file___tg *file = fd_file(task, fd);
     if (!file)
         return 0;
     struct socket___tg *socket = BPF_CORE_READ(file, private_data);

@@ -152,11 +152,12 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
     return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
 }
 
-/* add_payload, add_argument, add_local_address and add_resolved_path are global functions:
- * the verifier checks each once, apart from its callers, instead of once per call site and per
- * path through the calls before it (inlined, the six argument slots multiplied into ~37,000
- * instructions processed and 70 ms of verification at every start). Their arguments are
- * scalars, so each looks this CPU's record up again (an inlined array access). */
+/* add_payload, add_argument, add_local_address, add_resolved_path and add_opened_path are
+ * global functions: the verifier checks each once, apart from its callers, instead of once per
+ * call site and per path through the calls before it (inlined, the six argument slots
+ * multiplied into ~37,000 instructions processed and 70 ms of verification at every start).
+ * Their arguments are scalars, so each looks this CPU's record up again (an inlined array
+ * access). */
 
 /* put_payload into this CPU's record, from the kernel or user address `source`. */
 __noinline __u32 add_payload(__u32 pos, __u32 slot, __u64 source, __u64 length, __u32 how)
@@ -221,6 +222,36 @@ __noinline __u32 add_local_address(__u32 pos, long nr, long ret, __u64 first_arg
     return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
 }
 
+/* Appends `path` (a kernel `struct path *`) resolved against `root` (see resolve_path for
+ * `bind_origin`) as TG_SLOT_RESOLVED_PATH;
+ * nothing for a file no directory names (a pipe or memfd reopened through /proc). */
+__noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root, __u32 bind_origin)
+{
+    long resolved = resolve_path(path, root, bind_origin);
+    struct scratch *s = this_cpu_scratch();
+    __u32 zero = 0;
+    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+    if (resolved < 0 || (resolved & PATH_DETACHED) || !s || !buffer)
+        return pos;
+    if (resolved & PATH_TRUNCATED)
+        s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+    __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
+    return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset, COPY_KERNEL_BYTES);
+}
+
+/* fd.name of an open: the file the fd returned by a successful open names, resolved from its
+ * dentries (symlinks, "..", /proc/self/fd/N/..., bind mounts and file handles all end at the
+ * file itself), against the task's root. */
+__noinline __u32 add_opened_path(__u32 pos, long fd)
+{
+    struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task();
+    struct file___tg *file = fd_file(task, fd);
+    if (!file)
+        return pos;
+    struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
+    return add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 1);
+}
+
 /* Ships one completed syscall `nr` of the current task whose user registers are `regs`. */
 static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___tg *regs)
 {
@@ -247,6 +278,8 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         pos = add_argument(pos, i, config.arg_kinds[nr][i], args[i], i < 5 ? args[i + 1] : 0);
     }
     pos = add_local_address(pos, nr, ret, args[0]);
+    if (ret >= 0 && is_open(nr))
+        pos = add_opened_path(pos, ret);
     submit(s, pos);
     return 0;
 }
@@ -293,21 +326,6 @@ int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *
     return 0;
 }
 
-/* Appends `path` (a kernel `struct path *`) resolved against `root` as TG_SLOT_RESOLVED_PATH. */
-__noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root)
-{
-    long resolved = resolve_path(path, root);
-    struct scratch *s = this_cpu_scratch();
-    __u32 zero = 0;
-    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
-    if (resolved < 0 || !s || !buffer)
-        return pos;
-    if (resolved & PATH_TRUNCATED)
-        s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
-    __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
-    return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset, COPY_KERNEL_BYTES);
-}
-
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_binprm___tg *binprm)
 {
@@ -332,7 +350,7 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
     } else {
         struct file___tg *file = BPF_CORE_READ(binprm, file);
         struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
-        pos = add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root);
+        pos = add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 0);
     }
     /* The environment before the command line: only the last payload may pass PAYLOAD_AREA. */
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);

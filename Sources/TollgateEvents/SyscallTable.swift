@@ -62,6 +62,16 @@ public enum SyscallTable {
         Array(Set(names.compactMap { info(named: $0)?.number(for: arch) })).sorted()
     }
 
+    /// Names in `names` no backend can deliver on `arch`: event types with no syscall number
+    /// there (`container`, `access` on arm64, ...), except `procexit`, which is a lifecycle record.
+    public static func undeliverableNames<S: Sequence>(_ names: S, arch: Architecture = .native) -> Set<String>
+    where S.Element == String {
+        Set(names.filter { name in
+            guard let info = info(named: name) else { return true }
+            return info.type != procexit && info.number(for: arch) == nil
+        })
+    }
+
     /// Names in `names` that the table does not know at all.
     public static func unknownNames<S: Sequence>(_ names: S) -> [String] where S.Element == String {
         names.filter { byName[$0] == nil }

@@ -72,6 +72,14 @@ public enum SyscallTable {
         })
     }
 
+    /// The event types a backend delivers when it hooks `hooked` and reports `untraced` as not
+    /// hooked: those with a syscall number on `arch`, plus `procexit`. Every other type a rule
+    /// names (`container`, `open` on arm64) reaches no backend.
+    public static func deliverableNames(hooked: Set<String>, untraced: Set<String>, arch: Architecture = .native) -> Set<String> {
+        let all = hooked.union([all[Int(procexit.rawValue)].name])
+        return all.subtracting(untraced).subtracting(undeliverableNames(all, arch: arch))
+    }
+
     /// Names in `names` that the table does not know at all.
     public static func unknownNames<S: Sequence>(_ names: S) -> [String] where S.Element == String {
         names.filter { byName[$0] == nil }

@@ -136,8 +136,7 @@ struct RunCommand: ParsableCommand {
         // Rules none of whose event types the backend could deliver (untraced syscalls, event
         // types with no syscall number here), and on backends blind to syscall exits, rules
         // that need them.
-        let undelivered = result.coverage.untracedSyscalls.union(SyscallTable.undeliverableNames(syscallNames))
-        let deliverable = undelivered.isEmpty ? nil : syscallNames.subtracting(undelivered)
+        let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
         console.summary(result, findings: gate.findings.total, blocking: verdict.blocking, lostEvents: verdict.lostEvents,

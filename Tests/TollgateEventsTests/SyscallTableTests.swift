@@ -92,6 +92,9 @@ struct SyscallTableTests {
         #expect(SyscallTable.numbers(forNames: ["access", "madvise"], arch: .arm64) == [233])
         #expect(SyscallTable.undeliverableNames(["container", "access", "madvise", "procexit", "openat"], arch: .arm64) == ["container", "access"])
         #expect(SyscallTable.undeliverableNames(["container", "access", "madvise", "procexit", "open"], arch: .x86_64) == ["container"])
+        #expect(SyscallTable.deliverableNames(hooked: ["access", "openat", "open", "execve"], untraced: ["execve"], arch: .arm64)
+                == ["openat", "procexit"])
+        #expect(SyscallTable.deliverableNames(hooked: ["access", "open"], untraced: [], arch: .x86_64) == ["access", "open", "procexit"])
         // Bare entries carry no parameters and change no state.
         #expect(SyscallTable.info(named: "madvise")?.parameters.isEmpty == true)
         #expect(!SyscallTable.stateSyscallNames.contains("madvise"))

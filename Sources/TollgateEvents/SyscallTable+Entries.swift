@@ -108,7 +108,12 @@ private let fdArg: [(String, ValueType)] = [("fd", .fd)]
 private let ioArgs: [(String, ValueType)] = [("fd", .fd), ("buf", .pointer), ("count", .size)]
 private let vecArgs: [(String, ValueType)] = [("fd", .fd), ("vec", .pointer), ("vlen", .size)]
 
-let syscallSpecs: [SyscallSpec] = [
+/// The described entries, then Falco's other event types (`falcoOnlyEventTypes`), bare.
+let syscallSpecs: [SyscallSpec] = describedSyscallSpecs + falcoOnlyEventTypes.map {
+    sc($0.name, $0.x86_64, $0.arm64, .system, [], [])
+}
+
+private let describedSyscallSpecs: [SyscallSpec] = [
     // Files: open family.
     sc("open", 2, nil, .file, [("pathname", .path), ("flags", .flags(.openFlags)), ("mode", .mode)],
        [.ret("fd", .fd), .arg("name", 0), .arg("flags", 1), .arg("mode", 2)] + noDevIno,

@@ -62,6 +62,24 @@ public enum SyscallTable {
         Array(Set(names.compactMap { info(named: $0)?.number(for: arch) })).sorted()
     }
 
+    /// Names in `names` no backend can deliver on `arch`: event types with no syscall number
+    /// there (`container`, `access` on arm64, ...), except `procexit`, which is a lifecycle record.
+    public static func undeliverableNames<S: Sequence>(_ names: S, arch: Architecture = .native) -> Set<String>
+    where S.Element == String {
+        Set(names.filter { name in
+            guard let info = info(named: name) else { return true }
+            return info.type != procexit && info.number(for: arch) == nil
+        })
+    }
+
+    /// The event types a backend delivers when it hooks `hooked` and reports `untraced` as not
+    /// hooked: those with a syscall number on `arch`, plus `procexit`. Every other type a rule
+    /// names (`container`, `open` on arm64) reaches no backend.
+    public static func deliverableNames(hooked: Set<String>, untraced: Set<String>, arch: Architecture = .native) -> Set<String> {
+        let all = hooked.union([all[Int(procexit.rawValue)].name])
+        return all.subtracting(untraced).subtracting(undeliverableNames(all, arch: arch))
+    }
+
     /// Names in `names` that the table does not know at all.
     public static func unknownNames<S: Sequence>(_ names: S) -> [String] where S.Element == String {
         names.filter { byName[$0] == nil }

@@ -24,7 +24,8 @@ public enum LoadCode: String, Sendable, Hashable, CaseIterable {
     case compileOutput = "LOAD_ERR_COMPILE_OUTPUT"
     case validate = "LOAD_ERR_VALIDATE"
     case extensionError = "LOAD_ERR_EXTENSION"
-    /// Not a Falco code: an unknown or unsupported field, named separately so users can find it.
+    /// Not a Falco code: a field Falco knows that tollgate does not support, named separately
+    /// so users can find it (a field nobody knows is `compileCondition`, as in Falco).
     case unknownField = "LOAD_UNKNOWN_FIELD"
     // Warnings.
     case unknownSource = "LOAD_UNKNOWN_SOURCE"

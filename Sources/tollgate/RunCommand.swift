@@ -159,9 +159,10 @@ struct RunCommand: ParsableCommand {
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
                                   unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
                                   jobStatus: result.outcome.termination.shellStatus)
-        // Rules none of whose event types the backend could deliver (untraced syscalls), and on
-        // backends blind to syscall exits, rules that need them.
-        let deliverable = result.coverage.untracedSyscalls.isEmpty ? nil : syscallNames.subtracting(result.coverage.untracedSyscalls)
+        // Rules none of whose event types the backend could deliver (untraced syscalls, event
+        // types with no syscall number here), and on backends blind to syscall exits, rules
+        // that need them.
+        let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
         console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)

@@ -144,7 +144,8 @@ package struct ConditionCompiler {
             do {
                 resolved = try registry.resolve(name, argument: argument)
             } catch {
-                throw CompileFailure(message: error.message, location: location, code: .unknownField)
+                // A field Falco does not know either: Falco's code.
+                throw CompileFailure(message: error.message, location: location, code: .compileCondition)
             }
             let definition = resolved.definition
             switch definition.status {

@@ -16,7 +16,10 @@ package struct ListSubstitution {
         var current = text
         var used: Set<String> = []
         var words = Self.delimitedWords(in: current.bytes)
-        for list in lists where words.contains(list.name) {
+        // A name holding a delimiter (`test list`, which Falco warns about but substitutes) is
+        // never one word: look for its text instead.
+        for list in lists where words.contains(list.name)
+            || (list.name.utf8.contains(where: Self.isDelimiter) && current.bytes.contains(subsequence: Array(list.name.utf8))) {
             used.insert(list.name)
             current = substitute(list.name, with: list.items, in: current)
             words = Self.delimitedWords(in: current.bytes)
@@ -96,5 +99,12 @@ package struct ListSubstitution {
         }
         if let s = start { words.insert(String(decoding: bytes[s...], as: UTF8.self)) }
         return words
+    }
+}
+
+private extension Array where Element == UInt8 {
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
+        return (0...(count - needle.count)).contains { self[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
 }

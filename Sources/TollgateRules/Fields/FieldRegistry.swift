@@ -26,20 +26,31 @@ package struct FieldRegistry: Sendable {
             try check(definition, argument: argument)
             return Resolved(definition: definition, argument: argument, written: written)
         }
-        // Dotted argument: the longest registered prefix that takes an argument.
+        if let (definition, dotted) = dottedDefinition(name) {
+            guard argument == nil else {
+                throw FieldBindError(message: "field '\(name)' has both a dotted and a bracket argument")
+            }
+            return Resolved(definition: definition, argument: dotted, written: written)
+        }
+        let hint = Suggestion.hint(for: name, in: fields.keys)
+        throw FieldBindError(message: "unknown field '\(name)'\(hint)")
+    }
+
+    /// True when `name` is a field, plainly or with a dotted argument; cheap (no suggestion).
+    package func knows(_ name: String) -> Bool {
+        fields[name] != nil || dottedDefinition(name) != nil
+    }
+
+    /// Dotted argument (`evt.arg.flags`): the longest registered prefix that takes an argument.
+    private func dottedDefinition(_ name: String) -> (FieldDefinition, String)? {
         var prefix = Substring(name)
         while let dot = prefix.lastIndex(of: ".") {
             prefix = prefix[..<dot]
             if let definition = fields[String(prefix)], definition.argument != .none {
-                guard argument == nil else {
-                    throw FieldBindError(message: "field '\(name)' has both a dotted and a bracket argument")
-                }
-                let dotted = String(name[name.index(after: dot)...])
-                return Resolved(definition: definition, argument: dotted, written: written)
+                return (definition, String(name[name.index(after: dot)...]))
             }
         }
-        let hint = Suggestion.hint(for: name, in: fields.keys)
-        throw FieldBindError(message: "unknown field '\(name)'\(hint)")
+        return nil
     }
 
     private func check(_ definition: FieldDefinition, argument: String?) throws(FieldBindError) {

@@ -109,8 +109,10 @@ package struct ExceptionText {
             }
             return "(" + texts.joined(separator: ", ") + ")"
         case .scalar(let scalar):
+            // Falco parenthesizes a scalar for a list operator unless it already is (a list
+            // reference such as `(cat_cmdlines)`), and quotes nothing inside.
             if Self.listOperators.contains(comp) || Self.isModifierForm(comp) {
-                return "(" + Self.quoted(scalar.string) + ")"
+                return scalar.string.hasPrefix("(") ? scalar.string : "(" + scalar.string + ")"
             }
             return Self.quoted(scalar.string)
         case .null:

@@ -64,6 +64,10 @@ package struct RuleCollector {
     package private(set) var lists = OrderedStore<CollectedList>()
     package private(set) var macros = OrderedStore<CollectedMacro>()
     package private(set) var rules = OrderedStore<CollectedRule>()
+    /// Rules defined for a source tollgate does not know, by name, with that source: kept like
+    /// Falco keeps them, so a later item for the same rule is skipped with a warning too and
+    /// one for another source is a re-definition error.
+    private var unknownSourceRules: [String: String] = [:]
     package private(set) var diagnostics: [Diagnostic] = []
     package private(set) var requiredEngineVersion: SemanticVersion?
     package private(set) var pluginRequirements: [PluginRequirement] = []
@@ -159,12 +163,14 @@ package struct RuleCollector {
 
     private mutating func apply(_ item: RuleItem) {
         let name = item.name.value
-        if let source = item.source?.value, !source.isEmpty, !Self.knownSources.contains(source) {
-            warning(.unknownSource, "Unknown source \(source), skipping", at: item.source?.location ?? item.location, type: "rule", name: name)
+        let itemSource = (item.source?.value).flatMap { $0.isEmpty ? nil : $0 }
+        if let existing = rules[name]?.source ?? unknownSourceRules[name], let itemSource, itemSource != existing {
+            error(.validate, "Rule has been re-defined with a different source", at: item.location, type: "rule", name: name)
             return
         }
-        if let existing = rules[name], let source = item.source?.value, !source.isEmpty, source != existing.source {
-            error(.validate, "Rule has been re-defined with a different source", at: item.location, type: "rule", name: name)
+        if let source = itemSource ?? unknownSourceRules[name], !Self.knownSources.contains(source) {
+            warning(.unknownSource, "Unknown source \(source), skipping", at: item.source?.location ?? item.location, type: "rule", name: name)
+            if rules[name] == nil { unknownSourceRules[name] = source }
             return
         }
         if item.legacyAppend {
@@ -217,7 +223,7 @@ package struct RuleCollector {
         }
         if let output = item.output { existing.output.value += " " + output.value.trimmingBlanks() }
         if let exceptions = item.exceptions {
-            guard appendExceptions(exceptions.value, to: &existing) else { return }
+            guard appendExceptions(exceptions.value, to: &existing, legacy: true) else { return }
         }
         rules[name] = existing
     }
@@ -225,12 +231,13 @@ package struct RuleCollector {
     private mutating func applyOverrides(_ item: RuleItem, _ overrides: [String: Located<OverrideMode>]) {
         let name = item.name.value
         guard var existing = rules[name] else {
-            if let append = overrides.sorted(by: { $0.key < $1.key }).first(where: { $0.value.value == .append }) {
-                error(.validate, "Rule uses 'append' or 'override.\(append.key): append' but no rule by that name already exists",
+            // Falco's messages, `<key>` and all, then the keys.
+            let appended = overrides.filter { $0.value.value == .append }.keys.sorted()
+            if !appended.isEmpty {
+                error(.validate, "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists (\(Self.keyList(appended, "append")))",
                       at: item.location, type: "rule", name: name)
             } else {
-                let key = overrides.keys.sorted().first ?? "condition"
-                error(.validate, "An 'override.\(key): replace' to a rule was requested but no rule by that name already exists",
+                error(.validate, "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists (\(Self.keyList(overrides.keys.sorted(), "replace")))",
                       at: item.location, type: "rule", name: name)
             }
             return
@@ -259,8 +266,13 @@ package struct RuleCollector {
             case "exceptions":
                 let exceptions = item.exceptions?.value ?? []
                 if append {
-                    guard appendExceptions(exceptions, to: &existing) else { return }
+                    guard appendExceptions(exceptions, to: &existing, legacy: false) else { return }
                 } else {
+                    // A replacement is a whole definition: Falco's reader wants its fields.
+                    if let partial = exceptions.first(where: { $0.fields == nil }) {
+                        error(.validate, "Item has no mapping for key 'fields'", at: partial.location, type: "exception", name: partial.name.value)
+                        return
+                    }
                     warnDuplicateExceptionNames(exceptions, rule: name)
                     existing.exceptions = exceptions
                 }
@@ -277,7 +289,13 @@ package struct RuleCollector {
     }
 
     /// Appends exception values by name, or adds new exceptions; false after an error.
-    private mutating func appendExceptions(_ exceptions: [ExceptionItem], to rule: inout CollectedRule) -> Bool {
+    /// `override.condition: append, override.output: append`.
+    private static func keyList(_ keys: [String], _ mode: String) -> String {
+        keys.map { "override.\($0): \(mode)" }.joined(separator: ", ")
+    }
+
+    /// `legacy`: appended with `append: true` (Falco words a missing `fields` differently then).
+    private mutating func appendExceptions(_ exceptions: [ExceptionItem], to rule: inout CollectedRule, legacy: Bool) -> Bool {
         for exception in exceptions {
             let name = exception.name.value
             if exception.values == nil || exception.values?.isEmpty == true {
@@ -295,7 +313,7 @@ package struct RuleCollector {
                 rule.exceptions[index].values = (rule.exceptions[index].values ?? []) + (exception.values ?? [])
             } else {
                 if exception.fields == nil {
-                    error(.validate, "Rule exception must have fields property with a list of fields", at: exception.location, type: "exception", name: name)
+                    error(.validate, legacy ? "Rule exception must have fields property with a list of fields" : "Item has no mapping for key 'fields'", at: exception.location, type: "exception", name: name)
                     return false
                 }
                 if exception.values == nil {

@@ -118,6 +118,7 @@ struct RuleCompilation {
             report(error.code, error.message, at: error.location, rule: rule)
             return nil
         }
+        let conditionDeprecated = compiler.deprecatedFields
         do {
             output = try CompiledOutput.compile(rule.output.value, compiler: &compiler)
         } catch {
@@ -126,8 +127,16 @@ struct RuleCompilation {
             report(error.code, error.message, at: location, rule: rule)
             return nil
         }
-        for (field, location) in compiler.deprecatedFields {
+        for (field, location) in conditionDeprecated {
             warning(.deprecatedItem, "field '\(field)' is deprecated", at: location, type: "rule", name: rule.name)
+        }
+        for field in Set(compiler.deprecatedFields.dropFirst(conditionDeprecated.count).map(\.0)).sorted() {
+            warning(.deprecatedItem, "usage of deprecated field '\(field)' has been detected in the rule output",
+                    at: rule.output.location, type: "rule", name: rule.name)
+        }
+        for (value, location) in FieldLikeConstants.find(in: expanded) {
+            warning(.compileConditionWarning, "'\(value)' may be a valid field misused as a const string value",
+                    at: location, type: "rule", name: rule.name)
         }
         let types = EventTypeSet.of(expanded)
         var names: [String]?

@@ -183,10 +183,11 @@ package struct RuleFileDecoder {
     /// `append: true` (deprecated) or `override: {<key>: append|replace}` for lists and macros.
     private mutating func appendMode(_ mapping: YAMLMapping, type: String, name: String, allowedKeys: [String]) throws -> Bool {
         let legacy = try mapping.bool("append")
-        let overrides = try overrideEntries(mapping, legacyAppend: legacy?.value == true)
+        // Warned first, like Falco, even when `override` makes the item an error.
         if let legacy, legacy.value {
             deprecatedAppendWarning(at: legacy.location, type: type, name: name)
         }
+        let overrides = try overrideEntries(mapping, legacyAppend: legacy?.value == true)
         guard let overrides else { return legacy?.value ?? false }
         var appends = false
         for (key, mode) in overrides {
@@ -244,14 +245,14 @@ package struct RuleFileDecoder {
         rule.captureDuration = try mapping.integer("capture_duration")
         let legacy = try mapping.bool("append")
         rule.legacyAppend = legacy?.value ?? false
+        if rule.legacyAppend, let legacy {
+            deprecatedAppendWarning(at: legacy.location, type: "rule", name: name.value)
+        }
         if let overrides = try overrideEntries(mapping, legacyAppend: rule.legacyAppend) {
             rule.overrides = Dictionary(overrides, uniquingKeysWith: { _, last in last })
         }
         if let entry = mapping.entry("exceptions") {
             rule.exceptions = Located(try decodeExceptions(entry.value, requireFields: !rule.legacyAppend && rule.overrides == nil), entry.value.location)
-        }
-        if rule.legacyAppend, let legacy {
-            deprecatedAppendWarning(at: legacy.location, type: "rule", name: name.value)
         }
         if let overrides = rule.overrides {
             try checkOverrides(rule, overrides)

@@ -265,8 +265,8 @@ static int open_handle_like_task(const struct tg_task *task, int mount_fd, uint6
         int type;
         unsigned char data[HANDLE_MAX];
     } handle;
-    if (tg_read_remote(task->tid, address, &handle, 8) != 8 || handle.bytes > HANDLE_MAX ||
-        tg_read_remote(task->tid, address + 8, handle.data, handle.bytes) != (ssize_t)handle.bytes)
+    if (tg_read_remote(task, address, &handle, 8) != 8 || handle.bytes > HANDLE_MAX ||
+        tg_read_remote(task, address + 8, handle.data, handle.bytes) != (ssize_t)handle.bytes)
         return -1;
     char view[64];
     directory_view(task, mount_fd, view, sizeof(view));
@@ -289,7 +289,7 @@ void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t arg
     } else {
         int at_form = nr == SYS_openat || nr == SYS_openat2;
         uint64_t address = at_form ? args[1] : args[0];
-        ssize_t got = tg_read_remote_string(task->tid, address, path, sizeof(path));
+        ssize_t got = tg_read_remote_string(task, address, path, sizeof(path));
         if (got <= 0 || !memchr(path, 0, (size_t)got))
             return;
         struct open_how how = {.flags = nr == SYS_openat ? args[2] : 0};
@@ -299,7 +299,7 @@ void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t arg
         if (nr == SYS_creat)
             how.flags = O_CREAT;
 #endif
-        if (nr == SYS_openat2 && tg_read_remote(task->tid, args[2], &how, sizeof(how)) != (ssize_t)sizeof(how))
+        if (nr == SYS_openat2 && tg_read_remote(task, args[2], &how, sizeof(how)) != (ssize_t)sizeof(how))
             return;
         fd = open_like_task(task, at_form ? (int)args[0] : AT_FDCWD, path, &how, &last);
     }

@@ -47,7 +47,7 @@ enum InventoryRules {
           desc: A successful call that changes credentials, mounts, namespaces or kernel modules.
           condition: >
             evt.type in (setuid, setgid, setreuid, setregid, setresuid, setresgid, capset, mount, umount2,
-                         unshare, setns, init_module, finit_module)
+                         unshare, setns, init_module, finit_module, delete_module, pivot_root, chroot)
             and evt.failed = false
           output: "%evt.type by %proc.exepath"
           priority: INFO

@@ -197,7 +197,6 @@ let falcoOnlyEventTypes: [(name: String, x86_64: Int32?, arm64: Int32?)] = [
     ("oldolduname", nil, nil),
     ("oldstat", nil, nil),
     ("olduname", nil, nil),
-    ("open_by_handle_at", 304, 265),
     ("open_tree", 428, 428),
     ("open_tree_attr", nil, nil),
     ("page_fault", nil, nil),

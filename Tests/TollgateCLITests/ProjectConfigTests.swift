@@ -133,12 +133,14 @@ struct ProjectConfigSchemaTests {
         "fail_on: INFO\nreports: {json: out/f.json, sarif: r.sarif, junit: j.xml, summary: s.md, codequality: q.json, sarif_anchor: ci.yml:12}\n",
         "fail_on: Critical\ngrace: 0\ncommands:\n  pre-push: make test\n  ci: make -j2 all\nsecrets: [DEPLOY_HOOK_URL, NPM_TOKEN]\n",
         "rules: &shared [rules/]\nextra_rules: *shared\nsecrets: ONE_SECRET\n",
+        "baseline: ci/baseline.yaml\nbaseline_priority: error\n",
     ]
 
     static let invalid = [
         "fail-on: error\n", "reports:\n  sarf: x\n", "fail_on: warnig\n", "backend: bpf\n", "grace: -1\n",
         "commands: make\n", "commands:\n  pre-push:\n", "- rules\n", "reports:\n  summary: /etc/motd\n",
         "reports:\n  json: out/../../x.json\n", "secrets: [\"\"]\n", "rules: []\nfail_on: \n",
+        "baseline_priority: loud\n", "baseline: [a, b]\n",
     ]
 
     /// Runs the validator on each text; the lines it printed, in order.

@@ -21,6 +21,7 @@ json=$(absolute "${TOLLGATE_JSON:-tollgate.json}")
 arguments=(run --sarif "$sarif" --junit "$junit" --json "$json")
 [ -n "${TOLLGATE_BACKEND:-}" ] && arguments+=(--backend "$TOLLGATE_BACKEND")
 [ -n "${TOLLGATE_FAIL_ON:-}" ] && arguments+=(--fail-on "$TOLLGATE_FAIL_ON")
+[ -n "${TOLLGATE_BASELINE:-}" ] && arguments+=(--baseline "$TOLLGATE_BASELINE")
 while IFS= read -r rules; do
     [ -n "$rules" ] && arguments+=(--rules "$rules")
 done <<< "${TOLLGATE_RULES:-}"

@@ -9,10 +9,14 @@ public protocol CaptureBackend: AnyObject {
     func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult
     /// How it hooks in, when the kind does not say it all (eBPF: which syscall tracepoints).
     var mechanism: String? { get }
+    /// How this run sees less than the backend can elsewhere (a slower or missing way of reading
+    /// the job's memory), for the one line every run starts with; nil when nothing is lost.
+    var degradation: String? { get }
 }
 
 extension CaptureBackend {
     public var mechanism: String? { nil }
+    public var degradation: String? { nil }
 }
 
 /// Receives what a backend captures, on the thread that runs the backend, in order.

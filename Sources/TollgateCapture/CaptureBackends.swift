@@ -23,6 +23,7 @@ public enum CaptureBackends {
             let name = "backend \(backend.kind.rawValue)"
             let skipped = passedOver.map { "\($0.kind.rawValue) unavailable" }
             headline = name + (skipped.isEmpty ? "" : " (\(skipped.joined(separator: ", ")))")
+                + (backend.degradation.map { "; \($0)" } ?? "")
             let reasons = choice == .auto ? passedOver.map { "\($0.kind.rawValue) unavailable: \($0.reason)" } : ["asked for"]
             explanation = name + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))")
                 + (backend.mechanism.map { "; \($0)" } ?? "")

@@ -24,6 +24,8 @@ public final class PtraceBackend: CaptureBackend {
 
     /// How it reads the job's memory, when not by `process_vm_readv`.
     public var mechanism: String? { monitorRun.mechanism }
+    /// The monitor states its way of reading memory only when it is not the usual one.
+    public var degradation: String? { monitorRun.mechanism }
 
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         try monitorRun.run(job, grace: grace, sink: sink)

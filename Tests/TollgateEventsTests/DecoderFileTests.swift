@@ -43,8 +43,10 @@ struct DecoderFileTests {
                             payloads: [.resolvedPath: "/home/builder/.ssh/id_rsa"])],
              expectedNames: [4: "/home/builder/.ssh/id_rsa"], expectedRaw: [4: "/home/builder/.ssh/id_rsa"],
              expectedType: [4: .file]),
-        Case(description: "open_by_handle_at without a resolved name has no name",
-             events: [T.sys("open_by_handle_at", args: [3, 0x7ffd_0000, 0], ret: 4)], expectedNames: [4: ""]),
+        // The fd exists (its type says so) and its name is unknown (`<NA>`), never empty.
+        Case(description: "open_by_handle_at without a resolved name has an unknown name",
+             events: [T.sys("open_by_handle_at", args: [3, 0x7ffd_0000, 0], ret: 4)], expectedNames: [4: nil],
+             expectedType: [4: .file]),
         Case(description: "a resolved name below its own /proc entry reads /proc/self",
              events: [T.sys("openat", args: [T.atFdcwd, 0, 0], ret: 3,
                             payloads: [.arg(1): "/proc/self/environ", .resolvedPath: ByteString("/proc/\(T.job)/environ")]),

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -114,6 +115,17 @@ static int size_scratch(struct bpf_object *object)
 }
 
 /* Writes `config` over the object's `config` variable, before loading. */
+/* Calls that may aim at the gate, and how they name their target: always captured. */
+static const struct {
+    int nr;
+    uint8_t how;
+} aimed[] = {
+    {SYS_ptrace, TG_AIM_PTRACE},       {SYS_process_vm_readv, TG_AIM_ARG0}, {SYS_process_vm_writev, TG_AIM_ARG0},
+    {SYS_kill, TG_AIM_KILL},           {SYS_tkill, TG_AIM_SIGNAL_ARG1},     {SYS_tgkill, TG_AIM_SIGNAL_ARG2},
+    {SYS_rt_sigqueueinfo, TG_AIM_SIGNAL_ARG1}, {SYS_rt_tgsigqueueinfo, TG_AIM_SIGNAL_ARG2},
+    {SYS_pidfd_open, TG_AIM_ARG0},
+};
+
 static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
 {
     struct bpf_map *map = find_config_map(object);
@@ -124,8 +136,35 @@ static int set_config(struct bpf_object *object, const struct tg_capture_config 
     long offset = config_offset(object, data_size);
     if (offset < 0)
         return (int)offset;
-    memcpy(data + offset, config, sizeof(*config));
+    struct tg_capture_config filled = *config;
+    filled.gate_tgid = getpid();
+    filled.gate_pgid = getpgrp();
+    for (size_t i = 0; i < sizeof(aimed) / sizeof(aimed[0]); i++) {
+        filled.aimed_how[aimed[i].nr] = aimed[i].how;
+        filled.wanted_syscalls[aimed[i].nr / 64] |= 1ULL << (aimed[i].nr % 64);
+    }
+    memcpy(data + offset, &filled, sizeof(filled));
     return 0;
+}
+
+/* Adds the gate's threads to the capture program's `gate_threads`; its `on_fork` adds those
+ * created after it is attached. Returns 0 or -errno. */
+static int register_gate_threads(struct tg_capture *self)
+{
+    int map = bpf_object__find_map_fd_by_name(self->object, "gate_threads");
+    DIR *threads = map >= 0 ? opendir("/proc/self/task") : NULL;
+    if (!threads)
+        return map >= 0 ? -errno : 0;
+    int err = 0;
+    struct dirent *entry;
+    while (!err && (entry = readdir(threads))) {
+        __u32 tid = (__u32)strtoul(entry->d_name, NULL, 10);
+        __u8 yes = 1;
+        if (tid && bpf_map_update_elem(map, &tid, &yes, BPF_ANY) != 0)
+            err = -errno;
+    }
+    closedir(threads);
+    return err;
 }
 
 /* Replaces the loaded program's wanted-syscall and success-only bitmaps (before attaching, so
@@ -145,14 +184,16 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, 
     int fd = bpf_map__fd(self->config_map);
     int err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
     if (!err) {
-        memcpy(value + offset + offsetof(struct tg_capture_config, wanted_syscalls), wanted,
-               sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
-        char *bits = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
-        size_t bits_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
+        uint64_t *bits = (uint64_t *)(value + offset + offsetof(struct tg_capture_config, wanted_syscalls));
+        memcpy(bits, wanted, sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
+        for (size_t i = 0; i < sizeof(aimed) / sizeof(aimed[0]); i++)
+            bits[aimed[i].nr / 64] |= 1ULL << (aimed[i].nr % 64);
+        char *success = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
+        size_t success_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
         if (success_only)
-            memcpy(bits, success_only, bits_size);
+            memcpy(success, success_only, success_size);
         else
-            memset(bits, 0, bits_size);
+            memset(success, 0, success_size);
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }
     free(value);
@@ -414,6 +455,9 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
         snprintf(hooks->fallback, sizeof(hooks->fallback), "%s", reason);
     }
     if (err)
+        goto fail;
+    step = "registering the gate's threads";
+    if ((err = -register_gate_threads(self)))
         goto fail;
     step = "ring_buffer__new";
     int events_fd = bpf_object__find_map_fd_by_name(self->object, "events");

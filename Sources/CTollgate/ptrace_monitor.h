@@ -136,6 +136,13 @@ void tg_record_arguments(pid_t tid, int nr, const uint64_t args[6], int at_entry
 void tg_record_finish(void);
 /* A syscall record made at entry: arguments and their input memory, return value unknown. */
 void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Whether a call the filter routed here aims at the gate or the monitor (their pids, threads,
+ * process groups, or a pidfd of theirs): the monitor refuses it with EPERM. */
+int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Whether `nr` is one of the calls the filter may route here for that check (a cheap test). */
+int tg_is_gate_routed(int nr);
+/* Records a refused call aimed at the gate: ret -EPERM, TG_FLAG_GATE_TARGET. */
+void tg_record_gate_attempt(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Output position, to drop records of a notification that turned out invalid. */
 size_t tg_output_mark(void);
 void tg_output_rewind(size_t mark);

@@ -27,6 +27,13 @@ int tg_launch_release(struct tg_launch *launch);
  * (EACCES, EISDIR, ENOEXEC, EPERM, ...). Async-signal-safe. */
 int tg_exec_failure_status(int err);
 
+/* Puts the calling process (the job's first process, before exec) in a process group of its
+ * own, so that `kill 0` or a signal to the job's group cannot reach the gate, unless the gate
+ * runs in its terminal's foreground group: an interactive run keeps the job there, with the
+ * terminal, ^C and ^Z (a kill of that group is then refused by the ptrace and seccomp
+ * monitors as aimed at the gate). Async-signal-safe. */
+void tg_own_process_group(void);
+
 /* Gives up on a prepared launch: the child exits without running the job and is reaped. */
 void tg_launch_abort(struct tg_launch *launch);
 

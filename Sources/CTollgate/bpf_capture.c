@@ -147,6 +147,23 @@ static int set_config(struct bpf_object *object, const struct tg_capture_config 
     return 0;
 }
 
+/* Freezes, for bpf(2) from user space, the maps only the program writes once attached (all
+ * but `tracked`, frozen once the job is in it, and the ring buffer): a root job cannot rewrite
+ * the configuration or the gate's thread list. Returns 0 or -errno. */
+static int freeze_maps(struct tg_capture *self)
+{
+    struct bpf_map *map;
+    bpf_object__for_each_map(map, self->object)
+    {
+        const char *name = bpf_map__name(map);
+        if (strcmp(name, "tracked") == 0 || bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF || bpf_map__fd(map) < 0)
+            continue;
+        if (bpf_map_freeze(bpf_map__fd(map)) != 0)
+            return -errno;
+    }
+    return 0;
+}
+
 /* Adds the gate's threads to the capture program's `gate_threads`; its `on_fork` adds those
  * created after it is attached. Returns 0 or -errno. */
 static int register_gate_threads(struct tg_capture *self)
@@ -459,6 +476,9 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
     step = "registering the gate's threads";
     if ((err = -register_gate_threads(self)))
         goto fail;
+    step = "freezing the maps";
+    if ((err = -freeze_maps(self)))
+        goto fail;
     step = "ring_buffer__new";
     int events_fd = bpf_object__find_map_fd_by_name(self->object, "events");
     self->ring = events_fd >= 0 ? ring_buffer__new(events_fd, deliver, self, NULL) : NULL;
@@ -548,7 +568,11 @@ int tg_capture_track(struct tg_capture *capture, int tgid)
         return -ENOENT;
     __u32 key = (__u32)tgid;
     __u8 yes = 1;
-    return bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) ? -errno : 0;
+    if (bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) != 0)
+        return -errno;
+    /* Only the program adds (forks) and removes (exits) from here on: a root job's bpf(2)
+     * cannot delete its own pid. */
+    return bpf_map_freeze(capture->tracked_fd) ? -errno : 0;
 }
 
 int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_fds, int wake_count)

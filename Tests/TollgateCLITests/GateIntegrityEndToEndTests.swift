@@ -19,6 +19,9 @@ import Testing
 /// - seccomp: a pidfd the monitor checked can be swapped by another thread before the call
 ///   continues (opening `/proc/<gate>/fd` or a pidfd for it is a finding of its own).
 /// - A root job opening `/proc/<gate>/mem` is a finding but is not refused.
+/// - eBPF: a root job can still detach the capture's programs through their link ids
+///   (BPF_LINK_GET_FD_BY_ID, BPF_LINK_DETACH); its bpf(2) calls are findings, but the gate does
+///   not check that its programs are still attached.
 @Suite(.enabled(if: getuid() == 0, "needs root to switch to the nobody user"))
 struct GateIntegrityEndToEndTests {
     /// ExitStatus.blockingFinding (the executable's table; tests cannot import it).
@@ -83,6 +86,25 @@ struct GateIntegrityEndToEndTests {
         #expect(fields.last == "group:1", "\(outcome.stderr)")
         #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("Attack on the gate by sh: kill aimed at tollgate"), "\(outcome.stderr)")
+    }
+
+    static let untrack = EndToEnd.repository.appendingPathComponent("Tests/Fixtures/gate-attacks/untrack_myself.py")
+
+    /// A root job that finds the eBPF capture's `tracked` map by id and deletes its own pid is
+    /// refused (the map is frozen for bpf(2) once the job is in it): the key it then reads is
+    /// seen, and its bpf(2) calls are findings too.
+    @Test func aRootJobCannotUntrackItselfUnderEBPF() throws {
+        try EndToEnd.skipUnlessRunnable(.ebpf, needsRoot: true)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+        let key = try scratch.write(".ssh/id_rsa", "not a key\n")
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", "ebpf", "--", "python3", Self.untrack.path, key.path],
+                                  timeout: 60).run()
+        #expect(String(decoding: outcome.stdout, as: UTF8.self) == "delete=Operation not permitted\n", "\(outcome.stderr)")
+        #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("ERROR CI BPF use by the job: bpf(2) BPF_MAP_DELETE_ELEM by python3"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("SSH private key read by python3"), "the job stayed tracked: \(outcome.stderr)")
     }
 
     /// eBPF cannot refuse the call here, but kills its caller, and the run fails with the finding.

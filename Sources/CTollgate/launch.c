@@ -115,6 +115,11 @@ int tg_become_undumpable(void)
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -errno;
 }
 
+int tg_is_dumpable(void)
+{
+    return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int tg_pidfd_open(pid_t pid)
 {
     int fd = (int)syscall(SYS_pidfd_open, pid, 0); /* pidfds are close-on-exec */

@@ -46,6 +46,9 @@ enum DoctorReportFormat {
             ("ptrace + seccomp", mark(report.ptrace)),
             ("capabilities", report.capabilities.isEmpty ? "none" : report.capabilities.joined(separator: " ")),
             ("cgroups", report.cgroups.rawValue),
+            ("gate not dumpable", report.gateProtection.undumpable ? "yes" : "no"),
+            ("kernel lockdown", report.gateProtection.lockdown ?? "unknown: /sys/kernel/security/lockdown unreadable"),
+            ("BPF LSM", report.gateProtection.bpfLSMListed ? "listed among the active LSMs (not used)" : "not active"),
         ] + report.backends.map { ("backend \($0.backend.rawValue)", ($0.available ? "available: " : "unavailable: ") + $0.reason) }
             + [("auto chooses", report.automaticBackend?.rawValue ?? "nothing: no backend works here")]
         let width = rows.map(\.0.count).max() ?? 0

@@ -46,6 +46,9 @@ int tg_become_subreaper(void);
  * children (the capture monitor) inherit it; exec (the job) resets it. Returns 0 or -errno. */
 int tg_become_undumpable(void);
 
+/* PR_GET_DUMPABLE of this process: 1 dumpable, 0 not, -1 on error. */
+int tg_is_dumpable(void);
+
 /* A pidfd for `pid` (pidfd_open(2), Linux 5.3+): readable once the process has exited and
  * can be reaped, so a waiter can sleep in poll(2) until then. Returns the descriptor
  * (close-on-exec) or -errno, e.g. -ENOSYS on older kernels. */

@@ -5,6 +5,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -114,6 +115,17 @@ static int size_scratch(struct bpf_object *object)
 }
 
 /* Writes `config` over the object's `config` variable, before loading. */
+/* Calls that may aim at the gate, and how they name their target: always captured. */
+static const struct {
+    int nr;
+    uint8_t how;
+} aimed[] = {
+    {SYS_ptrace, TG_AIM_PTRACE},       {SYS_process_vm_readv, TG_AIM_ARG0}, {SYS_process_vm_writev, TG_AIM_ARG0},
+    {SYS_kill, TG_AIM_KILL},           {SYS_tkill, TG_AIM_SIGNAL_ARG1},     {SYS_tgkill, TG_AIM_SIGNAL_ARG2},
+    {SYS_rt_sigqueueinfo, TG_AIM_SIGNAL_ARG1}, {SYS_rt_tgsigqueueinfo, TG_AIM_SIGNAL_ARG2},
+    {SYS_pidfd_open, TG_AIM_ARG0},
+};
+
 static int set_config(struct bpf_object *object, const struct tg_capture_config *config)
 {
     struct bpf_map *map = find_config_map(object);
@@ -124,8 +136,52 @@ static int set_config(struct bpf_object *object, const struct tg_capture_config 
     long offset = config_offset(object, data_size);
     if (offset < 0)
         return (int)offset;
-    memcpy(data + offset, config, sizeof(*config));
+    struct tg_capture_config filled = *config;
+    filled.gate_tgid = getpid();
+    filled.gate_pgid = getpgrp();
+    for (size_t i = 0; i < sizeof(aimed) / sizeof(aimed[0]); i++) {
+        filled.aimed_how[aimed[i].nr] = aimed[i].how;
+        filled.wanted_syscalls[aimed[i].nr / 64] |= 1ULL << (aimed[i].nr % 64);
+    }
+    memcpy(data + offset, &filled, sizeof(filled));
     return 0;
+}
+
+/* Freezes, for bpf(2) from user space, the maps only the program writes once attached (all
+ * but `tracked`, frozen once the job is in it, and the ring buffer): a root job cannot rewrite
+ * the configuration or the gate's thread list. Returns 0 or -errno. */
+static int freeze_maps(struct tg_capture *self)
+{
+    struct bpf_map *map;
+    bpf_object__for_each_map(map, self->object)
+    {
+        const char *name = bpf_map__name(map);
+        if (strcmp(name, "tracked") == 0 || bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF || bpf_map__fd(map) < 0)
+            continue;
+        if (bpf_map_freeze(bpf_map__fd(map)) != 0)
+            return -errno;
+    }
+    return 0;
+}
+
+/* Adds the gate's threads to the capture program's `gate_threads`; its `on_fork` adds those
+ * created after it is attached. Returns 0 or -errno. */
+static int register_gate_threads(struct tg_capture *self)
+{
+    int map = bpf_object__find_map_fd_by_name(self->object, "gate_threads");
+    DIR *threads = map >= 0 ? opendir("/proc/self/task") : NULL;
+    if (!threads)
+        return map >= 0 ? -errno : 0;
+    int err = 0;
+    struct dirent *entry;
+    while (!err && (entry = readdir(threads))) {
+        __u32 tid = (__u32)strtoul(entry->d_name, NULL, 10);
+        __u8 yes = 1;
+        if (tid && bpf_map_update_elem(map, &tid, &yes, BPF_ANY) != 0)
+            err = -errno;
+    }
+    closedir(threads);
+    return err;
 }
 
 /* Replaces the loaded program's wanted-syscall and success-only bitmaps (before attaching, so
@@ -145,14 +201,16 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, 
     int fd = bpf_map__fd(self->config_map);
     int err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
     if (!err) {
-        memcpy(value + offset + offsetof(struct tg_capture_config, wanted_syscalls), wanted,
-               sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
-        char *bits = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
-        size_t bits_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
+        uint64_t *bits = (uint64_t *)(value + offset + offsetof(struct tg_capture_config, wanted_syscalls));
+        memcpy(bits, wanted, sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
+        for (size_t i = 0; i < sizeof(aimed) / sizeof(aimed[0]); i++)
+            bits[aimed[i].nr / 64] |= 1ULL << (aimed[i].nr % 64);
+        char *success = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
+        size_t success_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
         if (success_only)
-            memcpy(bits, success_only, bits_size);
+            memcpy(success, success_only, success_size);
         else
-            memset(bits, 0, bits_size);
+            memset(success, 0, success_size);
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }
     free(value);
@@ -415,6 +473,12 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
     }
     if (err)
         goto fail;
+    step = "registering the gate's threads";
+    if ((err = -register_gate_threads(self)))
+        goto fail;
+    step = "freezing the maps";
+    if ((err = -freeze_maps(self)))
+        goto fail;
     step = "ring_buffer__new";
     int events_fd = bpf_object__find_map_fd_by_name(self->object, "events");
     self->ring = events_fd >= 0 ? ring_buffer__new(events_fd, deliver, self, NULL) : NULL;
@@ -504,7 +568,11 @@ int tg_capture_track(struct tg_capture *capture, int tgid)
         return -ENOENT;
     __u32 key = (__u32)tgid;
     __u8 yes = 1;
-    return bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) ? -errno : 0;
+    if (bpf_map_update_elem(capture->tracked_fd, &key, &yes, BPF_ANY) != 0)
+        return -errno;
+    /* Only the program adds (forks) and removes (exits) from here on: a root job's bpf(2)
+     * cannot delete its own pid. */
+    return bpf_map_freeze(capture->tracked_fd) ? -errno : 0;
 }
 
 int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_fds, int wake_count)

@@ -20,6 +20,15 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+void tg_own_process_group(void)
+{
+    pid_t group = getpgrp();
+    for (int fd = 0; fd <= 2; fd++)
+        if (tcgetpgrp(fd) == group)
+            return; /* an interactive run: the job keeps the terminal, its ^C and ^Z */
+    setpgid(0, 0);
+}
+
 int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], struct tg_launch *launch)
 {
     int release[2], status[2];
@@ -43,6 +52,7 @@ int tg_launch_prepare(const char *file, char *const argv[], char *const envp[], 
         if (got != 1 || go != 'g')
             _exit(127); /* the gate gave up or died: never run the job unobserved */
         close(release[0]);
+        tg_own_process_group();
         execvpe(file, argv, envp);
         int err = errno;
         ssize_t ignored = write(status[1], &err, sizeof(err));
@@ -103,6 +113,11 @@ int tg_become_subreaper(void)
 int tg_become_undumpable(void)
 {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int tg_is_dumpable(void)
+{
+    return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int tg_pidfd_open(pid_t pid)

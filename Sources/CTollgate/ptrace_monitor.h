@@ -152,6 +152,14 @@ void tg_record_opened_path(pid_t tid, int fd);
  * a file it creates, of its folder plus the new name). The job may change the file before
  * the kernel opens it: a coverage limit. */
 void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6]);
+
+/* Whether a call the filter routed here aims at the gate or the monitor (their pids, threads,
+ * process groups, or a pidfd of theirs): the monitor refuses it with EPERM. */
+int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Whether `nr` is one of the calls the filter may route here for that check (a cheap test). */
+int tg_is_gate_routed(int nr);
+/* Records a refused call aimed at the gate: ret -EPERM, TG_FLAG_GATE_TARGET. */
+void tg_record_gate_attempt(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Output position, to drop records of a notification that turned out invalid. */
 size_t tg_output_mark(void);
 void tg_output_rewind(size_t mark);

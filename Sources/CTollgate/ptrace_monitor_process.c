@@ -95,13 +95,15 @@ static void note_killed(pid_t pid)
 static void kill_pid(pid_t pid)
 {
     char path[64], state[64];
-    /* Zombies have ended already; only running processes count as killed. */
+    /* Zombies have ended already; only running processes count as killed. A zombie leader
+     * whose other threads still run (it called exit alone) is a running process. */
     ssize_t length = tg_read_file(tg_proc_path(path, sizeof(path), pid, "/stat"), state, sizeof(state) - 1);
     if (length <= 0)
         return;
     state[length] = 0;
     const char *paren = strrchr(state, ')');
-    if (paren && paren[1] == ' ' && paren[2] == 'Z')
+    struct tg_proc_facts facts;
+    if (paren && paren[1] == ' ' && paren[2] == 'Z' && (tg_proc_status(pid, &facts) != 0 || facts.threads <= 1))
         return;
     if (kill(pid, SIGKILL) == 0)
         note_killed(pid);
@@ -184,6 +186,7 @@ static void job_child(int release_fd)
     }
     if (got != 1 || go != TG_CONTROL_RELEASE)
         _exit(127); /* never run the job unobserved */
+    tg_own_process_group();
     unsigned int flags = setup->mode == TG_MONITOR_SECCOMP ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
     long installed = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &setup->filter);
     if (installed < 0 && errno == EACCES) {

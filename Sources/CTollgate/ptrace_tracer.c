@@ -9,7 +9,10 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <elf.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,15 +31,53 @@ static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
     return ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info), info) > 0 ? 0 : -1;
 }
 
-/* A traced syscall is about to run: keep its arguments and follow it to its exit. */
+/* Skips the stopped syscall of `tid` (at its seccomp stop): it returns -EPERM. */
+static int skip_with_eperm(pid_t tid)
+{
+#if defined(__x86_64__)
+    struct user_regs_struct regs;
+    if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
+        return -1;
+    regs.orig_rax = (unsigned long long)-1;
+    regs.rax = (unsigned long long)-EPERM;
+    return ptrace(PTRACE_SETREGS, tid, 0, &regs);
+#elif defined(__aarch64__)
+    int skip = -1;
+    struct iovec number = {.iov_base = &skip, .iov_len = sizeof(skip)};
+    struct user_pt_regs regs;
+    struct iovec all = {.iov_base = &regs, .iov_len = sizeof(regs)};
+    if (ptrace(PTRACE_GETREGSET, tid, NT_PRSTATUS, &all) != 0)
+        return -1;
+    regs.regs[0] = (unsigned long long)-EPERM;
+    if (ptrace(PTRACE_SETREGSET, tid, NT_PRSTATUS, &all) != 0)
+        return -1;
+    return ptrace(PTRACE_SETREGSET, tid, NT_ARM_SYSTEM_CALL, &number);
+#else
+#error "the ptrace backend supports x86_64 and arm64"
+#endif
+}
+
+/* A traced syscall is about to run: keep its arguments and follow it to its exit. A call
+ * aimed at the gate or the monitor is refused first, whatever the mode. */
 static void seccomp_stop(struct tg_task *task)
 {
+    struct __ptrace_syscall_info info;
+    int known = syscall_info(task->tid, &info) == 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP;
+    if (known && tg_is_gate_routed((int)info.seccomp.nr) &&
+        tg_gate_target(task, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args)) {
+        if (skip_with_eperm(task->tid) != 0) {
+            /* Never let it run: a task that cannot be steered is killed. */
+            kill(task->tid, SIGKILL);
+        }
+        tg_record_gate_attempt(task, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args);
+        ptrace(PTRACE_CONT, task->tid, 0, 0);
+        return;
+    }
     if (tg_mon.setup->floor) {
         ptrace(PTRACE_CONT, task->tid, 0, 0);
         return;
     }
-    struct __ptrace_syscall_info info;
-    if (syscall_info(task->tid, &info) != 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+    if (!known) {
         resume(task, 0);
         return;
     }

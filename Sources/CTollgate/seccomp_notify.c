@@ -283,6 +283,22 @@ static void let_continue(int listener, __u64 id)
     ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
 }
 
+/* Refuses a call aimed at the gate or the monitor with EPERM, recording it. Returns 1 when
+ * it did. Checked before anything else, the floor mode included. */
+static int refuse_gate_attempt(int listener, const struct seccomp_notif *request)
+{
+    uint64_t args[6];
+    memcpy(args, request->data.args, sizeof(args));
+    struct tg_task *task = discover((pid_t)request->pid, 0);
+    struct tg_task stand_in = {.tid = (pid_t)request->pid, .tgid = (pid_t)request->pid};
+    if (!tg_gate_target(task ? task : &stand_in, request->data.nr, args))
+        return 0;
+    tg_record_gate_attempt(task ? task : &stand_in, request->data.nr, args);
+    struct seccomp_notif_resp response = {.id = request->id, .error = -EPERM};
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    return 1;
+}
+
 /* Waits for the next notification and answers it. Returns 0, or -errno when none came: EINTR
  * (a signal: a child exited or it is time to tick) or ENOENT (the task died before we got to
  * it, or, on kernels 6.6+, no task uses the filter any more). */
@@ -299,6 +315,8 @@ static int handle_notification(int listener)
     set_sync_wake_up(listener, !(was_waiting && (pid_t)request.pid != wake.last_tid));
     wake.last_tid = (pid_t)request.pid;
     tg_mon.stops++;
+    if (tg_is_gate_routed(request.data.nr) && refuse_gate_attempt(listener, &request))
+        return 0;
     if (tg_mon.setup->floor) {
         let_continue(listener, request.id);
         return 0;

@@ -13,39 +13,37 @@ static const struct {
     unsigned int argument;
 } aimed_calls[] = {
     {SCMP_SYS(ptrace), 1},          {SCMP_SYS(process_vm_readv), 0}, {SCMP_SYS(process_vm_writev), 0},
-    {SCMP_SYS(kill), 0},            {SCMP_SYS(tkill), 0},            {SCMP_SYS(tgkill), 0},
-    {SCMP_SYS(rt_sigqueueinfo), 0}, {SCMP_SYS(rt_tgsigqueueinfo), 0}, {SCMP_SYS(pidfd_open), 0},
+    {SCMP_SYS(kill), 0},            {SCMP_SYS(tgkill), 0},           {SCMP_SYS(rt_sigqueueinfo), 0},
+    {SCMP_SYS(rt_tgsigqueueinfo), 0}, {SCMP_SYS(pidfd_open), 0},
 };
 
-static int protect(scmp_filter_ctx ctx, const pid_t *pids, size_t count)
+/* Calls whose target the filter cannot tell from a pid: a thread id of any process (tkill),
+ * or a pidfd (possibly of an opened /proc/<pid>). All of them go to the monitor. */
+static const int unnamed_target_calls[] = {SCMP_SYS(tkill), SCMP_SYS(pidfd_send_signal), SCMP_SYS(pidfd_getfd)};
+
+/* Routes to `action` (the monitor) every call that may aim at one of `pids`: the monitor
+ * refuses those that do (tg_gate_target). kill(0) and kill(-N) name process groups, which the
+ * job can join (setpgid), so they always go too. */
+static int route_aimed(scmp_filter_ctx ctx, uint32_t action, const pid_t *pids, size_t count)
 {
     int err = 0;
     for (size_t p = 0; p < count && !err; p++)
         for (size_t i = 0; i < sizeof(aimed_calls) / sizeof(aimed_calls[0]) && !err; i++) {
             struct scmp_arg_cmp pid = {.arg = aimed_calls[i].argument, .op = SCMP_CMP_MASKED_EQ,
                                        .datum_a = 0xffffffffu, .datum_b = (uint32_t)pids[p]};
-            err = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), aimed_calls[i].nr, 1, pid);
+            err = seccomp_rule_add(ctx, action, aimed_calls[i].nr, 1, pid);
         }
-    return err;
-}
-
-/* Adds `action` for `nr`. libseccomp lets an unconditional rule override the EPERM rules of
- * a call aimed by pid, so such a call gets `action` through one rule per protected pid, "not
- * aimed at it": they cover every other target, and where one of them and an EPERM rule both
- * match, the filter's precedence (errno before notify or trace) refuses the call. */
-static int add_wanted(scmp_filter_ctx ctx, uint32_t action, int nr, const pid_t *pids, size_t count)
-{
-    for (size_t i = 0; i < sizeof(aimed_calls) / sizeof(aimed_calls[0]) && count > 0; i++) {
-        if (aimed_calls[i].nr != nr)
-            continue;
-        int err = 0;
-        for (size_t p = 0; p < count && !err; p++) {
-            struct scmp_arg_cmp other = {.arg = aimed_calls[i].argument, .op = SCMP_CMP_NE, .datum_a = (uint32_t)pids[p]};
-            err = seccomp_rule_add(ctx, action, nr, 1, other);
-        }
+    if (count == 0)
         return err;
-    }
-    return seccomp_rule_add(ctx, action, nr, 0);
+    for (size_t i = 0; i < sizeof(unnamed_target_calls) / sizeof(unnamed_target_calls[0]) && !err; i++)
+        err = seccomp_rule_add(ctx, action, unnamed_target_calls[i], 0);
+    struct scmp_arg_cmp group = {.arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0x80000000u, .datum_b = 0x80000000u};
+    struct scmp_arg_cmp own_group = {.arg = 0, .op = SCMP_CMP_MASKED_EQ, .datum_a = 0xffffffffu, .datum_b = 0};
+    if (!err)
+        err = seccomp_rule_add(ctx, action, SCMP_SYS(kill), 1, group);
+    if (!err)
+        err = seccomp_rule_add(ctx, action, SCMP_SYS(kill), 1, own_group);
+    return err;
 }
 
 void tg_seccomp_program_set_placeholder(struct sock_fprog *program, pid_t pid)
@@ -63,9 +61,9 @@ int tg_seccomp_program_build(const int *syscalls, size_t count, uint32_t action,
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx)
         return -ENOMEM;
-    int err = protect(ctx, protected_pids, protected_count);
+    int err = route_aimed(ctx, action, protected_pids, protected_count);
     for (size_t i = 0; i < count && !err; i++)
-        err = add_wanted(ctx, action, syscalls[i], protected_pids, protected_count);
+        err = seccomp_rule_add(ctx, action, syscalls[i], 0);
     int fd = -1;
     if (!err) {
         fd = memfd_create("tollgate-seccomp", MFD_CLOEXEC);

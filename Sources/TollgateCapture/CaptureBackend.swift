@@ -25,6 +25,13 @@ public protocol CaptureSink: AnyObject {
     func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64)
     /// One captured record.
     func receive(_ event: RawEvent)
+    /// The gate's own processes (the gate, its capture monitor), told before `jobStarted`: a
+    /// job's open of their `/proc/<pid>` entries is an attempt on the gate.
+    func gateStarted(processes: [Int32])
+}
+
+extension CaptureSink {
+    public func gateStarted(processes: [Int32]) {}
 }
 
 /// What a backend could and could not see during a run; reports state it, and a run that

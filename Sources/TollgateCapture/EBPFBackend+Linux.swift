@@ -74,6 +74,7 @@ public final class EBPFBackend: CaptureBackend {
         let tree = JobTree(mainPid: launch.pid)
         delivery.tree = tree
         defer { delivery.tree = nil }
+        sink.gateStarted(processes: [getpid()])
         sink.jobStarted(pid: launch.pid, job: job, timestamp: BootClock.now())
         let execFailure = JobLauncher.release(launch, job: job)
 

@@ -1,3 +1,4 @@
+import CTollgate
 import TollgateEvents
 
 /// The job's processes as the capture sees them: which are alive, and which have exited and
@@ -22,12 +23,21 @@ final class JobTree {
         case .processFork:
             let childTgid = Int32(truncatingIfNeeded: event.args[1])
             if childTgid != event.pid { live.insert(childTgid) }
-        case .processExit where event.pid == event.tid:
+        case .processExit where Self.endsProcess(event):
             live.remove(event.pid)
             if event.pid != mainPid { exitedUnreaped.insert(event.pid) }
         default:
             break
         }
+    }
+
+    /// Whether an exit record ends its process: its leader's, unless the backend says other
+    /// threads remain (a leader that called exit alone), or the last thread's, where the
+    /// backend says so.
+    private static func endsProcess(_ event: RawEvent) -> Bool {
+        let flags = UInt32(truncatingIfNeeded: event.args[0])
+        return event.pid == event.tid ? flags & TG_EXIT_THREADS_REMAIN.rawValue == 0
+                                      : flags & TG_EXIT_LAST_THREAD.rawValue != 0
     }
 
     /// The process is gone (reaped, or it no longer exists).

@@ -29,7 +29,20 @@ public enum MachineProbe {
             cgroups: CgroupLayout(procMounts: (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? "")
         )
         report.syscallHooks = bpf.hooks
+        report.gateProtection = probeGateProtection()
         return report
+    }
+
+    private static func probeGateProtection() -> GateProtection {
+        var protection = GateProtection()
+        protection.undumpable = tg_become_undumpable() == 0 && tg_is_dumpable() == 0
+        let security = "/sys/kernel/security/"
+        protection.lockdown = (try? String(contentsOfFile: security + "lockdown", encoding: .utf8))
+            .flatMap { text in text.split(separator: " ").first { $0.hasPrefix("[") } }
+            .map { String($0.dropFirst().prefix { $0 != "]" }) }
+        protection.bpfLSMListed = ((try? String(contentsOfFile: security + "lsm", encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").contains("bpf")
+        return protection
     }
 
     private static func unameFields() -> (release: String, machine: String) {

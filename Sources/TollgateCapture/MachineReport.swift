@@ -1,3 +1,18 @@
+/// The protections of the gate against its job on this machine.
+public struct GateProtection: Codable, Equatable, Sendable {
+    /// This process made itself not dumpable and the kernel says it is (the gate does so at
+    /// every run): a job without CAP_SYS_PTRACE cannot trace it or open its memory.
+    public var undumpable = false
+    /// The kernel lockdown mode (`none`, `integrity`, `confidentiality`), nil when
+    /// `/sys/kernel/security/lockdown` cannot be read.
+    public var lockdown: String?
+    /// `bpf` is among the active LSMs (`/sys/kernel/security/lsm`). Loading a BPF LSM program
+    /// is not tried: the eBPF backend does not use one.
+    public var bpfLSMListed = false
+
+    public init() {}
+}
+
 /// What `tollgate doctor` found out about this machine and process, every capture-relevant
 /// fact tried for real rather than inferred from versions.
 public struct MachineReport: Codable, Equatable, Sendable {
@@ -30,6 +45,8 @@ public struct MachineReport: Codable, Equatable, Sendable {
     /// Effective capabilities, by kernel name.
     public var capabilities: [String]
     public var cgroups: CgroupLayout
+    /// What protects the gate from the job here (filled in by `MachineProbe`).
+    public var gateProtection = GateProtection()
     public var backends: [BackendStatus]
     /// What `--backend auto` would choose; nil when nothing can run.
     public var automaticBackend: BackendKind?

@@ -40,6 +40,7 @@ struct MonitorRun {
         delivery.argumentsReadAtEntry = mode == TG_MONITOR_SECCOMP
         let tree = JobTree(mainPid: pid)
         delivery.tree = tree
+        sink.gateStarted(processes: [getpid(), summary().monitor_pid])
         sink.jobStarted(pid: pid, job: job, timestamp: BootClock.now())
         _ = tg_monitor_release(monitor)
 

@@ -68,6 +68,7 @@ package enum RawRecordParser {
         if UInt32(raw) & TG_FLAG_RETURN_UNKNOWN.rawValue != 0 { flags.insert(.returnValueUnknown) }
         if UInt32(raw) & TG_FLAG_PAYLOAD_FAILED.rawValue != 0 { flags.insert(.payloadReadFailed) }
         if UInt32(raw) & TG_FLAG_ARGV_TRUNCATED.rawValue != 0 { flags.insert(.commandLineTruncated) }
+        if UInt32(raw) & TG_FLAG_GATE_TARGET.rawValue != 0 { flags.insert(.gateTarget) }
         return flags
     }
 

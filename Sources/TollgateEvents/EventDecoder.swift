@@ -16,6 +16,9 @@ public final class EventDecoder {
     public private(set) var eventCount: UInt64 = 0
     /// Syscall records skipped because the table does not know their number.
     public private(set) var unknownSyscallCount: UInt64 = 0
+    /// The gate's own processes: an open of their `/proc/<pid>` entries (or of one of their
+    /// threads') is flagged `.gateTarget`. Empty outside live runs.
+    public var gateProcessIDs: Set<Int32> = []
 
     /// The table and the number index of `arch`, held here so the hot path skips global lookups.
     private let table: [SyscallInfo] = SyscallTable.all
@@ -102,6 +105,10 @@ public final class EventDecoder {
             fd = process.fds[raw.returnValue]
         }
         eventCount += 1
+        var raw = raw
+        if !gateProcessIDs.isEmpty, let path = change.fd?.path, GateTarget.names(path, gateProcessIDs) {
+            raw.flags.insert(.gateTarget)
+        }
         return Event(
             number: eventCount, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,

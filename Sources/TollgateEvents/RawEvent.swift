@@ -42,9 +42,12 @@ public struct RawEvent: Sendable, Equatable {
         /// An exec's command line (`argv`) was longer than the capture copies (64 KiB): the
         /// payload holds its start only.
         public static let commandLineTruncated = Flags(rawValue: 1 << 4)
+        /// The call aimed at the gate or its capture monitor (`evt.is_gate_target`): the backend
+        /// refused it, or killed its caller; or it opened one of their `/proc/<pid>` entries.
+        public static let gateTarget = Flags(rawValue: 1 << 5)
         /// All defined flags (unknown bits are rejected by the binary decoder).
         public static let all: Flags = [.payloadTruncated, .returnValueUnknown, .argsReadAtEntry, .payloadReadFailed,
-                                        .commandLineTruncated]
+                                        .commandLineTruncated, .gateTarget]
     }
 
     /// Flags carried in `args[0]` of a `.processExec` record (Falco's execve `flags` param).

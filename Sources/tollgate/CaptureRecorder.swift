@@ -128,6 +128,10 @@ final class TeeSink: CaptureSink {
         for sink in sinks { sink.jobStarted(pid: pid, job: job, timestamp: timestamp) }
     }
 
+    func gateStarted(processes: [Int32]) {
+        for sink in sinks { sink.gateStarted(processes: processes) }
+    }
+
     func receive(_ event: RawEvent) {
         for sink in sinks { sink.receive(event) }
     }

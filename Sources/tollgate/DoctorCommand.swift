@@ -52,6 +52,9 @@ enum DoctorReportFormat {
             ("seccomp memory reads", memory(report.seccompMemory, "seccomp notify")),
             ("capabilities", report.capabilities.isEmpty ? "none" : report.capabilities.joined(separator: " ")),
             ("cgroups", report.cgroups.rawValue),
+            ("gate not dumpable", report.gateProtection.undumpable ? "yes" : "no"),
+            ("kernel lockdown", report.gateProtection.lockdown ?? "unknown: /sys/kernel/security/lockdown unreadable"),
+            ("BPF LSM", report.gateProtection.bpfLSMListed ? "listed among the active LSMs (not used)" : "not active"),
         ]
         let backends: [(String, String)] = report.backends.map { status in
             ("backend \(status.backend.rawValue)", (status.available ? "available: " : "unavailable: ") + status.reason)

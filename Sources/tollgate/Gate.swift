@@ -41,6 +41,10 @@ final class Gate: CaptureSink {
         self.onFinding = onFinding
     }
 
+    func gateStarted(processes: [Int32]) {
+        decoder.gateProcessIDs = Set(processes)
+    }
+
     func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) {
         let executable = ExecutableSearch.resolve(job.command[0], environment: job.environment)
         decoder.seed(

@@ -46,7 +46,7 @@ struct RulesTestFileError: Error, CustomStringConvertible {
 enum RulesTestCaseReader {
     static let caseKeys = ["case", "rules", "seed", "events", "capture", "expect"]
     static let eventKeys = ["kind", "pid", "tid", "ppid", "uid", "gid", "syscall", "args", "ret", "exe", "argv", "env",
-                            "cwd", "child", "status", "flags", "resolved", "time", "cut"]
+                            "cwd", "child", "status", "flags", "resolved", "time", "cut", "gate"]
 
     static func read(path: String) throws(RulesTestFileError) -> [RulesTestCase] {
         let start = SourceLocation(file: path, line: 1, column: 1)
@@ -164,6 +164,7 @@ enum RulesTestCaseReader {
             }
             event.syscall = number
             if let v = e["resolved"] { event.setPayload(.resolvedPath, Array(try string(v).utf8)) }
+            if let v = e["gate"], try boolean(v, key: "gate") { event.flags.insert(.gateTarget) }
         case "exec":
             event.kind = .processExec
             let exe = try e["exe"].map { v throws(RulesTestFileError) in try string(v) } ?? seed.exe
@@ -173,13 +174,7 @@ enum RulesTestCaseReader {
             if let v = e["env"] { event.setPayload(.env, Array(try strings(v).joined(separator: "\0").utf8)) }
             if let v = e["cwd"] { event.setPayload(.cwd, Array(try string(v).utf8)) }
             if let v = e["flags"] { event.args[0] = UInt64(bitPattern: try integer(v)) }
-            if let v = e["cut"] {
-                switch try string(v) {
-                case "true": event.flags.insert([.commandLineTruncated, .payloadTruncated])
-                case "false": break
-                default: throw RulesTestFileError(location: v.location, message: "'cut' is true or false")
-                }
-            }
+            if let v = e["cut"], try boolean(v, key: "cut") { event.flags.insert([.commandLineTruncated, .payloadTruncated]) }
         case "fork":
             event.kind = .processFork
             guard let childValue = e["child"] else { throw RulesTestFileError(location: value.location, message: "a fork event needs 'child: PID'") }
@@ -194,6 +189,14 @@ enum RulesTestCaseReader {
             throw RulesTestFileError(location: e["kind"]?.location ?? value.location, message: "unknown event kind '\(kindName)'; use syscall, exec, fork or exit")
         }
         return event
+    }
+
+    private static func boolean(_ value: YAMLValue, key: String) throws(RulesTestFileError) -> Bool {
+        switch try string(value) {
+        case "true": return true
+        case "false": return false
+        default: throw RulesTestFileError(location: value.location, message: "'\(key)' is true or false")
+        }
     }
 
     private static func expectations(_ value: YAMLValue) throws(RulesTestFileError) -> [RulesTestCase.Expectation] {

@@ -84,6 +84,8 @@ struct DefaultRulesetTests {
         AttackCase("clear_shell_history", "CI Log or shell history cleared"),
         AttackCase("history_linked_to_dev_null", "CI Log or shell history cleared"),
         AttackCase("ptrace_attach", "CI Ptrace attach or injection"),
+        AttackCase("signal_the_gate", "CI Attack on the gate"),
+        AttackCase("bpf_map_lookup", "CI BPF use by the job"),
         AttackCase("kernel_module", "CI Kernel module loaded"),
         AttackCase("security_tool_disabled", "CI Security tool disabled"),
         AttackCase("kernel_hardening_weakened", "CI Security tool disabled"),
@@ -124,6 +126,8 @@ struct DefaultRulesetTests {
         "CI Ptrace attach or injection": ["ptrace_traceme_and_debuggers", "c_asan_tests"],
         "CI Kernel module loaded": ["kernel_module_queries"],
         "CI io_uring set up": ["event_interfaces_without_io_uring"],
+        "CI Attack on the gate": ["signals_of_its_own"],
+        "CI BPF use by the job": ["bpf_settings_read"],
         "CI Security tool disabled": ["kernel_module_queries"],
         "CI Namespace escape": ["namespaces_without_user_ns"],
     ]

@@ -15,6 +15,8 @@ struct DoctorCommandTests {
         let backends: [Backend]
         let automaticBackend: String?
         let kernelRelease: String
+        struct Protection: Decodable { let undumpable: Bool; let lockdown: String?; let bpfLSMListed: Bool }
+        let gateProtection: Protection
     }
 
     static let nobody = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--inh-caps=-all"]
@@ -24,7 +26,7 @@ struct DoctorCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         for label in ["kernel", "BTF", "BPF load + attach", "BPF ring buffer", "seccomp filter", "seccomp notify",
                       "ptrace + seccomp", "capabilities", "cgroups", "backend ebpf", "backend ptrace",
-                      "backend seccomp", "auto chooses"] {
+                      "backend seccomp", "auto chooses", "gate not dumpable", "kernel lockdown", "BPF LSM"] {
             #expect(outcome.stdout.contains(label), "missing row '\(label)'")
         }
     }
@@ -38,6 +40,13 @@ struct DoctorCommandTests {
         let release = withUnsafeBytes(of: names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         #expect(report.kernelRelease == release)
         #expect(report.backends.map(\.backend) == ["ebpf", "ptrace", "seccomp"])
+        #expect(report.gateProtection.undumpable, "the gate makes itself not dumpable on every machine")
+        if let mode = try? String(contentsOfFile: "/sys/kernel/security/lockdown", encoding: .utf8) {
+            #expect(report.gateProtection.lockdown.map { mode.contains("[\($0)]") } == true, "\(mode)")
+        }
+        if let modules = try? String(contentsOfFile: "/sys/kernel/security/lsm", encoding: .utf8) {
+            #expect(report.gateProtection.bpfLSMListed == modules.contains("bpf"), "\(modules)")
+        }
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root: expects every backend to be available"))

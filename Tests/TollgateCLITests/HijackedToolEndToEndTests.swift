@@ -6,15 +6,8 @@ import Testing
 /// `ps`'s environment output (`-o args e`) counts as reading other processes' environments.
 struct HijackedToolEndToEndTests {
     static func compilePreload(into scratch: Scratch) throws -> URL {
-        let output = scratch.url.appendingPathComponent("libsteal.so")
-        let compiler = Process()
-        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compiler.arguments = ["cc", "-shared", "-fPIC", "-O1", "-o", output.path,
-                              EndToEnd.repository.appendingPathComponent("Tests/Fixtures/attacks/preload_read_key.c").path]
-        try compiler.run()
-        compiler.waitUntilExit()
-        guard compiler.terminationStatus == 0 else { throw FixtureError(message: "cc failed for preload_read_key.c") }
-        return output
+        try CFixture.compile("Tests/Fixtures/attacks/preload_read_key.c", to: scratch.url.appendingPathComponent("libsteal.so"),
+                             flags: ["-shared", "-fPIC", "-O1"])
     }
 
     static let cases: [(GateBackend, Bool)] = [(.ebpf, false), (.ptrace, false), (.seccomp, false), (.ptrace, true), (.seccomp, true)]

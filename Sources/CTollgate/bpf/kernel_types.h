@@ -113,10 +113,28 @@ struct socket___tg {
     struct sock___tg *sk;
 } CORE;
 
+struct upid___tg {
+    int nr;
+} CORE;
+
+struct pid___tg {
+    struct upid___tg numbers[1];
+} CORE;
+
+typedef struct { int counter; } atomic_t___tg;
+
+struct signal_struct___tg {
+    atomic_t___tg live;            /* threads of the group not yet exiting */
+    struct pid___tg *pids[4];      /* PIDTYPE_PID, _TGID, _PGID, _SID */
+} CORE;
+
+#define PIDTYPE_PGID___tg 2
+
 struct task_struct___tg {
     int pid;
     int tgid;
     int exit_code;
+    struct signal_struct___tg *signal;
     struct task_struct___tg *real_parent;
     struct cred___tg *cred;
     struct mm_struct___tg *mm;

@@ -46,6 +46,14 @@ struct {
     __type(value, __u8);
 } tracked SEC(".maps");
 
+/* Thread ids of the gate: the loader adds those it has, on_fork those it creates later. */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u32);
+    __type(value, __u8);
+} gate_threads SEC(".maps");
+
 /* Records lost because the ring buffer was full, per CPU. */
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -252,12 +260,51 @@ __noinline __u32 add_opened_path(__u32 pos, long fd)
     return add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 1);
 }
 
+/* Calls of the job aimed at the gate (config.aimed_syscalls, always wanted): this kernel lets
+ * no BPF program refuse a call (no BPF LSM, fmod_ret or error injection here: see `tollgate
+ * doctor`), so the call has run, but its caller is killed (SIGKILL, delivered as the call
+ * returns to user space) and the record, flagged, makes the run fail. A pidfd's target
+ * (pidfd_send_signal, pidfd_getfd) is not resolved here. */
+static __always_inline int is_gate_thread(long id)
+{
+    __u32 key = (__u32)id;
+    return (int)id > 0 && ((int)id == config.gate_tgid || bpf_map_lookup_elem(&gate_threads, &key) != NULL);
+}
+
+static __always_inline int process_group(struct task_struct___tg *task)
+{
+    struct signal_struct___tg *signal = BPF_CORE_READ(task, signal);
+    struct pid___tg *group = BPF_CORE_READ(signal, pids[PIDTYPE_PGID___tg]);
+    return BPF_CORE_READ(group, numbers[0].nr);
+}
+
+static __always_inline int aims_at_gate(long nr, const __u64 *args, struct task_struct___tg *task)
+{
+    int first = (int)args[0];
+    __u32 how = nr >= 0 && nr < TG_MAX_SYSCALLS ? config.aimed_how[nr & (TG_MAX_SYSCALLS - 1)] : TG_AIM_NONE;
+    if ((how == TG_AIM_KILL || how == TG_AIM_SIGNAL_ARG1) && (int)args[1] == 0)
+        return 0; /* signal 0 only asks whether the process exists */
+    if (how == TG_AIM_SIGNAL_ARG2 && (int)args[2] == 0)
+        return 0;
+    if (how == TG_AIM_PTRACE)
+        return args[0] != 0 /* PTRACE_TRACEME */ && is_gate_thread((int)args[1]);
+    if (how == TG_AIM_ARG0 || how == TG_AIM_SIGNAL_ARG1 || how == TG_AIM_SIGNAL_ARG2)
+        return is_gate_thread(first);
+    if (how != TG_AIM_KILL)
+        return 0;
+    if (first == -1)
+        return 1; /* kill(-1): every process the caller may signal */
+    int group = first == 0 ? process_group(task) : -first;
+    return first > 0 ? is_gate_thread(first) : group > 0 && group == config.gate_pgid;
+}
+
 /* Ships one completed syscall `nr` of the current task whose user registers are `regs`. */
 static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___tg *regs)
 {
     if (nr < 0 || nr >= TG_MAX_SYSCALLS || !(config.wanted_syscalls[nr / 64] & (1ULL << (nr % 64))))
         return 0;
-    if (ret < 0 && ret >= -4095 && (config.success_only_syscalls[nr / 64] & (1ULL << (nr % 64))))
+    if (ret < 0 && ret >= -4095 && (config.success_only_syscalls[nr / 64] & (1ULL << (nr % 64))) &&
+        config.aimed_how[nr & (TG_MAX_SYSCALLS - 1)] == TG_AIM_NONE)
         return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
     if (!is_tracked((__u32)(pid_tgid >> 32)))
@@ -271,6 +318,10 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
     s->record.ret = ret;
     __u64 args[6];
     SYSCALL_ARGS(regs, args);
+    if (aims_at_gate(nr, args, task)) {
+        bpf_send_signal(9 /* SIGKILL */);
+        s->record.flags |= TG_FLAG_GATE_TARGET;
+    }
     __u32 pos = 0;
 #pragma unroll
     for (int i = 0; i < 6; i++) {
@@ -310,9 +361,15 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *child)
 {
     __u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+    __u32 child_tgid = BPF_CORE_READ(child, tgid);
+    if (parent_tgid == (__u32)config.gate_tgid && child_tgid == parent_tgid) {
+        __u32 tid = BPF_CORE_READ(child, pid);
+        __u8 yes = 1;
+        bpf_map_update_elem(&gate_threads, &tid, &yes, BPF_ANY);
+        return 0;
+    }
     if (!is_tracked(parent_tgid))
         return 0;
-    __u32 child_tgid = BPF_CORE_READ(child, tgid);
     __u8 yes = 1;
     bpf_map_update_elem(&tracked, &child_tgid, &yes, BPF_ANY);
 
@@ -369,13 +426,23 @@ int BPF_PROG(on_exit, struct task_struct___tg *task)
     __u32 tgid = BPF_CORE_READ(task, tgid);
     if (!is_tracked(tgid))
         return 0;
+    int group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+    int leader = BPF_CORE_READ(task, pid) == (int)tgid;
     struct scratch *s = begin(TG_KIND_EXIT, task);
     if (s) {
         s->record.ret = BPF_CORE_READ(task, exit_code);
+        if (leader && !group_dead)
+            s->record.args[0] = TG_EXIT_THREADS_REMAIN;
+        else if (!leader && group_dead)
+            s->record.args[0] = TG_EXIT_LAST_THREAD;
         submit(s, 0);
     }
-    /* The leader's exit ends the process for tracking: its pid may be reused. */
-    if (BPF_CORE_READ(task, pid) == (int)tgid)
+    /* The last thread's exit ends the process for tracking (its pid may be reused then), not
+     * the leader's: a leader that calls exit alone leaves its other threads running, and they
+     * stay tracked. `signal->live` counts the group's threads not yet exiting; it is already
+     * decremented for this one. */
+    if (group_dead)
         bpf_map_delete_elem(&tracked, &tgid);
     return 0;
 }
+

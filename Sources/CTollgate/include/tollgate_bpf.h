@@ -57,11 +57,13 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
 struct tg_capture *tg_capture_load(const void *object, size_t size, const struct tg_capture_config *config, int mode,
                                    char *error, size_t error_size);
 
-/* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones) and with them
+/* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones; the calls that
+ * may aim at the gate are always added) and with them
  * `success_only_syscalls` (whose failed calls are left out; NULL: none) into the loaded
  * program, chooses and attaches the hooks as tg_choose_hooks and `hooks` say (falling back to
  * the raw tracepoint in AUTO when the per-syscall ones fail), and sets up the ring buffer's
- * consumer. Returns 0, or -errno with `error` written and nothing attached. */
+ * consumer. Then freezes every map but `tracked` and the ring buffer for bpf(2) from user space.
+ * Returns 0, or -errno with `error` written and nothing attached. */
 int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
                       struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size);
 
@@ -79,7 +81,8 @@ int tg_capture_verifier_stats(const void *object, size_t size, const struct tg_c
                               struct tg_program_stats *stats, int capacity);
 
 /* Adds a thread-group id to the tracked tree; its descendants are added by the kernel as
- * they are forked. Returns 0 or -errno. */
+ * they are forked. Then freezes the map for bpf(2) from user space (the program still adds
+ * and removes), so a root job cannot delete itself: call once. Returns 0 or -errno. */
 int tg_capture_track(struct tg_capture *capture, int tgid);
 
 /* Waits up to `timeout_ms` for a wake-up of the ring buffer or for one of the `wake_count`

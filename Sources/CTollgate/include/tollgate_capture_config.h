@@ -33,6 +33,22 @@ struct tg_capture_config {
     /* Bit N set: a call of syscall N that failed (returned -4095...-1) is not captured, as no
      * rule can match it and it changes no state. All clear (the default) captures every one. */
     __u64 success_only_syscalls[TG_MAX_SYSCALLS / 64];
+    /* eBPF: the gate's process and process group, and per syscall number how a call names
+     * its target (an enum tg_aim), filled in by the loader: a tracked task's call aimed at the
+     * gate is flagged and the task killed (tollgate.bpf.c, aims_at_gate). */
+    __s32 gate_tgid;
+    __s32 gate_pgid;
+    __u8 aimed_how[TG_MAX_SYSCALLS];
+};
+
+/* How a call names the process it aims at. */
+enum tg_aim {
+    TG_AIM_NONE = 0,
+    TG_AIM_ARG0 = 1,   /* a pid or tid in argument 0 */
+    TG_AIM_PTRACE = 2, /* ptrace: argument 1, unless PTRACE_TRACEME */
+    TG_AIM_KILL = 3,   /* kill: a pid, 0 (own group), -1 (all) or -group; the signal in argument 1 */
+    TG_AIM_SIGNAL_ARG1 = 4, /* a pid or tid in argument 0, the signal in argument 1 */
+    TG_AIM_SIGNAL_ARG2 = 5, /* a pid or tgid in argument 0, the signal in argument 2 */
 };
 
 #endif

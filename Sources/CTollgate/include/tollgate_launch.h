@@ -27,6 +27,13 @@ int tg_launch_release(struct tg_launch *launch);
  * (EACCES, EISDIR, ENOEXEC, EPERM, ...). Async-signal-safe. */
 int tg_exec_failure_status(int err);
 
+/* Puts the calling process (the job's first process, before exec) in a process group of its
+ * own, so that `kill 0` or a signal to the job's group cannot reach the gate, unless the gate
+ * runs in its terminal's foreground group: an interactive run keeps the job there, with the
+ * terminal, ^C and ^Z (a kill of that group is then refused by the ptrace and seccomp
+ * monitors as aimed at the gate). Async-signal-safe. */
+void tg_own_process_group(void);
+
 /* Gives up on a prepared launch: the child exits without running the job and is reaped. */
 void tg_launch_abort(struct tg_launch *launch);
 
@@ -38,6 +45,9 @@ int tg_become_subreaper(void);
  * then neither ptrace it nor open its /proc/<pid>/mem, even under the same user. Forked
  * children (the capture monitor) inherit it; exec (the job) resets it. Returns 0 or -errno. */
 int tg_become_undumpable(void);
+
+/* PR_GET_DUMPABLE of this process: 1 dumpable, 0 not, -1 on error. */
+int tg_is_dumpable(void);
 
 /* A pidfd for `pid` (pidfd_open(2), Linux 5.3+): readable once the process has exited and
  * can be reaped, so a waiter can sleep in poll(2) until then. Returns the descriptor

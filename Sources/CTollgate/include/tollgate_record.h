@@ -23,6 +23,15 @@ enum tg_record_flag {
     TG_FLAG_RETURN_UNKNOWN = 1 << 1,    /* the backend cannot see the return value */
     TG_FLAG_PAYLOAD_FAILED = 1 << 2,    /* user memory could not be read */
     TG_FLAG_ARGV_TRUNCATED = 1 << 3,    /* exec: the command line was longer than TG_ARGV_MAX */
+    TG_FLAG_GATE_TARGET = 1 << 4,       /* the call aimed at the gate or its monitor: the backend
+                                         * refused it (ptrace, seccomp) or killed its caller (eBPF) */
+};
+
+/* Flags of a TG_KIND_EXIT record's args[0], where a backend sees a thread's exit apart from
+ * its process's (eBPF); without them a leader's exit (tid == pid) ends the process. */
+enum tg_exit_flag {
+    TG_EXIT_THREADS_REMAIN = 1 << 0, /* the leader exited alone: the process lives on */
+    TG_EXIT_LAST_THREAD = 1 << 1,    /* a non-leader thread was the last: the process has ended */
 };
 
 /* Bytes of an exec's command line (TG_SLOT_ARGV, NULs included) every backend copies; a longer

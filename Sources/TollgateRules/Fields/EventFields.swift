@@ -83,6 +83,8 @@ enum EventFields {
                 return event.absolutePath(parameterAt: index)
             }
         }),
+        FieldDefinition("evt.is_gate_target", .bool, "'true' when the call aimed at tollgate itself: ptrace, process_vm_readv/writev, a signal or pidfd to the gate's or its capture monitor's processes, threads or process group, or an open of their /proc/<pid> entries. The ptrace and seccomp backends refuse such calls (EPERM); eBPF kills the caller (tollgate's field).",
+                        .bool { $0.raw.flags.contains(.gateTarget) }),
         FieldDefinition("evt.is_open_read", .bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for reading.", .bool { $0.isOpenRead }),
         FieldDefinition("evt.is_open_write", .bool, "'true' for open/openat/openat2/open_by_handle_at events where the path was opened for writing.", .bool { $0.isOpenWrite }),
         FieldDefinition("evt.is_open_exec", .bool, "'true' for open/openat/openat2/open_by_handle_at or creat events where a file is created with execute permissions.", .bool { $0.isOpenExec }),

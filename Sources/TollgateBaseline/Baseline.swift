@@ -5,7 +5,7 @@ import TollgateRules
 /// request's diff of it reads as the change in behaviour it is.
 public struct Baseline: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
-        /// The entry, or a glob (`*` matches any run, `/` included) standing for many.
+        /// The entry, or a glob standing for many (`*`: one name, `**`: any run; `EntryGlob`).
         public var pattern: String
         public var reason: String?
         /// Where the entry is written, when read from a file.
@@ -21,7 +21,7 @@ public struct Baseline: Sendable, Equatable {
 
         /// Whether `entry` is this one or matched by its glob.
         public func matches(_ entry: String) -> Bool {
-            pattern == entry || (pattern.contains("*") && GlobMatcher(Array(pattern.utf8)).matches(Array(entry.utf8)))
+            pattern == entry || (pattern.contains("*") && EntryGlob.matches(pattern, entry))
         }
     }
 

@@ -22,7 +22,7 @@ public enum BaselineFile {
     static let header = """
         # tollgate baseline: what this job normally does, one entry per line and kind. A run that
         # does something not listed here fails the gate (tollgate run --baseline). Entries may be
-        # globs (* matches any run of characters) and carry a reason: {entry: "...", reason: "..."}.
+        # globs (* stands for one name, ** for any run) and carry a reason: {entry: "...", reason: "..."}.
         # Update with tollgate run --update-baseline and review the change like code.
 
         """
@@ -118,27 +118,34 @@ public enum BaselineFile {
         }
     }
 
-    /// A YAML double-quoted scalar (JSON's escapes are YAML's).
+    /// A YAML double-quoted scalar: `"` and `\\` escaped, and every character YAML does not
+    /// allow printed (controls, C1, line and paragraph separators, the BOM, non-characters) as
+    /// `\\uXXXX` or `\\UXXXXXXXX`, so any name a job gives a file reads back as itself.
     static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
+                if isPrintable(scalar.value) {
                     out.unicodeScalars.append(scalar)
+                } else {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += scalar.value > 0xFFFF ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                                                 : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 }
             }
         }
         return out + "\""
     }
-}
 
-private extension String {
-    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    /// YAML 1.1's printable set, less the line breaks (`\\u0085`, `\\u2028`, `\\u2029`) and the BOM.
+    private static func isPrintable(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2028, 0x2029, 0xFEFF: return false
+        case 0x20...0x7E, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
 }

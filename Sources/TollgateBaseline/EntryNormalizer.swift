@@ -20,10 +20,13 @@ public struct EntryNormalizer: Sendable {
     /// An executable's path with its symlinks resolved (`/usr/bin/sh` is `/usr/bin/dash`), so
     /// that backends which report the path as invoked and those that report the file agree.
     public var resolveExecutable: @Sendable (String) -> String
+    /// The gate's own executable: the job's first process's parent, written `(gate)`.
+    public var gateExecutable: String
 
     public init(workspace: String, home: String, temporaryFolders: [String], toolCaches: [String],
-                resolveExecutable: @escaping @Sendable (String) -> String = { $0 }) {
+                resolveExecutable: @escaping @Sendable (String) -> String = { $0 }, gateExecutable: String = "") {
         self.resolveExecutable = resolveExecutable
+        self.gateExecutable = gateExecutable
         self.workspace = Self.withoutTrailingSlash(workspace)
         self.home = Self.withoutTrailingSlash(home)
         self.temporaryFolders = temporaryFolders.map(Self.withoutTrailingSlash).filter { !$0.isEmpty && $0 != "/" }
@@ -39,7 +42,7 @@ public struct EntryNormalizer: Sendable {
             + [".pyenv/versions", ".nvm/versions/node", ".rustup/toolchains", ".sdkman/candidates", ".gradle/wrapper/dists"]
             .map { (environment["HOME"] ?? "/root") + "/" + $0 }
         self.init(workspace: workspace, home: environment["HOME"] ?? "", temporaryFolders: temporary, toolCaches: caches,
-                  resolveExecutable: Self.realPath)
+                  resolveExecutable: Self.realPath, gateExecutable: Self.realPath("/proc/self/exe"))
     }
 
     /// The stable form of `entry`, or nil when the entry is left out (a file written in the
@@ -47,10 +50,19 @@ public struct EntryNormalizer: Sendable {
     public func normalize(_ entry: String, kind: InventoryKind) -> String? {
         switch kind {
         case .executable:
-            guard let arrow = entry.range(of: " <- ") else { return path(entry) }
-            // The job's first process: its parent is the gate, which the capture does not follow.
-            let parent = entry[arrow.upperBound...] == "<NA>" ? "(gate)" : entry[arrow.upperBound...]
-            return path(resolveExecutable(String(entry[..<arrow.lowerBound]))) + " <- " + parent
+            // `EXE <- PARENT_EXE <- PARENT_NAME`: the parent is named by the file it runs (a
+            // symlink named `make` does not make bash `make`), else by its name; the job's first
+            // process's parent is the gate.
+            let parts = entry.components(separatedBy: " <- ")
+            guard parts.count == 3 else { return path(resolveExecutable(entry)) }
+            let parentExecutable = parts[1] == "<NA>" ? nil : resolveExecutable(parts[1])
+            let parent: String
+            if parentExecutable != nil && parentExecutable == gateExecutable || (parentExecutable == nil && parts[2] == "<NA>") {
+                parent = "(gate)"
+            } else {
+                parent = parentExecutable.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? parts[2]
+            }
+            return path(resolveExecutable(parts[0])) + " <- " + parent
         case .networkEndpoint, .loopbackEndpoint:
             return endpoint(entry)
         case .fileWritten:
@@ -58,7 +70,10 @@ public struct EntryNormalizer: Sendable {
             guard entry.hasPrefix("/"), !entry.hasPrefix("/dev/"), !isScratch(entry) else { return nil }
             return path(entry)
         case .containerImage:
-            return ContainerImageArguments.entry(entry)
+            // `ENGINE_EXE ARGS`: the engine named by the file it runs.
+            let space = entry.firstIndex(of: " ") ?? entry.endIndex
+            let engine = resolveExecutable(String(entry[..<space])).split(separator: "/").last.map(String.init) ?? ""
+            return ContainerImageArguments.entry(engine + entry[space...])
         case .privilegedAction:
             guard let by = entry.range(of: " by ") else { return entry }
             return entry[..<by.upperBound] + path(String(entry[by.upperBound...]))

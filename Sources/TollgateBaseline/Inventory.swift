@@ -8,6 +8,13 @@ public final class Inventory {
     /// The syscalls the inventory reads: a capture must deliver them for it to be whole.
     public static var neededSyscalls: Set<String> { InventoryRules.engine.neededSyscalls }
 
+    /// The most entries of one kind a run keeps: a job that writes 40,000 files or sends to as
+    /// many addresses cannot grow the gate without bound. Past it, one entry says so (and is new
+    /// against any baseline that does not list it: the run then fails).
+    public static let maximumEntriesPerKind = 10_000
+    /// The entry that stands for every entry of a kind past the maximum.
+    public static let overflowEntry = "(more than \(maximumEntriesPerKind) entries of this kind; the rest are not listed)"
+
     public let normalizer: EntryNormalizer
     /// Every entry seen, by kind.
     public private(set) var entries: [InventoryKind: Set<String>] = [:]
@@ -35,7 +42,10 @@ public final class Inventory {
         var first: [Observation] = []
         for finding in InventoryRules.engine.evaluate(event) {
             guard let kind = InventoryRules.kind(ofRule: finding.rule),
-                  let entry = normalizer.normalize(finding.output, kind: kind) else { continue }
+                  var entry = normalizer.normalize(finding.output, kind: kind) else { continue }
+            if entries[kind, default: []].count >= Self.maximumEntriesPerKind, !entries[kind, default: []].contains(entry) {
+                entry = Self.overflowEntry
+            }
             if entries[kind, default: []].insert(entry).inserted {
                 firstSeen[kind, default: [:]][entry] = finding
                 first.append(Observation(kind: kind, entry: entry, finding: finding))

@@ -80,13 +80,31 @@ struct BaselineRun {
         }
     }
 
+    /// Writes `text` to `path`, refusing a path that leads through a symlink: the job may have
+    /// planted one in its working directory (`.tollgate` -> `/etc`) for the gate to write through.
     private func write(_ text: String, to path: String, console: Console) throws {
+        if let link = Self.symlink(on: path) {
+            console.error("cannot write '\(path)': '\(link)' is a symlink, and the gate writes no file the job could have pointed elsewhere")
+            throw ExitStatus.cannotWriteReport
+        }
         do {
             try AtomicFile.write(text, to: path)
         } catch {
             console.error(error.description)
             throw ExitStatus.cannotWriteReport
         }
+    }
+
+    /// The first component of `path` (absolute, or from the working directory) that is a
+    /// symlink, if any.
+    static func symlink(on path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") where component != "." {
+            prefix += "/" + component
+            var status = stat()
+            if lstat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFLNK { return prefix }
+        }
+        return nil
     }
 
     /// `{"executables": [...], "network": [...], ...}`, every kind, entries sorted.

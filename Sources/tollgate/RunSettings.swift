@@ -43,7 +43,10 @@ struct RunSettings {
         backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
         grace = flags.grace ?? config?.grace ?? 10
         secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
-        baselinePriority = Priority(parsing: flags.baselinePriority ?? config?.baselinePriority ?? "warning") ?? .warning
+        // The config belongs to the code under test: it may make new behaviour stricter than
+        // `warning`, never milder; only the command line may.
+        let configured = config?.baselinePriority.flatMap(Priority.init(parsing:)).map { min($0, .warning) }
+        baselinePriority = flags.baselinePriority.flatMap(Priority.init(parsing:)) ?? configured ?? .warning
         let fallbackBaseline = !flags.noConfig && (flags.updateBaseline || FileManager.default.fileExists(atPath: Self.defaultBaselinePath))
             ? Self.defaultBaselinePath : nil
         baselinePath = flags.recordBaselinePath ?? flags.baselinePath ?? config?.baseline ?? fallbackBaseline

@@ -10,7 +10,7 @@ struct BaselineFileTests {
         var baseline = Baseline()
         baseline.entries[.executable] = [.init(pattern: "/usr/bin/make <- sh"), .init(pattern: "/usr/bin/cc <- make")]
         baseline.entries[.networkEndpoint] = [.init(pattern: "tcp 140.82.*:443", reason: "github.com, any of its addresses")]
-        baseline.entries[.fileWritten] = [.init(pattern: "~/.cache/pip/*")]
+        baseline.entries[.fileWritten] = [.init(pattern: "~/.cache/pip/**")]
         return baseline
     }
 
@@ -60,9 +60,40 @@ struct BaselineFileTests {
         new.entries[.executable]?.append(.init(pattern: "/usr/local/bin/helper <- sh"))
         let diff = BaselineDiff(old: Self.sample, new: new)
         #expect(diff.added.map(\.entry) == ["/usr/local/bin/helper <- sh", "/usr/local/bin/helper"])
-        #expect(diff.removed.map(\.entry) == ["~/.cache/pip/*"])
+        #expect(diff.removed.map(\.entry) == ["~/.cache/pip/**"])
         let expected = try String(contentsOf: Self.golden.appendingPathComponent("diff.md"), encoding: .utf8)
         #expect(diff.markdown == expected)
         #expect(BaselineDiff(old: Self.sample, new: Self.sample).markdown == "No change in behaviour.\n")
+    }
+}
+
+/// `*` is one name, `**` any run: a normalised hash cannot widen into every path.
+struct EntryGlobTests {
+    @Test(arguments: [
+        ("/*", "/0123456789ab", true), ("/*", "/usr/local/bin/evil", false),
+        ("/tmp/*/*/tool <- sh", "/tmp/a/b/tool <- sh", true), ("/tmp/*/*/tool <- sh", "/tmp/a/tool <- sh", false),
+        ("~/.cache/pip/**", "~/.cache/pip/wheels/ab/x.whl", true), ("~/.cache/pip/*", "~/.cache/pip/wheels/ab/x.whl", false),
+        ("tcp 140.82.*:443", "tcp 140.82.112.3:443", true), ("tcp 140.82.*:443", "tcp 140.82.112.3:80", false),
+        ("a?c", "abc", false), ("a[b]c", "abc", false), ("**", "anything/at/all", true), ("x*", "x", true),
+    ])
+    func matching(_ pattern: String, _ entry: String, _ expected: Bool) {
+        #expect(EntryGlob.matches(pattern, entry) == expected, "\(pattern) ~ \(entry)")
+    }
+}
+
+/// Any name a job gives a file survives the file: written, read back, the same entry.
+struct BaselineQuotingTests {
+    @Test(arguments: [
+        "/root/tgu-\u{85}x\u{2028}y\u{FFFE}", "/tmp/\"quoted\"\\back", "/x/\n\t\r\u{1B}[2J", "/x/\u{FEFF}bom\u{7F}",
+        "/x/caf\u{E9}/\u{1F600}", "/x/*/**", "- not: [a, list]", "#not a comment",
+    ])
+    func namesReadBackAsWritten(_ name: String) throws {
+        var baseline = Baseline()
+        baseline.entries[.fileWritten] = [.init(pattern: name, reason: name)]
+        let text = BaselineFile.render(baseline)
+        let read = try BaselineFile.parse(text, path: "q.yaml")
+        #expect(read.entries[.fileWritten]?.first?.pattern == name)
+        #expect(read.entries[.fileWritten]?.first?.reason == name)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x85 || $0.value == 0x2028 || ($0.value < 0x20 && $0 != "\n") })
     }
 }

@@ -8,6 +8,7 @@ struct EntryNormalizerTests {
         temporaryFolders: ["/tmp", "/var/tmp", "/home/runner/work/_temp"],
         toolCaches: ["/opt/hostedtoolcache", "/home/runner/.pyenv/versions"])
 
+    /// Raw entries are `EXE <- PARENT_EXE <- PARENT_NAME`; the parent here is unknown by file.
     @Test(arguments: [
         ("workspace", "/home/runner/work/app/app/build/tool <- make", "$WORKSPACE/build/tool <- make"),
         ("home", "/home/runner/.local/bin/poetry <- sh", "~/.local/bin/poetry <- sh"),
@@ -23,7 +24,18 @@ struct EntryNormalizerTests {
         ("a word is not a hash", "/usr/share/deadbeefcafe/x <- sh", "/usr/share/deadbeefcafe/x <- sh"),
     ])
     func executables(_ name: String, _ raw: String, _ expected: String) {
-        #expect(Self.normalizer.normalize(raw, kind: .executable) == expected, "\(name)")
+        let parts = raw.components(separatedBy: " <- ")
+        let threePart = parts[0] + " <- <NA> <- " + parts[1]
+        #expect(Self.normalizer.normalize(threePart, kind: .executable) == expected, "\(name)")
+    }
+
+    @Test func theParentIsNamedByTheFileItRuns() {
+        let normalizer = EntryNormalizer(workspace: "/w", home: "/h", temporaryFolders: ["/tmp"], toolCaches: [],
+                                         resolveExecutable: { $0 == "/tmp/x/make" ? "/usr/bin/bash" : $0 },
+                                         gateExecutable: "/opt/tg/tollgate")
+        #expect(normalizer.normalize("/usr/bin/curl <- /tmp/x/make <- make", kind: .executable) == "/usr/bin/curl <- bash")
+        #expect(normalizer.normalize("/usr/bin/dash <- /opt/tg/tollgate <- tollgate", kind: .executable) == "/usr/bin/dash <- (gate)")
+        #expect(normalizer.normalize("/usr/bin/id <- <NA> <- sh", kind: .executable) == "/usr/bin/id <- sh")
     }
 
     @Test func filesWrittenInTheWorkspaceOrTempFoldersAreLeftOut() {
@@ -44,9 +56,12 @@ struct EntryNormalizerTests {
     }
 
     @Test(arguments: [
-        ("docker run --rm -v /a:/b -e X=1 busybox:1.36 sh -c true", "docker busybox:1.36"),
-        ("podman container run -it --name=x --network none alpine", "podman alpine"),
-        ("docker create -- registry.example/app@sha256:ab", "docker registry.example/app@sha256:ab"),
+        ("/usr/bin/docker run --rm -v /a:/b -e X=1 busybox:1.36 sh -c true", "docker busybox:1.36"),
+        ("/usr/bin/podman container run -it --name=x --network none alpine", "podman alpine"),
+        ("/usr/bin/docker create -- registry.example/app@sha256:ab", "docker registry.example/app@sha256:ab"),
+        ("/usr/bin/docker -D run evil/miner", "docker evil/miner"),
+        ("/usr/bin/docker -H unix:///x.sock run -dit evil/miner alpine", "docker evil/miner"),
+        ("/usr/bin/docker run", "docker <unknown image>"),
     ])
     func containerImages(_ raw: String, _ expected: String) {
         #expect(Self.normalizer.normalize(raw, kind: .containerImage) == expected)
@@ -58,7 +73,7 @@ struct EntryNormalizerTests {
 
     @Test func executablesAreNamedByTheFileTheyRun() {
         let normalizer = EntryNormalizer(environment: ["HOME": "/root"], jobDirectory: "/")
-        #expect(normalizer.normalize("/usr/bin/sh <- make", kind: .executable) == EntryNormalizer.realPath("/usr/bin/sh") + " <- make")
+        #expect(normalizer.normalize("/usr/bin/sh <- <NA> <- make", kind: .executable) == EntryNormalizer.realPath("/usr/bin/sh") + " <- make")
         #expect(EntryNormalizer.realPath("/nonexistent/tool") == "/nonexistent/tool")
     }
 
@@ -80,3 +95,4 @@ struct InventoryRulesTests {
         #expect(Inventory.exitSyscalls.contains("connect"))
     }
 }
+

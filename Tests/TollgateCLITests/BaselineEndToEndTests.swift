@@ -86,6 +86,9 @@ struct BaselineEndToEndTests {
         var testDescription: String { name }
     }
 
+    /// The parent of the job's commands as the baseline names it: the file `/bin/sh` runs.
+    static let shell = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/bin/sh")).map { ($0 as NSString).lastPathComponent } ?? "sh"
+
     /// The base job: what every injected variant also does, so that only the step is new.
     static let base = """
         set -eu
@@ -98,7 +101,7 @@ struct BaselineEndToEndTests {
         """
 
     static let injections = [
-        Injection(name: "a new executable", step: #""$TOOLS/other-tool""#, expected: "executable: /tmp/*/*/*/other-tool <- sh"),
+        Injection(name: "a new executable", step: #""$TOOLS/other-tool""#, expected: "executable: /tmp/*/*/*/other-tool <- \(shell)"),
         Injection(name: "a new container image", step: #""$TOOLS/docker" run --rm -e A=1 registry.example/app:1.2 true"#,
                   expected: "container image: docker registry.example/app:1.2"),
         Injection(name: "a new outbound endpoint", step: """
@@ -146,6 +149,43 @@ struct BaselineEndToEndTests {
         #expect(updated.status == 0, "\(updated.stderr)")
         let accepted = try Self.gate(["run", "-r", rules.path, "--baseline", baseline.path], script: injectedJob, in: scratch, backend: backend)
         #expect(accepted.status == 0 && accepted.newEntries.isEmpty, "after --update-baseline: \(accepted.newEntries) \(accepted.stderr)")
+    }
+
+    /// A job that writes more distinct files than the inventory keeps: one entry stands for the
+    /// rest, and it is new against a baseline, so the flood fails the run instead of growing it.
+    @Test(.enabled(if: EndToEnd.isRoot, "needs root: writes below /var/lib"))
+    func aFloodOfEntriesIsBoundedAndFailsTheRun() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let folder = "/var/lib/tollgate-e2e-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let inventory = scratch.url.appendingPathComponent("inventory.json")
+        let empty = try scratch.write("empty.yaml", "version: 1\n")
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--quiet", "--backend", "ebpf", "--baseline", empty.path,
+                                              "--inventory", inventory.path, "--", "python3", "-c",
+                                              "import os, sys; os.makedirs(sys.argv[1]); [open(f'{sys.argv[1]}/f{i}', 'w').close() for i in range(10050)]",
+                                              folder]).run()
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: inventory)) as? [String: [String]])
+        let written = object["files_written"] ?? []
+        #expect(written.count == 10_001, "\(written.count) entries")
+        #expect(written.contains { $0.hasPrefix("(more than 10000 entries") })
+    }
+
+    /// The gate writes no baseline through a symlink the job could have planted.
+    @Test func aBaselineIsNeverWrittenThroughASymlink() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let victim = try scratch.write("victim", "version: 1\n")
+        let folder = scratch.url.appendingPathComponent("project/.tollgate")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("baseline.yaml").path, withDestinationPath: victim.path)
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--quiet", "--backend", "ptrace", "--baseline",
+                                              ".tollgate/baseline.yaml", "--update-baseline", "--", "/bin/true"],
+                                  workingDirectory: scratch.url.appendingPathComponent("project")).run()
+        #expect(outcome.status == 74, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("is a symlink"), "\(outcome.stderr)")
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "version: 1\n")
     }
 
     @Test func aBaselineThatCannotBeReadOrIsNotOneStopsTheRun() throws {

@@ -44,6 +44,12 @@ esac
 
 status=0
 "${privileged[@]}" "$binary" "${arguments[@]}" -- "${job[@]}" || status=$?
+# A gate that ends with 0 but wrote none of its reports did not end as it does: something (a
+# root job) stopped it before its verdict. That is not a pass.
+if [ "$status" -eq 0 ] && [ ! -e "$sarif" ] && [ ! -e "$junit" ] && [ ! -e "$json" ]; then
+    echo "::error title=tollgate::the gate exited 0 without writing its reports; it was stopped before its verdict"
+    status=70
+fi
 
 if [ "${#privileged[@]}" -gt 0 ]; then
     # Reports written as root stay readable and removable by later steps.

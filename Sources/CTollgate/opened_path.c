@@ -62,6 +62,21 @@ static size_t mountinfo_field(const char *line, const char *end, int index, char
     return used;
 }
 
+/* The mount id of the monitor's own root, which is the gate's: the environment the gate was
+ * started in. A container's rootfs may be a bind mount of a subtree (podman's vfs driver);
+ * files below it keep the names the job and the rules see. A root the job made itself
+ * (pivot_root onto a bind of ~/.ssh) is another mount and is still renamed. */
+static int own_root_mount(void)
+{
+    static int id = -1;
+    if (id == -1) {
+        struct statx facts;
+        id = syscall(SYS_statx, AT_FDCWD, "/", 0, STATX_MNT_ID, &facts) == 0 && (facts.stx_mask & STATX_MNT_ID)
+                 ? (int)facts.stx_mnt_id : -2;
+    }
+    return id;
+}
+
 /* Renames `path` (`length` bytes, as d_path gave it) when the mount `mount_id` of `tid`'s
  * namespace is a bind mount of a subtree: its place in the filesystem, below that
  * filesystem's own mount when the namespace has one. Returns the new length, or `length`. */
@@ -89,7 +104,7 @@ static size_t bind_mount_origin(pid_t tid, int mount_id, char *path, size_t leng
     }
     if (!found)
         return length;
-    if (strcmp(root, "/") == 0) {
+    if (strcmp(root, "/") == 0 || mount_id == own_root_mount()) {
         *plain = 1;
         return length;
     }

@@ -34,11 +34,18 @@ public struct Baseline: Sendable, Equatable {
 
     public init() {}
 
+    /// Whether an entry of this baseline (exact or glob) covers `entry` of `kind`.
+    public func covers(_ entry: String, kind: InventoryKind) -> Bool {
+        (entries[kind] ?? []).contains { $0.matches(entry) }
+    }
+
+    /// How many entries it lists, all kinds together.
+    public var count: Int { entries.values.reduce(0) { $0 + $1.count } }
+
     /// The observed entries no entry of this baseline matches, by kind, in order.
     public func newEntries(in inventory: Inventory) -> [(kind: InventoryKind, entry: String)] {
         InventoryKind.allCases.flatMap { kind in
-            let known = entries[kind] ?? []
-            return (inventory.entries[kind] ?? []).sorted().filter { entry in !known.contains { $0.matches(entry) } }.map { (kind, $0) }
+            (inventory.entries[kind] ?? []).sorted().filter { !covers($0, kind: kind) }.map { (kind, $0) }
         }
     }
 
@@ -53,14 +60,15 @@ public struct Baseline: Sendable, Equatable {
     /// This baseline with `other`'s entries that none of its own match added (reasons kept;
     /// this one's win), sorted.
     public func merging(_ other: Baseline) -> Baseline {
-        var merged = Baseline()
+        var merged = self
         for kind in InventoryKind.allCases {
-            var list = entries[kind] ?? []
-            for entry in other.entries[kind] ?? [] where !list.contains(where: { $0.pattern == entry.pattern || $0.matches(entry.pattern) }) {
-                list.append(entry)
+            for entry in other.entries[kind] ?? [] where !merged.covers(entry.pattern, kind: kind) {
+                merged.entries[kind, default: []].append(entry)
             }
-            if !list.isEmpty { merged.entries[kind] = list.sorted { $0.pattern < $1.pattern } }
+            merged.entries[kind]?.sort { $0.pattern < $1.pattern }
+            if merged.entries[kind]?.isEmpty == true { merged.entries[kind] = nil }
         }
+        merged.sectionLocations = [:]
         return merged
     }
 }

@@ -14,16 +14,10 @@ public struct BaselineCheck: Sendable {
         self.priority = priority
     }
 
-    /// Reads the baseline at `path`; a missing file is an empty baseline (every entry is new).
-    public static func load(path: String, priority: Priority, read: (String) -> String?) throws(BaselineFile.Problem) -> BaselineCheck {
-        let baseline = try read(path).map { text throws(BaselineFile.Problem) in try BaselineFile.parse(text, path: path) } ?? Baseline()
-        return BaselineCheck(baseline: baseline, path: path, priority: priority)
-    }
-
     /// The finding for `observation` when no baseline entry covers it, else nil. It keeps the
     /// observation's event (time, process, fields) and names the entry.
     public func finding(for observation: Inventory.Observation) -> Finding? {
-        guard !(baseline.entries[observation.kind] ?? []).contains(where: { $0.matches(observation.entry) }) else { return nil }
+        guard !baseline.covers(observation.entry, kind: observation.kind) else { return nil }
         var finding = observation.finding
         finding.rule = observation.kind.ruleName
         finding.priority = priority

@@ -69,11 +69,15 @@ public struct CIContext: Sendable, Equatable {
         }
     }
 
-    /// Every value, for transforming them all (masking).
-    public static let valueKeyPaths: [WritableKeyPath<CIContext, String> & Sendable] = [
-        \.provider, \.repository, \.repositoryURL, \.ref, \.sha, \.event, \.pr, \.workflow, \.job, \.step,
-        \.runID, \.runAttempt, \.actor, \.runner,
+    /// The rule fields (`ci.provider` ... `ci.runner`) and the value each reads, in a fixed order.
+    public static let fieldKeyPaths: [(name: String, value: WritableKeyPath<CIContext, String> & Sendable)] = [
+        ("ci.provider", \.provider), ("ci.repository", \.repository), ("ci.ref", \.ref), ("ci.sha", \.sha),
+        ("ci.event", \.event), ("ci.pr", \.pr), ("ci.workflow", \.workflow), ("ci.job", \.job), ("ci.step", \.step),
+        ("ci.run_id", \.runID), ("ci.run_attempt", \.runAttempt), ("ci.actor", \.actor), ("ci.runner", \.runner),
     ]
+
+    /// Every value, for transforming them all (masking): the fields' and the repository's address.
+    public static let valueKeyPaths: [WritableKeyPath<CIContext, String> & Sendable] = fieldKeyPaths.map(\.value) + [\.repositoryURL]
 
     /// No CI: the run is on a developer's machine (the reports then say nothing of CI).
     public var isLocal: Bool { provider == "local" }
@@ -85,9 +89,7 @@ public struct CIContext: Sendable, Equatable {
 
     /// Every field under its rule-field name (`ci.provider` ... `ci.runner`), in a fixed order.
     public var fields: [(name: String, value: String)] {
-        [("ci.provider", provider), ("ci.repository", repository), ("ci.ref", ref), ("ci.sha", sha),
-         ("ci.event", event), ("ci.pr", pr), ("ci.workflow", workflow), ("ci.job", job), ("ci.step", step),
-         ("ci.run_id", runID), ("ci.run_attempt", runAttempt), ("ci.actor", actor), ("ci.runner", runner)]
+        Self.fieldKeyPaths.map { ($0.name, self[keyPath: $0.value]) }
     }
 
     /// The digits after `prefix` up to `end` (`refs/pull/7/merge` -> `7`), or "".

@@ -4,17 +4,17 @@
 package enum Timestamps {
     /// `2026-11-29T16:40:30.123456789Z`: RFC 3339 with nanoseconds, as Falco's JSON `time`.
     package static func rfc3339Nanoseconds(_ nanoseconds: UInt64) -> String {
-        format(nanoseconds, date: true, fractionDigits: 9, zone: true)
+        format(nanoseconds, dateSeparator: rfc3339Separator, fractionDigits: 9, zone: true)
     }
 
     /// `2026-11-29T16:40:30.123Z`: RFC 3339 with milliseconds (SARIF times).
     package static func rfc3339Milliseconds(_ nanoseconds: UInt64) -> String {
-        format(nanoseconds, date: true, fractionDigits: 3, zone: true)
+        format(nanoseconds, dateSeparator: rfc3339Separator, fractionDigits: 3, zone: true)
     }
 
     /// `2026-11-29T16:40:30Z` (JUnit `timestamp`).
     package static func rfc3339Seconds(_ nanoseconds: UInt64) -> String {
-        format(nanoseconds, date: true, fractionDigits: 0, zone: true)
+        format(nanoseconds, dateSeparator: rfc3339Separator, fractionDigits: 0, zone: true)
     }
 
     /// `16:40:30.123456789`: Falco's `%evt.time` (time of day, here always UTC); without
@@ -29,9 +29,8 @@ package enum Timestamps {
         format(nanoseconds, dateSeparator: UInt8(ascii: " "), fractionDigits: withNanoseconds ? 9 : 0, zone: false)
     }
 
-    private static func format(_ nanoseconds: UInt64, date: Bool, fractionDigits: Int, zone: Bool) -> String {
-        format(nanoseconds, dateSeparator: date ? UInt8(ascii: "T") : nil, fractionDigits: fractionDigits, zone: zone)
-    }
+    /// RFC 3339's date-time separator.
+    private static let rfc3339Separator = UInt8(ascii: "T")
 
     private static func format(_ nanoseconds: UInt64, dateSeparator: UInt8?, fractionDigits: Int, zone: Bool) -> String {
         var out: [UInt8] = []

@@ -13,16 +13,7 @@ struct BaselineCommand: ParsableCommand {
 
     /// Reads a baseline file; exit 66 when it cannot be read, 65 when it is not a baseline.
     static func read(_ path: String) throws -> Baseline {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            Console(quiet: false).error("cannot read the baseline '\(path)'")
-            throw ExitStatus.unreadableBaseline
-        }
-        do {
-            return try BaselineFile.parse(String(decoding: data, as: UTF8.self), path: path)
-        } catch {
-            Console(quiet: false).error(error.description)
-            throw ExitStatus.invalidBaseline
-        }
+        try BaselineRun.read(path, console: Console(quiet: false))
     }
 }
 

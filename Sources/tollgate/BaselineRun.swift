@@ -27,30 +27,38 @@ struct BaselineRun {
         let normalizer = EntryNormalizer(environment: environment, jobDirectory: FileManager.default.currentDirectoryPath)
         var baseline = Baseline()
         if let path = settings.baselinePath, mode != .record {
-            if let data = FileManager.default.contents(atPath: path) {
-                do {
-                    baseline = try BaselineFile.parse(String(decoding: data, as: UTF8.self), path: path)
-                } catch {
-                    console.error(error.description)
-                    throw ExitStatus.invalidBaseline
-                }
-            } else if mode == .check {
-                console.error("cannot read the baseline '\(path)'; record one with 'tollgate baseline record --output \(path) -- COMMAND'")
-                throw ExitStatus.unreadableBaseline
-            }
+            // Updating creates the file; checking needs it.
+            baseline = try read(path, console: console, ifMissing: mode == .update ? Baseline() : nil)
         }
         let check = mode == .check ? settings.baselinePath.map { BaselineCheck(baseline: baseline, path: $0, priority: settings.baselinePriority) } : nil
         return BaselineRun(inventory: Inventory(normalizer: normalizer), check: check, baselinePath: settings.baselinePath,
                            baseline: baseline, mode: mode, inventoryPath: flags.inventoryPath)
     }
 
+    /// Reads the baseline at `path`: `ifMissing` when there is no such file, else exit 66 (a
+    /// named baseline that cannot be read); exit 65 when it is not a baseline. Says why first.
+    static func read(_ path: String, console: Console, ifMissing: Baseline? = nil) throws -> Baseline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if let ifMissing { return ifMissing }
+            console.error("cannot read the baseline '\(path)'; record one with 'tollgate baseline record --output \(path) -- COMMAND'")
+            throw ExitStatus.unreadableBaseline
+        }
+        do {
+            return try BaselineFile.parse(String(decoding: data, as: UTF8.self), path: path)
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.invalidBaseline
+        }
+    }
+
     /// The built-in rules of the baseline kinds, for the report's rule list (a JUnit testcase
     /// and a SARIF rule each), defined at the kind's section of the baseline file.
     var ruleDescriptors: [RuleDescriptor] {
-        check?.rules.map { rule in
-            RuleDescriptor(name: rule.kind.ruleName, description: rule.description, priority: check!.priority,
+        guard let check else { return [] }
+        return check.rules.map { rule in
+            RuleDescriptor(name: rule.kind.ruleName, description: rule.description, priority: check.priority,
                            tags: ["baseline", rule.kind.section], sourceFile: rule.location.file, sourceLine: rule.location.line)
-        } ?? []
+        }
     }
 
     /// Writes the baseline (update, record) and the inventory, and says what changed.
@@ -59,22 +67,21 @@ struct BaselineRun {
             try write(Self.json(inventory.baseline), to: inventoryPath, console: console)
         }
         guard let path = baselinePath else { return nil }
-        switch mode {
-        case .check:
-            let check = check!
+        switch (mode, check) {
+        case (.check, let check?):
             let added = check.baseline.newEntries(in: inventory).map { "\($0.kind.section): \($0.entry)" }
             let unseen = baseline.unseenEntries(in: inventory).map { "\($0.kind.section): \($0.entry.pattern)" }
             if !unseen.isEmpty {
                 console.note("\(unseen.count) baseline \(unseen.count == 1 ? "entry" : "entries") not seen this run (see the summary)")
             }
             return BehaviourChanges(baseline: path, added: added, unseen: unseen)
-        case .update, .record:
+        case (.check, nil):
+            return nil
+        case (.update, _), (.record, _):
             let written = mode == .record ? inventory.baseline : baseline.merging(inventory.baseline)
-            let before = mode == .record ? 0 : InventoryKind.allCases.reduce(0) { $0 + (baseline.entries[$1]?.count ?? 0) }
-            let after = InventoryKind.allCases.reduce(0) { $0 + (written.entries[$1]?.count ?? 0) }
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try write(BaselineFile.render(written), to: path, console: console)
+            let before = mode == .record ? 0 : baseline.count
+            let after = written.count
+            try write(BaselineFile.render(written), to: path, console: console, creatingFolder: true)
             console.note("baseline \(path): \(after - before) entries added, \(after) in all")
             return BehaviourChanges(baseline: path, written: after - before)
         }
@@ -82,11 +89,14 @@ struct BaselineRun {
 
     /// Writes `text` to `path`, refusing a path that leads through a symlink: the job may have
     /// planted one in its working directory (`.tollgate` -> `/etc`) for the gate to write through.
-    private func write(_ text: String, to path: String, console: Console) throws {
+    /// `creatingFolder`: make the file's folder first (`.tollgate/`), after that check.
+    private func write(_ text: String, to path: String, console: Console, creatingFolder: Bool = false) throws {
         if let link = Self.symlink(on: path) {
             console.error("cannot write '\(path)': '\(link)' is a symlink, and the gate writes no file the job could have pointed elsewhere")
             throw ExitStatus.cannotWriteReport
         }
+        let folder = (path as NSString).deletingLastPathComponent
+        if creatingFolder, !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         do {
             try AtomicFile.write(text, to: path)
         } catch {

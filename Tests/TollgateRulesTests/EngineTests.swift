@@ -279,3 +279,14 @@ struct MatcherTests {
         #expect(Suggestion.closest(to: "zzzzzz", in: ["proc.name"]) == nil)
     }
 }
+
+/// The `ci.*` fields: one per value of `CIContext`, each documented.
+struct CIFieldTests {
+    @Test func everyCIFieldIsRegisteredWithItsMeaning() {
+        for (name, _) in CIContext.fieldKeyPaths {
+            let field = FieldRegistry.shared.fields[name]
+            #expect(field != nil, "\(name) is not a field")
+            #expect(!(field?.doc.isEmpty ?? true), "\(name) has no description")
+        }
+    }
+}

@@ -154,8 +154,8 @@ static int drain(struct tg_monitor *monitor, tg_record_handler handler, void *co
 
 struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file, char *const argv[],
                                     char *const envp[], const struct tg_capture_config *config,
-                                    const uint64_t *exit_syscalls, double grace_seconds, char *error,
-                                    size_t error_size)
+                                    const uint64_t *exit_syscalls, const struct tg_verdict_config *verdicts,
+                                    double grace_seconds, char *error, size_t error_size)
 {
     struct tg_monitor *monitor = calloc(1, sizeof(*monitor));
     char *buffer = malloc(STREAM_BUFFER);
@@ -165,7 +165,7 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
     else if (mode == TG_MONITOR_SECCOMP_FLOOR)
         mode = TG_MONITOR_SECCOMP;
     struct tg_monitor_setup setup = {.mode = mode, .floor = floor, .file = file, .argv = argv, .envp = envp, .config = config,
-                                     .exit_syscalls = exit_syscalls, .grace_seconds = grace_seconds, .gate_pid = getpid()};
+                                     .exit_syscalls = exit_syscalls, .verdicts = verdicts, .grace_seconds = grace_seconds, .gate_pid = getpid()};
     int records[2] = {-1, -1}, control[2] = {-1, -1};
     int err = !monitor || !buffer ? ENOMEM : 0;
     if (!err)
@@ -238,6 +238,11 @@ static int send_control(struct tg_monitor *monitor, char byte)
 int tg_monitor_release(struct tg_monitor *monitor)
 {
     return send_control(monitor, TG_CONTROL_RELEASE);
+}
+
+int tg_monitor_answer(struct tg_monitor *monitor, char verdict)
+{
+    return send_control(monitor, verdict);
 }
 
 void tg_monitor_cancel(struct tg_monitor *monitor)

@@ -63,6 +63,7 @@ struct tg_monitor_setup {
     char *const *envp;
     const struct tg_capture_config *config;
     const uint64_t *exit_syscalls;  /* ptrace: syscalls followed to their exit; NULL: all */
+    const struct tg_verdict_config *verdicts; /* NULL: no record waits for the gate */
     struct sock_fprog filter;
     double grace_seconds;
     int out_fd;              /* records and messages to the gate */
@@ -87,6 +88,8 @@ struct tg_monitor_state {
     int cancelled;
     int killing;
     int gate_gone;           /* the gate closed its pipes: kill the job, answer until it is gone */
+    int job_killed;          /* the gate said kill (--kill-on): every process, the first included */
+    int verdict_pending;     /* the record just finished awaits the gate's answer (tg_settle) */
     int64_t grace_deadline_ns;
     uint64_t stops;
     uint64_t records;
@@ -160,6 +163,25 @@ int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
 int tg_is_gate_routed(int nr);
 /* Records a refused call aimed at the gate: ret -EPERM, TG_FLAG_GATE_TARGET. */
 void tg_record_gate_attempt(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Verdicts (--kill-on, --deny-on; tollgate_ptrace.h). Whether a record of `nr` holds its task,
+ * and whether a call of `nr` is probed before it runs. */
+int tg_holds(int nr);
+int tg_probes(int nr);
+/* When the record just finished awaits a verdict: sends it and waits for the gate's answer
+ * (killing the job on TG_VERDICT_KILL, or when the gate is gone). TG_VERDICT_ALLOW otherwise. */
+char tg_settle(void);
+/* Sends a probe of a call about to run (an exec record for an exec, else a syscall record at
+ * entry) and returns the gate's answer. */
+char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Records a call refused on the gate's verdict: ret -`error`, TG_FLAG_DENIED, entry payloads. */
+void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error);
+/* Kills every process of the job now, the first one included. */
+void tg_kill_job(void);
+/* seccomp, and ptrace probes: an exec about to be tried, recorded as an exec record with
+ * `flags` when its target is an executable file (it will most likely succeed; a PATH
+ * search's misses are not). Returns 1 when it recorded it (seccomp_notify.c). */
+int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags);
+
 /* Output position, to drop records of a notification that turned out invalid. */
 size_t tg_output_mark(void);
 void tg_output_rewind(size_t mark);

@@ -105,14 +105,15 @@ static void kill_pid(pid_t pid)
     struct tg_proc_facts facts;
     if (paren && paren[1] == ' ' && paren[2] == 'Z' && (tg_proc_status(pid, &facts) != 0 || facts.threads <= 1))
         return;
-    if (kill(pid, SIGKILL) == 0)
+    /* Killed on the gate's word (--kill-on), the gate reports it; otherwise the grace period ended. */
+    if (kill(pid, SIGKILL) == 0 && !tg_mon.job_killed)
         note_killed(pid);
 }
 
 static int kill_process(struct tg_task *task, void *context)
 {
     (void)context;
-    if (task->tid == task->tgid && (task->tid != tg_mon.main_pid || tg_mon.gate_gone))
+    if (task->tid == task->tgid && (task->tid != tg_mon.main_pid || tg_mon.gate_gone || tg_mon.job_killed))
         kill_pid(task->tid);
     return 0;
 }
@@ -138,6 +139,14 @@ static void kill_remaining(void)
     }
 }
 
+void tg_kill_job(void)
+{
+    tg_mon.job_killed = 1;
+    tg_mon.killing = 1;
+    kill_remaining();
+    tg_output_flush();
+}
+
 void tg_tick(void)
 {
     tg_output_flush();
@@ -146,9 +155,11 @@ void tg_tick(void)
     while ((got = read(tg_mon.setup->control_fd, &byte, 1)) == 1)
         if (byte == TG_CONTROL_CANCEL)
             tg_mon.cancelled = 1;
+        else if (byte == TG_VERDICT_KILL)
+            tg_mon.job_killed = 1; /* unasked: a finding on a record that did not hold its task */
     if (got == 0)
         tg_mon.gate_gone = 1; /* the gate closed its end: end the run */
-    if (tg_mon.gate_gone || (tg_mon.main_ended && (tg_mon.cancelled || tg_now_ns(CLOCK_MONOTONIC) >= tg_mon.grace_deadline_ns)))
+    if (tg_mon.gate_gone || tg_mon.job_killed || (tg_mon.main_ended && (tg_mon.cancelled || tg_now_ns(CLOCK_MONOTONIC) >= tg_mon.grace_deadline_ns)))
         tg_mon.killing = 1;
     if (tg_mon.killing)
         kill_remaining();

@@ -256,6 +256,14 @@ void tg_record_finish(void)
     record->size = (uint32_t)record_used;
     if (output_used + record_used > OUTPUT_SIZE)
         tg_output_flush();
+    if ((record->kind == TG_KIND_SYSCALL || record->kind == TG_KIND_EXEC) && !(record->flags & TG_FLAG_DENIED)) {
+        int nr = record->kind == TG_KIND_EXEC ? SYS_execve : record->syscall;
+        if ((record->flags & TG_FLAG_AWAITS_VERDICT) ||
+            tg_holds(nr) || (record->kind == TG_KIND_EXEC && tg_holds(SYS_execveat))) {
+            record->flags |= TG_FLAG_AWAITS_VERDICT;
+            tg_mon.verdict_pending = 1;
+        }
+    }
     memcpy(output + output_used, record_area, record_used);
     output_used += record_used;
     if (record->kind < 0x80)
@@ -285,6 +293,7 @@ void tg_output_rewind(size_t mark)
 {
     if (mark <= output_used)
         output_used = mark;
+    tg_mon.verdict_pending = 0; /* a record awaiting a verdict is never rewound once sent */
 }
 
 void tg_output_flush(void)

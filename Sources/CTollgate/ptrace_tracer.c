@@ -31,15 +31,15 @@ static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
     return ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info), info) > 0 ? 0 : -1;
 }
 
-/* Skips the stopped syscall of `tid` (at its seccomp stop): it returns -EPERM. */
-static int skip_with_eperm(pid_t tid)
+/* Skips the stopped syscall of `tid` (at its seccomp stop): it returns -`error`. */
+static int skip_with_error(pid_t tid, int error)
 {
 #if defined(__x86_64__)
     struct user_regs_struct regs;
     if (ptrace(PTRACE_GETREGS, tid, 0, &regs) != 0)
         return -1;
     regs.orig_rax = (unsigned long long)-1;
-    regs.rax = (unsigned long long)-EPERM;
+    regs.rax = (unsigned long long)-error;
     return ptrace(PTRACE_SETREGS, tid, 0, &regs);
 #elif defined(__aarch64__)
     int skip = -1;
@@ -48,7 +48,7 @@ static int skip_with_eperm(pid_t tid)
     struct iovec all = {.iov_base = &regs, .iov_len = sizeof(regs)};
     if (ptrace(PTRACE_GETREGSET, tid, NT_PRSTATUS, &all) != 0)
         return -1;
-    regs.regs[0] = (unsigned long long)-EPERM;
+    regs.regs[0] = (unsigned long long)-error;
     if (ptrace(PTRACE_SETREGSET, tid, NT_PRSTATUS, &all) != 0)
         return -1;
     return ptrace(PTRACE_SETREGSET, tid, NT_ARM_SYSTEM_CALL, &number);
@@ -65,7 +65,7 @@ static void seccomp_stop(struct tg_task *task)
     int known = syscall_info(task->tid, &info) == 0 && info.op == PTRACE_SYSCALL_INFO_SECCOMP;
     if (known && tg_is_gate_routed((int)info.seccomp.nr) &&
         tg_gate_target(task, (int)info.seccomp.nr, (const uint64_t *)info.seccomp.args)) {
-        if (skip_with_eperm(task->tid) != 0) {
+        if (skip_with_error(task->tid, EPERM) != 0) {
             /* Never let it run: a task that cannot be steered is killed. */
             kill(task->tid, SIGKILL);
         }
@@ -83,10 +83,26 @@ static void seccomp_stop(struct tg_task *task)
     }
     task->nr = (int)info.seccomp.nr;
     memcpy(task->args, info.seccomp.args, sizeof(task->args));
+    if (tg_probes(task->nr)) {
+        /* --deny-on: the gate decides before the call runs. */
+        char verdict = tg_probe(task, task->nr, task->args);
+        if (verdict != TG_VERDICT_ALLOW) {
+            int error = verdict == TG_VERDICT_DENY ? tg_mon.setup->verdicts->deny_errno : EPERM;
+            if (skip_with_error(task->tid, error) != 0)
+                kill(task->tid, SIGKILL);
+            if (verdict == TG_VERDICT_DENY)
+                tg_record_denied(task, task->nr, task->args, error);
+            ptrace(PTRACE_CONT, task->tid, 0, 0);
+            return;
+        }
+    }
     if (!tg_follows_exit(task->nr)) {
         /* No rule and no state needs the result: record it now and spare the exit stop. */
         if (tg_wants(task->nr))
             tg_record_at_entry(task, task->nr, task->args);
+        /* A job killed on this record must not get to run the call. */
+        if (tg_settle() == TG_VERDICT_KILL)
+            skip_with_error(task->tid, EPERM);
         ptrace(PTRACE_CONT, task->tid, 0, 0);
         return;
     }
@@ -141,6 +157,7 @@ static void syscall_exit_stop(struct tg_task *task)
         tg_record_finish();
     }
     tg_stash_release(&task->stash);
+    tg_settle(); /* a job killed here never sees the call's result */
     ptrace(PTRACE_CONT, task->tid, 0, 0);
 }
 
@@ -225,6 +242,7 @@ static struct tg_task *exec_event(struct tg_task *task)
     n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/environ"), text, sizeof(text));
     tg_record_bytes(TG_SLOT_ENV, text, n > 0 ? (size_t)n : 0, n == (ssize_t)sizeof(text));
     tg_record_finish();
+    tg_settle(); /* a job killed here never runs an instruction of the new image */
     return task;
 }
 

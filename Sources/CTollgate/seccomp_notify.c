@@ -175,9 +175,7 @@ static void monitor_view(const struct tg_task *task, int nr, const uint64_t args
     tg_append(at, end, path);
 }
 
-/* An exec is about to be tried: record it when its target is an executable file (it will
- * most likely succeed; a PATH search's misses are not). Returns 1 when it recorded it. */
-static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6])
+int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags)
 {
     char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
     uint64_t address = nr == SYS_execveat ? args[1] : args[0];
@@ -195,6 +193,7 @@ static int exec_notification(struct tg_task *task, int nr, const uint64_t args[6
     struct tg_task after_exec = *task;
     after_exec.tid = task->tgid; /* an exec from a thread takes the leader's tid */
     struct tg_record *record = tg_record_begin(TG_KIND_EXEC, &after_exec);
+    record->flags |= flags;
     record->args[0] = linked > 7 && strncmp(link, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
     record->args[1] = (uint64_t)task->tid;
     size_t n = tg_exec_filename(nr, args, path, length, filename, sizeof(filename));
@@ -326,10 +325,22 @@ static int handle_notification(int listener)
     memcpy(args, request.data.args, sizeof(args));
     uint64_t reads_before = tg_mon.task_reads;
     struct tg_task *task = discover((pid_t)request.pid, 0);
+    if (task && tg_probes(nr) && !tg_is_exit(nr)) {
+        /* --deny-on: the gate decides before the call runs. */
+        char verdict = tg_probe(task, nr, args);
+        if (verdict != TG_VERDICT_ALLOW) {
+            int error = verdict == TG_VERDICT_DENY ? tg_mon.setup->verdicts->deny_errno : EPERM;
+            if (verdict == TG_VERDICT_DENY)
+                tg_record_denied(task, nr, args, error);
+            struct seccomp_notif_resp response = {.id = request.id, .error = -error};
+            ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+            return 0;
+        }
+    }
     size_t mark = tg_output_mark();
     /* An exec expected to succeed is told once, by its exec record (as the eBPF backend does);
      * the attempts of a PATH search stay syscall records. */
-    int exec_recorded = task && tg_is_exec(nr) && exec_notification(task, nr, args);
+    int exec_recorded = task && tg_is_exec(nr) && tg_record_exec_at_entry(task, nr, args, 0);
     if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded)
         tg_record_at_entry(task, nr, args);
     /* What was read is only the task's memory (or /proc entry) if the notification is still
@@ -341,6 +352,12 @@ static int handle_notification(int listener)
      * after a vfork, the parent's memory), so the next read opens a new one. */
     if (task && tg_is_exec(nr))
         tg_memory_forget(task->tgid);
+    if (valid && tg_settle() == TG_VERDICT_KILL) {
+        /* The job is being killed on this record: the call never runs. */
+        struct seccomp_notif_resp response = {.id = request.id, .error = -EPERM};
+        ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+        return 0;
+    }
     let_continue(listener, request.id);
     if (!valid || !task)
         return 0;

@@ -28,10 +28,49 @@ public protocol CaptureSink: AnyObject {
     /// The gate's own processes (the gate, its capture monitor), told before `jobStarted`: a
     /// job's open of their `/proc/<pid>` entries is an attempt on the gate.
     func gateStarted(processes: [Int32])
+    /// What to enforce on the job, read once before it starts; nil: only watch.
+    var enforcement: Enforcement? { get }
+    /// A call about to run (`RawEvent.Flags.probe`, never an event): whether it may. Only
+    /// calls of `enforcement.denySyscalls` are asked about, on backends that can refuse.
+    func decide(_ probe: RawEvent) -> RecordVerdict
+    /// Whether the job must be killed now; asked after every record.
+    var killsJob: Bool { get }
 }
 
 extension CaptureSink {
     public func gateStarted(processes: [Int32]) {}
+    public var enforcement: Enforcement? { nil }
+    public func decide(_ probe: RawEvent) -> RecordVerdict { .allow }
+    public var killsJob: Bool { false }
+}
+
+/// What a sink wants done to the job beyond watching it (`--kill-on`, `--deny-on`), in the
+/// backend's terms.
+public struct Enforcement: Sendable, Equatable {
+    /// Syscalls whose records can lead to killing the job: ptrace and seccomp hold the task
+    /// of each such record until the sink has evaluated it (its `killsJob` then says).
+    public var holdSyscalls: Set<String>
+    /// Syscalls the sink may refuse before they run (`decide`): ptrace and seccomp send each
+    /// such call as a probe first.
+    public var denySyscalls: Set<String>
+    /// The error a refused call returns.
+    public var denyErrno: Int32
+
+    public init(holdSyscalls: Set<String>, denySyscalls: Set<String>, denyErrno: Int32) {
+        self.holdSyscalls = holdSyscalls
+        self.denySyscalls = denySyscalls
+        self.denyErrno = denyErrno
+    }
+}
+
+/// What a task held by the backend may do next.
+public enum RecordVerdict: Sendable, Equatable {
+    /// Go on as it would have.
+    case allow
+    /// Refuse the call (a probe only): it returns the enforcement's error.
+    case deny
+    /// Kill every process of the job now.
+    case kill
 }
 
 /// What a backend could and could not see during a run; reports state it, and a run that

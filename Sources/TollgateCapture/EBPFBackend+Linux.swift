@@ -73,16 +73,27 @@ public final class EBPFBackend: CaptureBackend {
         supervisor.watchMain(launch.pid)
         let tree = JobTree(mainPid: launch.pid)
         delivery.tree = tree
-        defer { delivery.tree = nil }
+        // The kernel cannot refuse calls here: a sink that kills is served from user space.
+        let enforcing = sink.enforcement != nil
+        delivery.respond = { verdict in
+            if verdict == .kill { supervisor.killJob(tree) }
+        }
+        defer {
+            delivery.tree = nil
+            delivery.respond = nil
+        }
         sink.gateStarted(processes: [getpid()])
         sink.jobStarted(pid: launch.pid, job: job, timestamp: BootClock.now())
         let execFailure = JobLauncher.release(launch, job: job)
 
         // Records do not wake this loop one by one; the supervisor's descriptors wake it when
         // the main process ends or the gate is cancelled, the 20 ms tick for the rest.
+        // A sink that may kill the job reads the ring every 2 ms rather than on the 20 ms tick:
+        // records do not wake this loop, and the kill waits for the finding.
+        let tick: Int32 = enforcing ? 2 : 20
         while true {
             _ = supervisor.wakeDescriptors.withUnsafeBufferPointer {
-                tg_capture_poll(capture, 20, $0.baseAddress, Int32($0.count))
+                tg_capture_poll(capture, tick, $0.baseAddress, Int32($0.count))
             }
             if supervisor.step(tree) { break }
         }

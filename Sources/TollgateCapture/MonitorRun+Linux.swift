@@ -26,7 +26,9 @@ struct MonitorRun {
         var message = [CChar](repeating: 0, count: 256)
         let started = job.withCArrays { argv, envp in
             withExitBitmap { exits in
-                tg_monitor_start(mode, argv[0], argv, envp, &config, exits, grace.seconds, &message, message.count)
+                Self.withVerdictConfig(sink.enforcement) { verdicts in
+                    tg_monitor_start(mode, argv[0], argv, envp, &config, exits, verdicts, grace.seconds, &message, message.count)
+                }
             }
         }
         guard let monitor = started else {
@@ -37,6 +39,9 @@ struct MonitorRun {
         let pid = summary().job_pid
         let delivery = RecordDelivery()
         delivery.sink = sink
+        delivery.respond = { verdict in
+            _ = tg_monitor_answer(monitor, verdict.controlByte)
+        }
         delivery.argumentsReadAtEntry = mode == TG_MONITOR_SECCOMP
         let tree = JobTree(mainPid: pid)
         delivery.tree = tree
@@ -104,7 +109,31 @@ extension MemoryReads {
     }
 }
 
+extension RecordVerdict {
+    /// The monitor's byte for it (`tollgate_ptrace.h`).
+    var controlByte: CChar {
+        switch self {
+        case .allow: CChar(TG_VERDICT_ALLOW)
+        case .deny: CChar(TG_VERDICT_DENY)
+        case .kill: CChar(TG_VERDICT_KILL)
+        }
+    }
+}
+
 extension MonitorRun {
+    /// Calls `body` with the monitor's form of what the sink enforces (nil: nothing).
+    private static func withVerdictConfig<Result>(_ enforcement: Enforcement?,
+                                                  _ body: (UnsafePointer<tg_verdict_config>?) -> Result) -> Result {
+        guard let enforcement else { return body(nil) }
+        var config = tg_verdict_config()
+        let hold = BPFCaptureConfig.bitmap(syscallNames: enforcement.holdSyscalls)
+        let deny = BPFCaptureConfig.bitmap(syscallNames: enforcement.denySyscalls)
+        withUnsafeMutableBytes(of: &config.hold_syscalls) { $0.copyBytes(from: hold.withUnsafeBytes { Array($0) }) }
+        withUnsafeMutableBytes(of: &config.deny_syscalls) { $0.copyBytes(from: deny.withUnsafeBytes { Array($0) }) }
+        config.deny_errno = enforcement.denyErrno
+        return withUnsafePointer(to: &config) { body($0) }
+    }
+
     private func withExitBitmap<Result>(_ body: (UnsafePointer<UInt64>?) -> Result) -> Result {
         guard let exitSyscalls else { return body(nil) }
         return exitSyscalls.withUnsafeBufferPointer { body($0.baseAddress) }

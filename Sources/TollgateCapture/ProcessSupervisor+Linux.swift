@@ -15,6 +15,8 @@ final class ProcessSupervisor {
     private var mainTermination: Termination?
     private var mainEndedAt: ContinuousClock.Instant?
     private var killed: [Int32] = []
+    /// The sink asked for the job's death (`killJob`).
+    private var jobKilled = false
     private(set) var forwardedSignals: [Int32] = []
     private var cancelled = false
 
@@ -55,6 +57,7 @@ final class ProcessSupervisor {
     /// Reaps what has ended, forwards signals, enforces the grace period. Returns true once
     /// the main process and every descendant are gone.
     func step(_ tree: JobTree) -> Bool {
+        if jobKilled { killJob(tree) }
         forwardPendingSignals(to: tree.mainPid)
         if mainTermination == nil, let status = reap(tree.mainPid) {
             mainTermination = status.map(Termination.init(waitStatus:)) ?? .signaled(SIGKILL)
@@ -128,6 +131,14 @@ final class ProcessSupervisor {
             }
             cancelled = true
         }
+    }
+
+    /// Kills every live process of the job at once, the main one and its process group
+    /// included, and every one seen later (`--kill-on`).
+    func killJob(_ tree: JobTree) {
+        jobKilled = true
+        kill(-tree.mainPid, SIGKILL)
+        for pid in tree.live { kill(pid, SIGKILL) }
     }
 
     private func killRemaining(_ tree: JobTree) {

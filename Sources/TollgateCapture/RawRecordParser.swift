@@ -69,6 +69,9 @@ package enum RawRecordParser {
         if UInt32(raw) & TG_FLAG_PAYLOAD_FAILED.rawValue != 0 { flags.insert(.payloadReadFailed) }
         if UInt32(raw) & TG_FLAG_ARGV_TRUNCATED.rawValue != 0 { flags.insert(.commandLineTruncated) }
         if UInt32(raw) & TG_FLAG_GATE_TARGET.rawValue != 0 { flags.insert(.gateTarget) }
+        if UInt32(raw) & TG_FLAG_AWAITS_VERDICT.rawValue != 0 { flags.insert(.awaitsVerdict) }
+        if UInt32(raw) & TG_FLAG_PROBE.rawValue != 0 { flags.insert(.probe) }
+        if UInt32(raw) & TG_FLAG_DENIED.rawValue != 0 { flags.insert(.denied) }
         return flags
     }
 

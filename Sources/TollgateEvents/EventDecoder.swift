@@ -72,10 +72,31 @@ public final class EventDecoder {
         return true
     }
 
+    /// Builds the event a call about to run would be (`RawEvent.Flags.probe`) and hands it to
+    /// `body`, changing no state: the call may yet be refused. Its process is a copy with the
+    /// call applied (an exec's new image, a connect's peer); calls that change the process
+    /// tree (fork, exit, setpgid) are not applied. Nothing for an unknown syscall or thread.
+    public func preview(_ raw: RawEvent, _ body: (Event) throws -> Void) rethrows {
+        guard let type = eventType(of: raw), let live = processes.thread(raw.tid) else { return }
+        let thread = ThreadInfo(tid: live.tid, process: live.process.detachedCopy())
+        previewCount += 1
+        try body(makeEvent(raw, type, thread: thread, number: Self.previewNumbers | previewCount, committing: false))
+    }
+
+    /// Numbers of preview events: apart from `evt.num`s, so that cached values never mix.
+    private static let previewNumbers: UInt64 = 1 << 63
+    private var previewCount: UInt64 = 0
+
     /// Applies a record of a known type to the state and builds its event.
     private func makeEvent(_ raw: RawEvent, _ type: EventType) -> Event {
+        eventCount += 1
+        return makeEvent(raw, type, thread: processes.threadCreatingIfNeeded(for: raw), number: eventCount, committing: true)
+    }
+
+    /// Applies a record to `thread`'s state and builds its event numbered `number`; without
+    /// `committing`, effects on the process tree are left out (`thread` is a copy).
+    private func makeEvent(_ raw: RawEvent, _ type: EventType, thread: ThreadInfo, number: UInt64, committing: Bool) -> Event {
         let info = table[Int(type.rawValue)]
-        let thread = processes.threadCreatingIfNeeded(for: raw)
         let process = thread.process
         if process.uid != raw.uid { process.uid = raw.uid }
         if process.gid != raw.gid { process.gid = raw.gid }
@@ -91,9 +112,10 @@ public final class EventDecoder {
             fd = fdNumber.flatMap { process.fds[$0] }
         }
         var change = StateChange()
-        if case .none = info.effect {
-        } else {
-            apply(info, raw, thread, &change)
+        switch info.effect {
+        case .none: break
+        case .fork, .exit, .setpgid where !committing: break
+        default: apply(info, raw, thread, &change)
         }
         if let created = change.fd {
             fd = created
@@ -104,13 +126,12 @@ public final class EventDecoder {
             fdNumber = raw.returnValue
             fd = process.fds[raw.returnValue]
         }
-        eventCount += 1
         var raw = raw
         if !gateProcessIDs.isEmpty, let path = change.fd?.path, GateTarget.names(path, gateProcessIDs) {
             raw.flags.insert(.gateTarget)
         }
         return Event(
-            number: eventCount, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
+            number: number, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
             facts: facts, values: valueCache)
     }

@@ -61,6 +61,17 @@ public final class FdTable {
         return table
     }
 
+    /// A new table with copies of the entries: changing one changes nothing here.
+    func detachedCopy() -> FdTable {
+        let table = FdTable()
+        for fd in all {
+            let copy = fd.duplicate(as: fd.number)
+            copy.closeOnExec = fd.closeOnExec
+            table.set(fd.number, copy)
+        }
+        return table
+    }
+
     /// Every open fd, in fd order.
     public var all: [FdInfo] {
         dense.compactMap { $0 } + sparse.keys.sorted().compactMap { sparse[$0] }

@@ -68,6 +68,34 @@ public final class ProcessInfo {
         self.fds = fds
     }
 
+    /// A copy that shares nothing this process's state may change (its fd table and fds
+    /// included): for an event of a call that may never happen.
+    func detachedCopy() -> ProcessInfo {
+        let copy = ProcessInfo(pid: pid, ppid: ppid, parent: parent, isKnown: isKnown, fds: fds.detachedCopy())
+        copy.isLauncher = isLauncher
+        copy.exe = exe
+        copy.exePath = exePath
+        copy.name = name
+        copy.args = args
+        copy.argsTruncated = argsTruncated
+        copy.env = env
+        copy.cwd = cwd
+        copy.uid = uid
+        copy.gid = gid
+        copy.loginUID = loginUID
+        copy.startTime = startTime
+        copy.tty = tty
+        copy.sid = sid
+        copy.pgid = pgid
+        copy.sessionLeader = sessionLeader === self ? copy : sessionLeader
+        copy.groupLeader = groupLeader === self ? copy : groupLeader
+        copy.execFlags = execFlags
+        copy.threadCount = threadCount
+        copy.exited = exited
+        copy.exitStatus = exitStatus
+        return copy
+    }
+
     /// `container.id`: always `host` (tollgate does not run jobs in containers itself).
     public var containerID: String { "host" }
     /// `containerID` as bytes, made once (rules read it for nearly every event).

@@ -45,9 +45,17 @@ public struct RawEvent: Sendable, Equatable {
         /// The call aimed at the gate or its capture monitor (`evt.is_gate_target`): the backend
         /// refused it, or killed its caller; or it opened one of their `/proc/<pid>` entries.
         public static let gateTarget = Flags(rawValue: 1 << 5)
+        /// The backend holds the task until the gate has evaluated this record (`--kill-on`).
+        public static let awaitsVerdict = Flags(rawValue: 1 << 6)
+        /// A call about to run, sent only for the gate to decide whether it may (`--deny-on`):
+        /// not an event.
+        public static let probe = Flags(rawValue: 1 << 7)
+        /// The backend refused the call on the gate's verdict (`--deny-on`); the return value is
+        /// the error it returned.
+        public static let denied = Flags(rawValue: 1 << 8)
         /// All defined flags (unknown bits are rejected by the binary decoder).
         public static let all: Flags = [.payloadTruncated, .returnValueUnknown, .argsReadAtEntry, .payloadReadFailed,
-                                        .commandLineTruncated, .gateTarget]
+                                        .commandLineTruncated, .gateTarget, .awaitsVerdict, .probe, .denied]
     }
 
     /// Flags carried in `args[0]` of a `.processExec` record (Falco's execve `flags` param).

@@ -33,7 +33,7 @@ struct BaselineRecordCommand: ParsableCommand {
     var runArguments: [String] = []
 
     func run() throws {
-        var gate = try RunCommand.parse(["--record-baseline", output] + runArguments)
+        let gate = try RunCommand.parse(["--record-baseline", output] + runArguments)
         try gate.validate()
         try gate.run()
     }

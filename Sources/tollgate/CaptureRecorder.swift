@@ -135,6 +135,15 @@ final class TeeSink: CaptureSink {
     func receive(_ event: RawEvent) {
         for sink in sinks { sink.receive(event) }
     }
+
+    /// The first sink that enforces anything speaks for all (the gate; a recorder never does).
+    var enforcement: Enforcement? { sinks.lazy.compactMap(\.enforcement).first }
+
+    func decide(_ probe: RawEvent) -> RecordVerdict {
+        sinks.lazy.map { $0.decide(probe) }.first { $0 != .allow } ?? .allow
+    }
+
+    var killsJob: Bool { sinks.contains { $0.killsJob } }
 }
 
 extension CaptureRecorder {

@@ -22,6 +22,17 @@ final class Gate: CaptureSink {
     let inventory: Inventory?
     /// The baseline whose missing entries are findings, as the job shows them.
     private let baselineCheck: BaselineCheck?
+    /// `--kill-on`, `--deny-on`.
+    private let policy: EnforcementPolicy
+    /// What the backend must do for `policy` (CaptureSink).
+    let enforcement: Enforcement?
+    /// Rules that can refuse a call (`EnforcementPolicy.canDeny`), by name.
+    private let denyingRules: Set<String>
+    /// Per thread, the rules a refused call was reported on from its probe: the record of the
+    /// refused call that follows does not report them again.
+    private var reportedDenials: [Int32: Set<String>] = [:]
+    /// The finding the job was killed on, once it was.
+    private(set) var jobKill: JobKill?
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
@@ -30,8 +41,13 @@ final class Gate: CaptureSink {
     /// what the `ci.*` fields say.
     init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, launcher: LauncherIdentity?,
          ci: CIContext = CIContext(), inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil,
+         policy: EnforcementPolicy = EnforcementPolicy(), baselinePriority: Priority? = nil,
          onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
+        self.policy = policy
+        enforcement = policy.enforcement(for: engine, extraHold: baselineCheck == nil ? [] : Inventory.neededSyscalls,
+                                         extraPriority: baselineCheck == nil ? nil : baselinePriority)
+        denyingRules = Set(engine.ruleSet.rules.filter(EnforcementPolicy.canDeny).map(\.name))
         self.launcher = launcher
         self.inventory = inventory
         self.baselineCheck = baselineCheck
@@ -77,14 +93,54 @@ final class Gate: CaptureSink {
                     mask?.learn(environment: Self.liveEnvironment(of: event.process.pid))
                 }
             }
-            for finding in engine.evaluate(event) {
-                report(ReportFinding(finding, event: event, hostname: hostname))
+            let alreadyDenied = raw.flags.contains(.denied) ? reportedDenials.removeValue(forKey: raw.tid) ?? [] : []
+            for finding in engine.evaluate(event) where !alreadyDenied.contains(finding.rule) {
+                report(finding, event: event, action: raw.flags.contains(.denied) && denyingRules.contains(finding.rule)
+                    && policy.actionBeforeCall(finding.priority) == .denied ? .denied : nil)
             }
             for observation in inventory?.observe(event) ?? [] {
                 guard let finding = baselineCheck?.finding(for: observation) else { continue }
-                report(ReportFinding(finding, event: event, hostname: hostname))
+                report(finding, event: event, action: nil)
             }
         }
+    }
+
+    var killsJob: Bool { jobKill != nil }
+
+    /// A call about to run: refused (or the job killed) when a rule that needs nothing of its
+    /// result matches it at or above `--deny-on` (`--kill-on`). Those findings are reported
+    /// now, with what was done; the rest wait for the call's own record.
+    func decide(_ probe: RawEvent) -> RecordVerdict {
+        guard !killsJob else { return .kill }
+        var verdict = RecordVerdict.allow
+        decoder.preview(probe) { event in
+            var denied: Set<String> = []
+            for finding in engine.evaluate(event) where denyingRules.contains(finding.rule) {
+                guard let action = policy.actionBeforeCall(finding.priority) else { continue }
+                var finding = finding
+                finding.eventNumber = decoder.eventCount + 1
+                report(finding, event: event, action: action)
+                if action == .denied { denied.insert(finding.rule) }
+                if action == .killedJob { verdict = .kill }
+            }
+            if verdict == .allow, !denied.isEmpty {
+                verdict = .deny
+                reportedDenials[probe.tid] = denied
+            }
+        }
+        return verdict
+    }
+
+    /// Reports a rule's finding on `event`; kills the job at the first at or above `--kill-on`.
+    private func report(_ finding: Finding, event: Event, action: FindingAction?) {
+        var reported = ReportFinding(finding, event: event, hostname: hostname)
+        reported.action = action
+        if jobKill == nil, action == .killedJob || (action == nil && policy.kills(finding.priority)) {
+            reported.action = .killedJob
+            let now = BootClock.now()
+            jobKill = JobKill(rule: finding.rule, latencyNanoseconds: now > event.raw.timestamp ? now - event.raw.timestamp : 0)
+        }
+        report(reported)
     }
 
     /// Masks, keeps and streams a finding.

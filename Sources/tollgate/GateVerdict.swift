@@ -19,20 +19,23 @@ struct GateVerdict {
     let partialCapture: Bool
     /// The job interfered with the gate (stopped or killed its capture monitor): never passes.
     let gateAttacked: Bool
+    /// The gate killed the job on a finding (`--kill-on`): never passes.
+    let jobKilled: Bool
     /// The job's own status, shell style.
     let jobStatus: Int32
 
     init(findings: FindingLedger, failOn: Priority, drops: UInt64, unreadablePayloads: UInt64 = 0, incomplete: Bool = false,
-         tolerateDrops: Bool, gateAttacked: Bool = false, jobStatus: Int32) {
+         tolerateDrops: Bool, gateAttacked: Bool = false, jobKilled: Bool = false, jobStatus: Int32) {
         blocking = findings.groups.reduce(0) { $0 + ($1.first.priority <= failOn ? $1.count : 0) }
         lostEvents = drops > 0 && !tolerateDrops
         self.unreadablePayloads = unreadablePayloads > 0 && !tolerateDrops
         partialCapture = incomplete && !tolerateDrops
         self.gateAttacked = gateAttacked
+        self.jobKilled = jobKilled
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { blocking > 0 || lostEvents || unreadablePayloads || partialCapture || gateAttacked }
+    var gateFailed: Bool { blocking > 0 || lostEvents || unreadablePayloads || partialCapture || gateAttacked || jobKilled }
 
     /// Says on standard error why lost or unreadable events fail the run.
     func explainDamage(drops: UInt64, unreadable: UInt64, console: Console) {

@@ -17,6 +17,9 @@ import TollgateRules
 /// secrets: [DEPLOY_HOOK_URL]           # masked like *TOKEN* variables
 /// baseline: .tollgate/baseline.yaml    # the default; what the run does beyond it is a finding
 /// baseline_priority: warning
+/// kill_on: error                       # kill the whole job at the first such finding
+/// deny_on: error                       # refuse such calls before they run (ptrace, seccomp)
+/// deny_errno: EPERM
 /// ```
 /// Paths are relative to the folder holding the file; report paths must stay inside it.
 /// Unknown keys are errors.
@@ -24,7 +27,7 @@ struct ProjectConfig: Equatable {
     static let fileNames = [".tollgate.yaml", ".tollgate.yml"]
     static let reportKeys = ["json", "sarif", "junit", "summary", "codequality", "sarif_anchor"]
     private static let topLevelKeys = ["rules", "extra_rules", "fail_on", "backend", "grace", "reports", "commands", "secrets",
-                                       "baseline", "baseline_priority"]
+                                       "baseline", "baseline_priority", "kill_on", "deny_on", "deny_errno"]
 
     var path: String
     /// The file's text, for the policy's checksum.
@@ -41,6 +44,10 @@ struct ProjectConfig: Equatable {
     /// The behaviour baseline file and the priority of what is not in it.
     var baseline: String?
     var baselinePriority: String?
+    /// `--kill-on`, `--deny-on`, `--deny-errno`.
+    var killOn: String?
+    var denyOn: String?
+    var denyErrno: String?
 
     /// A problem in the file, printed as `file:line:column: error: message [CODE]`.
     struct Problem: Error, CustomStringConvertible {
@@ -84,12 +91,23 @@ struct ProjectConfig: Equatable {
             case "rules": config.rules = try strings(entry.value, key: entry.key).map(relative)
             case "extra_rules": config.extraRules = try strings(entry.value, key: entry.key).map(relative)
             case "secrets": config.secrets = try strings(entry.value, key: entry.key)
-            case "fail_on", "baseline_priority":
+            case "fail_on", "baseline_priority", "kill_on", "deny_on":
                 let value = try string(entry.value, key: entry.key)
                 guard Priority(parsing: value) != nil else {
                     throw Problem(location: entry.value.location, message: "unknown priority '\(value)'\(Suggestion.hint(for: value.lowercased(), in: Priority.spellings.map { $0.lowercased() }))", code: "CONFIG_VALUE")
                 }
-                if entry.key == "fail_on" { config.failOn = value } else { config.baselinePriority = value }
+                switch entry.key {
+                case "fail_on": config.failOn = value
+                case "kill_on": config.killOn = value
+                case "deny_on": config.denyOn = value
+                default: config.baselinePriority = value
+                }
+            case "deny_errno":
+                let value = try string(entry.value, key: entry.key)
+                guard DenyErrno.parse(value) != nil else {
+                    throw Problem(location: entry.value.location, message: DenyErrno.problem(value), code: "CONFIG_VALUE")
+                }
+                config.denyErrno = value
             case "baseline": config.baseline = relative(try string(entry.value, key: entry.key))
             case "backend":
                 let value = try string(entry.value, key: entry.key)

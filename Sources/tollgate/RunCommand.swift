@@ -47,6 +47,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run the config's named command (e.g. pre-push) instead of one given after '--'.", valueName: "name"))
     var named: String?
 
+    @Option(name: .customLong("kill-on"), help: ArgumentHelp("Kill the whole job at the first finding at or above this priority (exit 3).", valueName: "priority"))
+    var killOn: String?
+
+    @Option(name: .customLong("deny-on"), help: ArgumentHelp("Refuse a call before it runs when a rule at or above this priority matches it already (ptrace, seccomp; eBPF kills instead); the job goes on.", valueName: "priority"))
+    var denyOn: String?
+
+    @Option(name: .customLong("deny-errno"), help: ArgumentHelp("The error a refused call returns (default EPERM).", valueName: "errno"))
+    var denyErrno: String?
+
     @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or could not read events' payloads (they are still reported).")
     var tolerateDrops = false
 
@@ -98,6 +107,12 @@ struct RunCommand: ParsableCommand {
         }
         if let grace, !(grace >= 0 && grace.isFinite) { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
         if config != nil && noConfig { throw ValidationError("'--config' and '--no-config' cannot be used together") }
+        for (flag, value) in [("--kill-on", killOn), ("--deny-on", denyOn)] {
+            if let value, Priority(parsing: value) == nil {
+                throw ValidationError("unknown priority '\(value)' for '\(flag)'; use one of \(Priority.spellings.joined(separator: ", "))")
+            }
+        }
+        if let denyErrno, DenyErrno.parse(denyErrno) == nil { throw ValidationError(DenyErrno.problem(denyErrno)) }
         if let baselinePriority, Priority(parsing: baselinePriority) == nil {
             throw ValidationError("unknown priority '\(baselinePriority)' for '--baseline-priority'; use one of \(Priority.spellings.joined(separator: ", "))")
         }
@@ -139,7 +154,8 @@ struct RunCommand: ParsableCommand {
         let ci = CIContext(environment: environment)
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
                         hostname: ProcessInfo.processInfo.hostName, mask: mask, launcher: .current, ci: ci,
-                        inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check) { finding in
+                        inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check,
+                        policy: settings.enforcement, baselinePriority: settings.baselinePriority) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -158,13 +174,16 @@ struct RunCommand: ParsableCommand {
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
                                   unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
-                                  jobStatus: result.outcome.termination.shellStatus)
+                                  jobKilled: gate.jobKill != nil, jobStatus: result.outcome.termination.shellStatus)
         // Rules none of whose event types the backend could deliver (untraced syscalls, event
         // types with no syscall number here), and on backends blind to syscall exits, rules
         // that need them.
         let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
+        if let killed = settings.enforcement.report(killed: gate.jobKill)?.killSentence {
+            console.error(killed)
+        }
         console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)
 
         // The mask as it ended: with the secrets learned from the job's own execs.
@@ -182,6 +201,7 @@ struct RunCommand: ParsableCommand {
             rules: rules + (baselineRun?.ruleDescriptors ?? []),
             findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.behaviourChanges = try baselineRun?.conclude(console: console)
+        report.enforcement = settings.enforcement.report(killed: gate.jobKill)
         report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy
@@ -214,7 +234,8 @@ struct Console {
 
     func finding(_ finding: ReportFinding) {
         guard !quiet else { return }
-        write("tollgate: \(finding.priority.description) \(finding.rule): \(finding.output)")
+        let action = finding.action.map { " [\($0.rawValue)]" } ?? ""
+        write("tollgate: \(finding.priority.description) \(finding.rule)\(action): \(finding.output)")
     }
 
     func note(_ text: String) {

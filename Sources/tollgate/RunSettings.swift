@@ -27,6 +27,8 @@ struct RunSettings {
     /// new entries.
     var baselinePath: String?
     var baselinePriority: Priority
+    /// `--kill-on`, `--deny-on`, `--deny-errno` over the config's.
+    var enforcement: EnforcementPolicy
     /// Where the baseline is when none is named: used when it exists (or is being written).
     static let defaultBaselinePath = ".tollgate/baseline.yaml"
 
@@ -51,6 +53,10 @@ struct RunSettings {
             ? Self.defaultBaselinePath : nil
         baselinePath = flags.recordBaselinePath ?? flags.baselinePath ?? config?.baseline ?? fallbackBaseline
         reports = flags.reports
+        enforcement = EnforcementPolicy(
+            killOn: (flags.killOn ?? config?.killOn).flatMap(Priority.init(parsing:)),
+            denyOn: (flags.denyOn ?? config?.denyOn).flatMap(Priority.init(parsing:)),
+            denyErrno: (flags.denyErrno ?? config?.denyErrno).flatMap(DenyErrno.parse) ?? EPERM)
         if let fromConfig = config?.reports {
             let paths: [(key: String, option: WritableKeyPath<ReportOptions, String?>)] = [
                 ("json", \.jsonPath), ("sarif", \.sarifPath), ("junit", \.junitPath),

@@ -22,7 +22,7 @@ struct MonitorFloorTests {
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
         defer { envp.forEach { free($0) } }
-        let monitor = try #require(tg_monitor_start(mode, "/bin/sh", argv, envp, &config, nil, 10, &error, error.count),
+        let monitor = try #require(tg_monitor_start(mode, "/bin/sh", argv, envp, &config, nil, nil, 10, &error, error.count),
                                    "\(String(decoding: error.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))")
         defer { tg_monitor_close(monitor) }
         #expect(tg_monitor_release(monitor) == 0)

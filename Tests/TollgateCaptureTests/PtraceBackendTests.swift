@@ -177,7 +177,7 @@ struct PtraceBackendTests {
         defer { argv.forEach { free($0) } }
         let envp: [UnsafeMutablePointer<CChar>?] = [nil]
         let mode = kind == .seccomp ? TG_MONITOR_SECCOMP : TG_MONITOR_PTRACE
-        let monitor = try #require(tg_monitor_start(mode, "/bin/sleep", argv, envp, &config, nil, 10, &error, error.count))
+        let monitor = try #require(tg_monitor_start(mode, "/bin/sleep", argv, envp, &config, nil, nil, 10, &error, error.count))
         let pid = tg_monitor_summary(monitor).pointee.job_pid
         #expect(tg_monitor_release(monitor) == 0)
         _ = tg_monitor_poll(monitor, 200, nil, nil)

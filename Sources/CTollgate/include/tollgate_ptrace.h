@@ -28,6 +28,21 @@ enum tg_monitor_mode {
 
 enum { TG_MONITOR_KILLED_MAX = 256 };
 
+/* What the monitor asks the gate before it lets a task go on (--kill-on, --deny-on). */
+struct tg_verdict_config {
+    /* Bit N set: a record of syscall N (or an exec record, for execve/execveat) holds its
+     * task, flagged TG_FLAG_AWAITS_VERDICT, until the gate answers it. */
+    uint64_t hold_syscalls[TG_MAX_SYSCALLS / 64];
+    /* Bit N set: a call of syscall N is first sent as a probe (TG_FLAG_PROBE) at its entry and
+     * refused with `deny_errno` when the gate answers TG_VERDICT_DENY. */
+    uint64_t deny_syscalls[TG_MAX_SYSCALLS / 64];
+    int deny_errno;
+};
+
+/* The gate's answers to a record flagged TG_FLAG_AWAITS_VERDICT, one byte each, in order. Once
+ * the gate has answered TG_VERDICT_KILL it answers nothing else; it may also send it unasked. */
+enum { TG_VERDICT_ALLOW = 'a', TG_VERDICT_DENY = 'd', TG_VERDICT_KILL = 'k' };
+
 /* What the monitor reported about the run so far. */
 struct tg_monitor_summary {
     pid_t job_pid;          /* the job's first process */
@@ -64,12 +79,17 @@ struct tg_monitor;
  * `grace_seconds` before it is killed. ptrace follows a stopped syscall to its exit (one more
  * stop) only when bit N of `exit_syscalls` (TG_MAX_SYSCALLS bits) is set, or for exec and
  * set*id, which the monitor needs; the others are recorded at entry with
- * TG_FLAG_RETURN_UNKNOWN. NULL follows every one. On failure returns NULL with a description
+ * TG_FLAG_RETURN_UNKNOWN. NULL follows every one. `verdicts` (NULL: none) says which records
+ * wait for the gate's answer and which calls it may refuse. On failure returns NULL with a description
  * in `error`. */
 struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file, char *const argv[],
                                     char *const envp[], const struct tg_capture_config *config,
-                                    const uint64_t *exit_syscalls, double grace_seconds, char *error,
-                                    size_t error_size);
+                                    const uint64_t *exit_syscalls, const struct tg_verdict_config *verdicts,
+                                    double grace_seconds, char *error, size_t error_size);
+
+/* Answers the oldest record still awaiting a verdict (or, with TG_VERDICT_KILL, none): the
+ * monitor kills every process of the job at once on TG_VERDICT_KILL. Returns 0 or -errno. */
+int tg_monitor_answer(struct tg_monitor *monitor, char verdict);
 
 /* Lets the job exec. Returns 0 or -errno. */
 int tg_monitor_release(struct tg_monitor *monitor);

@@ -25,6 +25,12 @@ enum tg_record_flag {
     TG_FLAG_ARGV_TRUNCATED = 1 << 3,    /* exec: the command line was longer than TG_ARGV_MAX */
     TG_FLAG_GATE_TARGET = 1 << 4,       /* the call aimed at the gate or its monitor: the backend
                                          * refused it (ptrace, seccomp) or killed its caller (eBPF) */
+    TG_FLAG_AWAITS_VERDICT = 1 << 5,    /* ptrace, seccomp (--kill-on, --deny-on): the task is held
+                                         * until the gate answers (tg_monitor_answer) */
+    TG_FLAG_PROBE = 1 << 6,             /* ptrace, seccomp (--deny-on): a call about to run, sent only
+                                         * for the gate to decide whether it may; not an event */
+    TG_FLAG_DENIED = 1 << 7,            /* the backend refused the call on the gate's verdict; `ret`
+                                         * holds the error it returned */
 };
 
 /* Flags of a TG_KIND_EXIT record's args[0], where a backend sees a thread's exit apart from

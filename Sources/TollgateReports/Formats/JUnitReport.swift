@@ -103,6 +103,7 @@ public enum JUnitReport {
         if let syscall = finding.syscall { detail.append("syscall: \(syscall)") }
         if let target = finding.target { detail.append("target: \(target)") }
         if let container = finding.containerID { detail.append("container: \(container)") }
+        if let action = finding.action { detail.append("action: \(action.rawValue)") }
         if !detail.isEmpty { text += "   " + detail.joined(separator: "  ") + "\n" }
         return text
     }

@@ -39,6 +39,7 @@ public enum MarkdownSummary {
             reasons.append("\(plural(Int(clamping: report.coverage.unreadablePayloads), "event")) with a payload that could not be read")
         }
         if report.coverage.tracingFailed { reasons.append("tracing failed") }
+        if let killed = report.enforcement?.killedOn { reasons.append("the job was killed on \(MarkdownText.inline(killed))") }
         var text = "## tollgate: \(report.gateFailed ? "failed" : "passed")\n\n"
         if report.gateFailed {
             text += "**The gate failed the job**" + (reasons.isEmpty ? "." : ": " + reasons.joined(separator: "; ") + ".")
@@ -61,6 +62,9 @@ public enum MarkdownSummary {
         text += "| Events | \(grouped(coverage.events)) seen, \(grouped(coverage.drops)) dropped, \(grouped(coverage.malformed)) malformed\(coverage.unreadablePayloads > 0 ? ", \(grouped(coverage.unreadablePayloads)) with unreadable payloads" : "") |\n"
         text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
         text += "| Findings | \(grouped(UInt64(report.findings.total))) (\(grouped(UInt64(report.blockingCount))) blocking) |\n"
+        if let enforcement = report.enforcement {
+            text += "| Enforcement | \(MarkdownText.inline(enforcement.modes))\(enforcement.killSentence.map { " " + MarkdownText.inline($0) } ?? "") |\n"
+        }
         if report.maskedSecrets > 0 {
             text += "| Secrets | \(grouped(UInt64(report.maskedSecrets))) secret values masked as `\(SecretMask.replacement)` |\n"
         }
@@ -141,6 +145,7 @@ public enum MarkdownSummary {
             if let chain = finding.processChainText { text += ": " + MarkdownText.code(chain) }
             if let syscall = finding.syscall { text += " " + MarkdownText.inline(syscall) }
             if let target = finding.target { text += " " + MarkdownText.code(target) }
+            if let action = finding.action { text += " **\(action.rawValue)**" }
             text += "  \n   " + MarkdownText.inline(finding.output.truncated(to: maximumOutputLength)) + "\n"
         }
         if ordered.count > maximumDetailedFindings {

@@ -28,6 +28,8 @@ public struct ReportFinding: Sendable, Equatable {
     public var target: String?
     /// `container.id` (`host` outside a container).
     public var containerID: String?
+    /// What the gate did about it beyond reporting (`--deny-on`, `--kill-on`); nil: nothing.
+    public var action: FindingAction?
 
     public init(
         rule: String,
@@ -44,7 +46,8 @@ public struct ReportFinding: Sendable, Equatable {
         cmdline: String? = nil,
         syscall: String? = nil,
         target: String? = nil,
-        containerID: String? = nil
+        containerID: String? = nil,
+        action: FindingAction? = nil
     ) {
         self.rule = rule
         self.priority = priority
@@ -61,6 +64,7 @@ public struct ReportFinding: Sendable, Equatable {
         self.syscall = syscall
         self.target = target
         self.containerID = containerID
+        self.action = action
     }
 
     /// `make -> sh -> curl`, or nil when the chain is unknown.
@@ -109,4 +113,12 @@ public struct ProcessLink: Sendable, Equatable {
         self.name = name
         self.pid = pid
     }
+}
+
+/// What the gate did about a finding beyond reporting it.
+public enum FindingAction: String, Sendable, Equatable {
+    /// The call was refused before it ran (`--deny-on`); the job went on.
+    case denied
+    /// The gate killed the whole job on it (`--kill-on`).
+    case killedJob = "killed the job"
 }

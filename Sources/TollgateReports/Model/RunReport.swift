@@ -41,6 +41,8 @@ public struct RunReport: Sendable {
     public var ci = CIContext()
     /// What the run did beside its behaviour baseline, when one was used or written.
     public var behaviourChanges: BehaviourChanges?
+    /// What the gate did to the job beyond watching it, when `--kill-on` or `--deny-on` was set.
+    public var enforcement: EnforcementReport?
 
     public init(
         toolVersion: String,

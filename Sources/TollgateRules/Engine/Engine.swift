@@ -48,6 +48,17 @@ public final class Engine: Sendable {
             ? needed : Set(failureTypes.flatMap { $0 ?? [] }.map(\.name)).intersection(needed)
     }
 
+    /// Syscall names the enabled rules `included` selects can match (every needed syscall when
+    /// one of them can match any event type).
+    public func syscalls(ofRules included: (CompiledRule) -> Bool) -> Set<String> {
+        var names: Set<String> = []
+        for rule in ruleSet.rules where rule.enabled && included(rule) {
+            guard let types = rule.eventTypeIDs else { return neededSyscalls }
+            names.formUnion(types.map(\.name))
+        }
+        return names.intersection(neededSyscalls)
+    }
+
     /// Appends the positions of the rules that match the event, in definition order.
     private func match(_ event: Event, into matched: inout [Int]) {
         dispatch[Int(event.type.rawValue)].matches(event, into: &matched)

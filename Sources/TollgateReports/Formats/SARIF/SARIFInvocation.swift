@@ -38,6 +38,13 @@ enum SARIFInvocation {
                 .object([("rule", .string(weakening.rule)), ("change", .string(weakening.change)), ("location", .string(weakening.location.description))])
             }))
         }
+        if let enforcement = report.enforcement {
+            properties.add("killOn", enforcement.killOn?.description)
+            properties.add("denyOn", enforcement.denyOn?.description)
+            if enforcement.denyOn != nil { properties.add("denyErrno", enforcement.denyErrno) }
+            properties.add("killedOn", enforcement.killedOn)
+            properties.add("killLatencyNanoseconds", enforcement.killLatencyNanoseconds.map { .integer(Int64(clamping: $0)) })
+        }
         if report.maskedSecrets > 0 { properties.add("maskedSecrets", .integer(Int64(report.maskedSecrets))) }
         invocation.add("properties", properties.value)
         return invocation.value
@@ -57,6 +64,7 @@ enum SARIFInvocation {
         if coverage.drops > 0 {
             add("tollgate/dropped-events", "error", "\(coverage.drops) events were dropped on the \(report.backend) backend: findings may be missing.")
         }
+        if let killed = report.enforcement?.killSentence { add("tollgate/job-killed", "error", killed) }
         if coverage.malformed > 0 { add("tollgate/malformed-records", "warning", "\(coverage.malformed) records could not be decoded.") }
         if coverage.unreadablePayloads > 0 {
             add("tollgate/unreadable-payloads", "error", Coverage.unreadablePayloadsProblem(coverage.unreadablePayloads))

@@ -1,0 +1,102 @@
+/* Verdicts, in the monitor process (--kill-on, --deny-on; see tollgate_ptrace.h): records that
+ * hold their task until the gate has evaluated them, and probes of calls about to run that the
+ * gate may refuse. The task stays stopped (ptrace) or its notification unanswered (seccomp)
+ * while the gate decides, so a job the gate kills never runs past the call that gave it away. */
+#include "ptrace_monitor.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+static int in_set(const uint64_t *set, int nr)
+{
+    return nr >= 0 && nr < TG_MAX_SYSCALLS && (set[nr / 64] >> (nr % 64)) & 1;
+}
+
+int tg_holds(int nr)
+{
+    const struct tg_verdict_config *verdicts = tg_mon.setup->verdicts;
+    return verdicts && in_set(verdicts->hold_syscalls, nr);
+}
+
+int tg_probes(int nr)
+{
+    const struct tg_verdict_config *verdicts = tg_mon.setup->verdicts;
+    return verdicts && in_set(verdicts->deny_syscalls, nr);
+}
+
+/* Waits for the gate's answer to the record it was just sent. Cancel bytes are noted on the
+ * way; a gate that is gone (its end of the control pipe closed) means kill. */
+static char await_verdict(void)
+{
+    tg_output_flush();
+    for (;;) {
+        if (tg_mon.gate_gone || tg_mon.job_killed)
+            break;
+        char byte;
+        ssize_t got = read(tg_mon.setup->control_fd, &byte, 1);
+        if (got == 1) {
+            if (byte == TG_VERDICT_ALLOW || byte == TG_VERDICT_DENY)
+                return byte;
+            if (byte == TG_VERDICT_KILL)
+                break;
+            if (byte == TG_CONTROL_CANCEL)
+                tg_mon.cancelled = 1;
+            continue;
+        }
+        if (got == 0) {
+            tg_mon.gate_gone = 1;
+            break;
+        }
+        if (errno == EAGAIN) {
+            /* The control pipe is non-blocking; the 20 ms alarm interrupts the wait harmlessly. */
+            struct pollfd ready = {.fd = tg_mon.setup->control_fd, .events = POLLIN};
+            poll(&ready, 1, -1);
+        } else if (errno != EINTR) {
+            tg_mon.gate_gone = 1;
+            break;
+        }
+    }
+    tg_kill_job();
+    return TG_VERDICT_KILL;
+}
+
+char tg_settle(void)
+{
+    if (tg_mon.job_killed)
+        return TG_VERDICT_KILL;
+    if (!tg_mon.verdict_pending)
+        return TG_VERDICT_ALLOW;
+    tg_mon.verdict_pending = 0;
+    return await_verdict();
+}
+
+char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6])
+{
+    struct tg_task probed = *task;
+    if (!(tg_is_exec(nr) && tg_record_exec_at_entry(&probed, nr, args, TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT))) {
+        struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+        record->syscall = nr;
+        record->flags |= TG_FLAG_RETURN_UNKNOWN | TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT;
+        memcpy(record->args, args, sizeof(record->args));
+        tg_record_arguments(task, nr, args, 1);
+        if (tg_is_open(nr))
+            tg_record_entry_path(task, nr, args);
+        tg_record_finish();
+    }
+    return tg_settle();
+}
+
+void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error)
+{
+    struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
+    record->syscall = nr;
+    record->ret = -error;
+    record->flags |= TG_FLAG_DENIED;
+    memcpy(record->args, args, sizeof(record->args));
+    tg_record_arguments(task, nr, args, 1);
+    if (tg_is_open(nr))
+        tg_record_entry_path(task, nr, args);
+    tg_record_finish(); /* already decided: a denied call's record never waits */
+}

@@ -1,0 +1,43 @@
+import TollgateRules
+
+/// What the gate did to the job beyond watching it (`--kill-on`, `--deny-on`).
+public struct EnforcementReport: Sendable, Equatable {
+    /// The lowest priority that kills the job; nil: none does.
+    public var killOn: Priority?
+    /// The lowest priority that refuses a call before it runs; nil: none does.
+    public var denyOn: Priority?
+    /// The error refused calls returned (`EPERM`).
+    public var denyErrno: String
+    /// The rule the job was killed on, when it was.
+    public var killedOn: String?
+    /// From when the backend saw that syscall to the gate's kill, in nanoseconds.
+    public var killLatencyNanoseconds: UInt64?
+
+    public init(killOn: Priority?, denyOn: Priority?, denyErrno: String, killedOn: String? = nil,
+                killLatencyNanoseconds: UInt64? = nil) {
+        self.killOn = killOn
+        self.denyOn = denyOn
+        self.denyErrno = denyErrno
+        self.killedOn = killedOn
+        self.killLatencyNanoseconds = killLatencyNanoseconds
+    }
+
+    /// `kill on ERROR, deny on WARNING (EPERM)`.
+    public var modes: String {
+        [killOn.map { "kill on \($0.description)" }, denyOn.map { "deny on \($0.description) (\(denyErrno))" }]
+            .compactMap { $0 }.joined(separator: ", ")
+    }
+
+    /// `Killed the job on 'CI Read SSH private key', 0.4 ms after its syscall was seen.`, or nil.
+    public var killSentence: String? {
+        guard let killedOn else { return nil }
+        let latency = killLatencyNanoseconds.map { ", " + Self.milliseconds($0) + " after its syscall was seen" } ?? ""
+        return "Killed the job on '\(killedOn)'\(latency)."
+    }
+
+    /// `0.4 ms`.
+    public static func milliseconds(_ nanoseconds: UInt64) -> String {
+        let tenths = (nanoseconds + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10) ms"
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import TollgateCapture
+import TollgateEvents
+import TollgateReports
+import TollgateRules
+
+/// `--kill-on` and `--deny-on`: what the gate does to the job on a finding, beyond reporting
+/// it.
+struct EnforcementPolicy: Equatable {
+    /// At the first finding at or above it, the whole job is killed.
+    var killOn: Priority?
+    /// A call whose entry already matches a rule at or above it is refused before it runs
+    /// (ptrace and seccomp).
+    var denyOn: Priority?
+    /// The error a refused call returns.
+    var denyErrno: Int32 = EPERM
+
+    var isEmpty: Bool { killOn == nil && denyOn == nil }
+
+    /// Whether `rule` can refuse a call: its condition needs nothing of the call's result.
+    static func canDeny(_ rule: CompiledRule) -> Bool { rule.exitDataFields.isEmpty }
+
+    /// Calls that are never refused: a process that may not exit would run on.
+    private static let neverDenied: Set<String> = ["exit", "exit_group"]
+
+    /// What the backend must do for this policy with `engine`'s rules, and with `extraHold`,
+    /// the syscalls of findings that do not come from rules (a baseline's) at `extraPriority`.
+    func enforcement(for engine: Engine, extraHold: Set<String> = [], extraPriority: Priority? = nil) -> Enforcement? {
+        guard !isEmpty else { return nil }
+        var hold = killOn.map { killOn in engine.syscalls { $0.priority <= killOn } } ?? []
+        if let killOn, let extraPriority, extraPriority <= killOn { hold.formUnion(extraHold) }
+        let deny = denyOn.map { denyOn in engine.syscalls { $0.priority <= denyOn && Self.canDeny($0) } } ?? []
+        return Enforcement(holdSyscalls: hold, denySyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
+    }
+
+    /// What a finding of `priority` on a call about to run (its rule `canDeny`) makes the gate do.
+    func actionBeforeCall(_ priority: Priority) -> FindingAction? {
+        if let killOn, priority <= killOn { return .killedJob }
+        if let denyOn, priority <= denyOn { return .denied }
+        return nil
+    }
+
+    /// Whether a finding of `priority` on a call that ran kills the job.
+    func kills(_ priority: Priority) -> Bool {
+        killOn.map { priority <= $0 } ?? false
+    }
+}
+
+extension EnforcementPolicy {
+    /// What reports say of it, with the kill when there was one; nil when nothing was enforced.
+    func report(killed: JobKill?) -> EnforcementReport? {
+        guard !isEmpty else { return nil }
+        return EnforcementReport(killOn: killOn, denyOn: denyOn, denyErrno: Errno.name(Int64(denyErrno)) ?? "\(denyErrno)",
+                                 killedOn: killed?.rule, killLatencyNanoseconds: killed?.latencyNanoseconds)
+    }
+}
+
+/// The finding the gate killed the job on, and how long after its syscall.
+struct JobKill: Equatable {
+    var rule: String
+    /// From the record's timestamp (taken when the backend saw the call) to the gate's kill.
+    var latencyNanoseconds: UInt64
+}
+
+/// `--deny-errno`: an errno name (`EPERM`, `EACCES`) or number.
+enum DenyErrno {
+    static func parse(_ text: String) -> Int32? {
+        let code = Errno.code(named: text.uppercased()) ?? Int64(text)
+        guard let code, Errno.name(code) != nil else { return nil }
+        return Int32(code)
+    }
+
+    static func problem(_ text: String) -> String {
+        "unknown errno '\(text)' for refused calls; use a name such as EPERM, EACCES or ENOENT, or its number"
+    }
+}

@@ -186,7 +186,8 @@ static int register_gate_threads(struct tg_capture *self)
 
 /* Replaces the loaded program's wanted-syscall and success-only bitmaps (before attaching, so
  * no program reads them meanwhile); a NULL `success_only` clears it. */
-static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, const uint64_t *success_only)
+static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, const uint64_t *success_only,
+                               const uint64_t *urgent, uint32_t urgent_kinds)
 {
     if (!self->config_map)
         return -ENOENT;
@@ -211,6 +212,13 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, 
             memcpy(success, success_only, success_size);
         else
             memset(success, 0, success_size);
+        char *urgent_bits = value + offset + offsetof(struct tg_capture_config, urgent_syscalls);
+        size_t urgent_size = sizeof(((struct tg_capture_config *)0)->urgent_syscalls);
+        if (urgent)
+            memcpy(urgent_bits, urgent, urgent_size);
+        else
+            memset(urgent_bits, 0, urgent_size);
+        memcpy(value + offset + offsetof(struct tg_capture_config, urgent_kinds), &urgent_kinds, sizeof(urgent_kinds));
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }
     free(value);
@@ -432,7 +440,8 @@ static int attach_programs(struct tg_capture *self, int mode, const struct tg_ho
 }
 
 int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
-                      struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size)
+                      const uint64_t *urgent_syscalls, uint32_t urgent_kinds, struct tg_hooks *hooks,
+                      tg_record_handler handler, void *context, char *error, size_t error_size)
 {
     last_libbpf_line[0] = 0;
     libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
@@ -440,7 +449,8 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
     self->context = context;
     int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
     const char *step = "writing the wanted syscalls";
-    if (wanted_syscalls && (err = -set_wanted_syscalls(self, wanted_syscalls, success_only_syscalls)))
+    if (wanted_syscalls &&
+        (err = -set_wanted_syscalls(self, wanted_syscalls, success_only_syscalls, urgent_syscalls, urgent_kinds)))
         goto fail;
     step = "choosing the syscall hooks";
     mode = tg_choose_hooks(hooks);
@@ -506,7 +516,7 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         tg_capture_load(object, size, config, hooks ? hooks->mode : TG_HOOKS_RAW_TRACEPOINT, error, error_size);
     if (!capture)
         return NULL;
-    int err = -tg_capture_attach(capture, NULL, NULL, hooks, handler, context, error, error_size);
+    int err = -tg_capture_attach(capture, NULL, NULL, NULL, 0, hooks, handler, context, error, error_size);
     if (err) {
         tg_capture_close(capture);
         errno = err;

@@ -58,14 +58,17 @@ public enum CaptureBackends {
 
     /// Starts `choice` for `syscallNames`, of which only `exitSyscallNames` (nil: all) need
     /// their result (ptrace skips the exit stop of the others) and only `failureSyscallNames`
-    /// (nil: all) matter when they fail (eBPF leaves the other failures in the kernel). An
+    /// (nil: all) matter when they fail (eBPF leaves the other failures in the kernel), with
+    /// what the sink will enforce (eBPF wakes its reader at once for the records a kill may
+    /// follow; ptrace and seccomp learn the rest from the sink). An
     /// explicit backend that cannot start is an error, never a silent downgrade; `auto` fails
     /// only when none can start. `preparation`, when given, is `choice`'s.
     public static func start(_ choice: Choice, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
-                             failureSyscallNames: Set<String>? = nil,
+                             failureSyscallNames: Set<String>? = nil, enforcement: Enforcement? = nil,
                              preparation: Preparation? = nil) throws(CaptureStartError) -> Started {
         let program = preparation?.loadedProgram()
-        let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames)
+        let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames,
+                              urgentSyscallNames: enforcement?.holdSyscalls ?? [])
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
             // Asked for by name, a monitor backend that cannot read memory still runs: every
@@ -91,6 +94,8 @@ public enum CaptureBackends {
         var syscallNames: Set<String>
         var exitSyscallNames: Set<String>?
         var failureSyscallNames: Set<String>?
+        /// eBPF: records that wake the reader at once (the sink may kill the job on them).
+        var urgentSyscallNames: Set<String> = []
         /// ptrace and seccomp must be able to read the job's memory to start (`auto`).
         var memoryRequired = true
     }
@@ -100,10 +105,11 @@ public enum CaptureBackends {
         switch kind {
         case .ebpf:
             guard let program else {
-                return try EBPFBackend(syscallNames: request.syscallNames, failureSyscallNames: request.failureSyscallNames)
+                return try EBPFBackend(syscallNames: request.syscallNames, failureSyscallNames: request.failureSyscallNames,
+                                       urgentSyscallNames: request.urgentSyscallNames)
             }
             return try EBPFBackend(program: try program.get(), syscallNames: request.syscallNames,
-                                   failureSyscallNames: request.failureSyscallNames)
+                                   failureSyscallNames: request.failureSyscallNames, urgentSyscallNames: request.urgentSyscallNames)
         case .ptrace:
             return try PtraceBackend(syscallNames: request.syscallNames, exitSyscallNames: request.exitSyscallNames,
                                      memoryRequired: request.memoryRequired)

@@ -18,15 +18,17 @@ public final class EBPFBackend: CaptureBackend {
     /// state tracking needs), of which the kernel ships failed calls only for
     /// `failureSyscallNames` (nil: all), with the syscall hooks `environment` asks for
     /// (`EBPFHooks`). Fails with the kernel's reason, e.g. missing privileges.
-    public convenience init(syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
+    public convenience init(syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil, urgentSyscallNames: Set<String> = [],
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         try self.init(program: EBPFProgram(environment: environment), syscallNames: syscallNames,
-                      failureSyscallNames: failureSyscallNames, environment: environment)
+                      failureSyscallNames: failureSyscallNames, urgentSyscallNames: urgentSyscallNames, environment: environment)
     }
 
-    /// Attaches `program`, loaded ahead, as `init(syscallNames:failureSyscallNames:environment:)`
-    /// says; the backend owns it from here on.
+    /// Attaches `program`, loaded ahead, as `init(syscallNames:failureSyscallNames:urgentSyscallNames:environment:)`
+    /// says; the backend owns it from here on. The records of `urgentSyscallNames` wake the
+    /// reader at once (a finding on them may kill the job).
     public init(program: EBPFProgram, syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
+                urgentSyscallNames: Set<String> = [],
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         guard let loaded = program.take() else {
             throw CaptureStartError(backend: .ebpf, message: "the loaded capture program is already in use")
@@ -36,7 +38,7 @@ public final class EBPFBackend: CaptureBackend {
         leavesOutFailures = failureSyscallNames.map { !syscallNames.subtracting($0).isEmpty } ?? false
         do {
             hooks = try EBPFHooks.attach(loaded, syscallNames: syscallNames, failureSyscallNames: failureSyscallNames,
-                                         handler: RecordDelivery.handler, context: delivery.context, environment: environment)
+                                         urgentSyscallNames: urgentSyscallNames, handler: RecordDelivery.handler, context: delivery.context, environment: environment)
         } catch {
             tg_capture_close(loaded)
             throw error
@@ -88,8 +90,8 @@ public final class EBPFBackend: CaptureBackend {
 
         // Records do not wake this loop one by one; the supervisor's descriptors wake it when
         // the main process ends or the gate is cancelled, the 20 ms tick for the rest.
-        // A sink that may kill the job reads the ring every 2 ms rather than on the 20 ms tick:
-        // records do not wake this loop, and the kill waits for the finding.
+        // The records a kill may follow wake this loop at once (`urgentSyscallNames`); the
+        // others wait for the tick, shorter when the sink may kill.
         let tick: Int32 = enforcing ? 2 : 20
         while true {
             _ = supervisor.wakeDescriptors.withUnsafeBufferPointer {

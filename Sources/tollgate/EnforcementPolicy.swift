@@ -20,6 +20,24 @@ struct EnforcementPolicy: Equatable {
     /// Whether `rule` can refuse a call: its condition needs nothing of the call's result.
     static func canDeny(_ rule: CompiledRule) -> Bool { rule.exitDataFields.isEmpty }
 
+    /// The backends that can refuse a call before it runs. eBPF cannot here (BPF LSM programs
+    /// do not load where trampolines are refused): `--deny-on` kills the job there instead.
+    static let denyingBackends: [BackendKind] = [.ptrace, .seccomp]
+
+    /// The policy as `backend` can carry it out: where calls cannot be refused, a finding at
+    /// or above `--deny-on` kills the job instead.
+    func carriedOut(by backend: BackendKind) -> EnforcementPolicy {
+        guard let denyOn, !Self.denyingBackends.contains(backend) else { return self }
+        var policy = self
+        policy.killOn = max(killOn ?? denyOn, denyOn)
+        policy.denyOn = nil
+        policy.denyInsteadKills = true
+        return policy
+    }
+
+    /// `--deny-on` was turned into killing (`carriedOut(by:)`).
+    private(set) var denyInsteadKills = false
+
     /// Calls that are never refused: a process that may not exit would run on.
     private static let neverDenied: Set<String> = ["exit", "exit_group"]
 
@@ -27,8 +45,10 @@ struct EnforcementPolicy: Equatable {
     /// the syscalls of findings that do not come from rules (a baseline's) at `extraPriority`.
     func enforcement(for engine: Engine, extraHold: Set<String> = [], extraPriority: Priority? = nil) -> Enforcement? {
         guard !isEmpty else { return nil }
-        var hold = killOn.map { killOn in engine.syscalls { $0.priority <= killOn } } ?? []
-        if let killOn, let extraPriority, extraPriority <= killOn { hold.formUnion(extraHold) }
+        // Where deny becomes kill (eBPF), a kill may follow a deny rule's records too.
+        let killsFrom = [killOn, denyOn].compactMap { $0 }.max()
+        var hold = killsFrom.map { level in engine.syscalls { $0.priority <= level } } ?? []
+        if let killsFrom, let extraPriority, extraPriority <= killsFrom { hold.formUnion(extraHold) }
         let deny = denyOn.map { denyOn in engine.syscalls { $0.priority <= denyOn && Self.canDeny($0) } } ?? []
         return Enforcement(holdSyscalls: hold, denySyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
     }
@@ -51,7 +71,8 @@ extension EnforcementPolicy {
     func report(killed: JobKill?) -> EnforcementReport? {
         guard !isEmpty else { return nil }
         return EnforcementReport(killOn: killOn, denyOn: denyOn, denyErrno: Errno.name(Int64(denyErrno)) ?? "\(denyErrno)",
-                                 killedOn: killed?.rule, killLatencyNanoseconds: killed?.latencyNanoseconds)
+                                 killedOn: killed?.rule, killLatencyNanoseconds: killed?.latencyNanoseconds,
+                                 denyInsteadKills: denyInsteadKills)
     }
 }
 

@@ -24,7 +24,7 @@ final class Gate: CaptureSink {
     private let baselineCheck: BaselineCheck?
     /// `--kill-on`, `--deny-on`.
     private let policy: EnforcementPolicy
-    /// What the backend must do for `policy` (CaptureSink).
+    /// What the backend must do for `policy` (`EnforcementPolicy.enforcement`; CaptureSink).
     let enforcement: Enforcement?
     /// Rules that can refuse a call (`EnforcementPolicy.canDeny`), by name.
     private let denyingRules: Set<String>
@@ -41,12 +41,11 @@ final class Gate: CaptureSink {
     /// what the `ci.*` fields say.
     init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, launcher: LauncherIdentity?,
          ci: CIContext = CIContext(), inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil,
-         policy: EnforcementPolicy = EnforcementPolicy(), baselinePriority: Priority? = nil,
+         policy: EnforcementPolicy = EnforcementPolicy(), enforcement: Enforcement? = nil,
          onFinding: @escaping (ReportFinding) -> Void) {
         self.engine = engine
         self.policy = policy
-        enforcement = policy.enforcement(for: engine, extraHold: baselineCheck == nil ? [] : Inventory.neededSyscalls,
-                                         extraPriority: baselineCheck == nil ? nil : baselinePriority)
+        self.enforcement = enforcement
         denyingRules = Set(engine.ruleSet.rules.filter(EnforcementPolicy.canDeny).map(\.name))
         self.launcher = launcher
         self.inventory = inventory

@@ -48,7 +48,7 @@ struct RulesValidateCommand: ParsableCommand {
 struct RulesListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the loaded rules: name, priority, event types, enabled, source file:line."
+        abstract: "List the loaded rules: name, priority, event types, enabled, source file:line, backends that can refuse its calls (--deny-on)."
     )
 
     @OptionGroup var files: RulePaths
@@ -67,6 +67,9 @@ struct RulesListCommand: ParsableCommand {
         var uncapturedFields: [String]
         /// Fields needing the syscall's exit, which the seccomp backend does not see.
         var exitDataFields: [String]
+        /// Backends that can refuse a call the rule matches before it runs (`--deny-on`): none
+        /// when the condition needs the call's result. eBPF kills the job instead.
+        var denies: [String]
     }
 
     func run() throws {
@@ -75,7 +78,8 @@ struct RulesListCommand: ParsableCommand {
         let rows = ruleSet.rules.map {
             Row(name: $0.name, priority: $0.priority.description, eventTypes: $0.eventTypes, enabled: $0.enabled,
                 file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields,
-                exitDataFields: $0.exitDataFields)
+                exitDataFields: $0.exitDataFields,
+                denies: EnforcementPolicy.canDeny($0) ? EnforcementPolicy.denyingBackends.map(\.rawValue) : [])
         }
         if json {
             let encoder = JSONEncoder()
@@ -86,7 +90,8 @@ struct RulesListCommand: ParsableCommand {
         for row in rows {
             let types = row.eventTypes?.joined(separator: ",") ?? "(any)"
             let state = row.enabled ? "enabled" : "disabled"
-            print("\(row.name)\t\(row.priority)\t\(types)\t\(state)\t\(row.file):\(row.line)")
+            let denies = row.denies.isEmpty ? "deny: no (needs the call's result)" : "deny: " + row.denies.joined(separator: ",")
+            print("\(row.name)\t\(row.priority)\t\(types)\t\(state)\t\(row.file):\(row.line)\t\(denies)")
         }
     }
 }

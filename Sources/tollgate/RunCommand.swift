@@ -134,6 +134,9 @@ struct RunCommand: ParsableCommand {
         let baselineRun = try BaselineRun.prepare(settings, flags: self, environment: environment, console: console)
         let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
             .union(baselineRun == nil ? [] : Inventory.neededSyscalls)
+        let enforcement = settings.enforcement.enforcement(
+            for: engine, extraHold: baselineRun == nil ? [] : Inventory.neededSyscalls,
+            extraPriority: baselineRun == nil ? nil : settings.baselinePriority)
 
         let started: CaptureBackends.Started
         do {
@@ -143,19 +146,21 @@ struct RunCommand: ParsableCommand {
                 .union(baselineRun == nil ? [] : Inventory.exitSyscalls) : nil
             let failures = capture == nil ? engine.failureSyscalls.union(SyscallTable.failureStateSyscallNames) : nil
             started = try CaptureBackends.start(settings.backend, syscallNames: syscallNames, exitSyscallNames: exits,
-                                                failureSyscallNames: failures, preparation: preparation)
+                                                failureSyscallNames: failures, enforcement: enforcement, preparation: preparation)
         } catch {
             console.error(error.description)
             throw ExitStatus.noBackend
         }
         console.note(verbose ? started.explanation : started.headline)
 
+        let enforcementPolicy = settings.enforcement.carriedOut(by: started.backend.kind)
+        if enforcementPolicy.denyInsteadKills { console.note("eBPF cannot refuse calls here: --deny-on kills the job instead") }
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
         let ci = CIContext(environment: environment)
         let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
                         hostname: ProcessInfo.processInfo.hostName, mask: mask, launcher: .current, ci: ci,
                         inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check,
-                        policy: settings.enforcement, baselinePriority: settings.baselinePriority) { finding in
+                        policy: enforcementPolicy, enforcement: enforcement) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -181,7 +186,7 @@ struct RunCommand: ParsableCommand {
         let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
-        if let killed = settings.enforcement.report(killed: gate.jobKill)?.killSentence {
+        if let killed = enforcementPolicy.report(killed: gate.jobKill)?.killSentence {
             console.error(killed)
         }
         console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)
@@ -201,7 +206,7 @@ struct RunCommand: ParsableCommand {
             rules: rules + (baselineRun?.ruleDescriptors ?? []),
             findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.behaviourChanges = try baselineRun?.conclude(console: console)
-        report.enforcement = settings.enforcement.report(killed: gate.jobKill)
+        report.enforcement = enforcementPolicy.report(killed: gate.jobKill)
         report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy

@@ -183,8 +183,12 @@ static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
     if (size > sizeof(struct scratch))
         return;
     s->record.size = (__u32)size;
-    __u64 flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= config.wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-                                                                                : BPF_RB_NO_WAKEUP;
+    __s32 nr = s->record.syscall;
+    int urgent = s->record.kind == TG_KIND_SYSCALL
+                     ? nr >= 0 && nr < TG_MAX_SYSCALLS && (config.urgent_syscalls[(nr / 64) & 7] >> (nr % 64)) & 1
+                     : (config.urgent_kinds >> (s->record.kind & 31)) & 1;
+    __u64 flags = urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= config.wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+                                                                                          : BPF_RB_NO_WAKEUP;
     if (bpf_ringbuf_output(&events, s, size, flags) != 0) {
         __u32 zero = 0;
         __u64 *lost = bpf_map_lookup_elem(&drops, &zero);

@@ -39,6 +39,10 @@ struct tg_capture_config {
     __s32 gate_tgid;
     __s32 gate_pgid;
     __u8 aimed_how[TG_MAX_SYSCALLS];
+    /* Bit N set: a record of syscall N wakes the consumer at once (a finding on it may kill
+     * the job: --kill-on); bit K of urgent_kinds does the same for records of kind K. */
+    __u64 urgent_syscalls[TG_MAX_SYSCALLS / 64];
+    __u32 urgent_kinds;
 };
 
 /* How a call names the process it aims at. */

@@ -63,7 +63,7 @@ public enum MarkdownSummary {
         text += "| Duration | \(JUnitReport.seconds(report.durationSeconds)) s |\n"
         text += "| Findings | \(grouped(UInt64(report.findings.total))) (\(grouped(UInt64(report.blockingCount))) blocking) |\n"
         if let enforcement = report.enforcement {
-            text += "| Enforcement | \(MarkdownText.inline(enforcement.modes))\(enforcement.killSentence.map { " " + MarkdownText.inline($0) } ?? "") |\n"
+            text += "| Enforcement | \(MarkdownText.inline(enforcement.modes))\(enforcement.killSentence.map { ". " + MarkdownText.inline($0) } ?? "") |\n"
         }
         if report.maskedSecrets > 0 {
             text += "| Secrets | \(grouped(UInt64(report.maskedSecrets))) secret values masked as `\(SecretMask.replacement)` |\n"

@@ -12,19 +12,23 @@ public struct EnforcementReport: Sendable, Equatable {
     public var killedOn: String?
     /// From when the backend saw that syscall to the gate's kill, in nanoseconds.
     public var killLatencyNanoseconds: UInt64?
+    /// The backend cannot refuse calls: `--deny-on` killed the job instead (`killOn` holds it).
+    public var denyInsteadKills: Bool
 
     public init(killOn: Priority?, denyOn: Priority?, denyErrno: String, killedOn: String? = nil,
-                killLatencyNanoseconds: UInt64? = nil) {
+                killLatencyNanoseconds: UInt64? = nil, denyInsteadKills: Bool = false) {
         self.killOn = killOn
         self.denyOn = denyOn
         self.denyErrno = denyErrno
         self.killedOn = killedOn
         self.killLatencyNanoseconds = killLatencyNanoseconds
+        self.denyInsteadKills = denyInsteadKills
     }
 
     /// `kill on ERROR, deny on WARNING (EPERM)`.
     public var modes: String {
-        [killOn.map { "kill on \($0.description)" }, denyOn.map { "deny on \($0.description) (\(denyErrno))" }]
+        [killOn.map { "kill on \($0.description)" + (denyInsteadKills ? " (--deny-on: this backend cannot refuse calls)" : "") },
+         denyOn.map { "deny on \($0.description) (\(denyErrno))" }]
             .compactMap { $0 }.joined(separator: ", ")
     }
 

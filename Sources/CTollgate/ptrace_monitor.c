@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -97,6 +98,7 @@ static int frame(struct tg_monitor *monitor, const struct tg_record *record)
         summary->records = record->args[1];
         summary->no_new_privs = (int)record->args[2];
         summary->sync_wake_up = (int)record->args[3];
+        summary->interruptible_waits = (int)record->args[4];
         return 0;
     case TG_MSG_READS:
         for (int method = 0; method < TG_READ_METHODS; method++)
@@ -227,12 +229,25 @@ fail:
     return NULL;
 }
 
+/* A monitor that has ended makes the write fail with EPIPE, never a SIGPIPE that kills the gate
+ * before it writes its reports. */
 static int send_control(struct tg_monitor *monitor, char byte)
 {
+    sigset_t pipe_signal, previous;
+    sigemptyset(&pipe_signal);
+    sigaddset(&pipe_signal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
     ssize_t sent;
     while ((sent = write(monitor->control_fd, &byte, 1)) < 0 && errno == EINTR) {
     }
-    return sent == 1 ? 0 : -errno;
+    int err = sent == 1 ? 0 : errno;
+    if (err == EPIPE && !sigismember(&previous, SIGPIPE)) {
+        struct timespec none = {0, 0};
+        while (sigtimedwait(&pipe_signal, NULL, &none) == SIGPIPE) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return -err;
 }
 
 int tg_monitor_release(struct tg_monitor *monitor)

@@ -28,7 +28,8 @@ enum tg_monitor_message {
     TG_MSG_STARTED = 0x81,   /* pid: the job's first process */
     TG_MSG_MAIN_EXIT = 0x82, /* ret: its wait status; args[0]: exec errno */
     TG_MSG_KILLED = 0x83,    /* pid: a descendant killed after the grace period */
-    TG_MSG_DONE = 0x84,      /* args[0]: stops; args[1]: records; args[2]: no_new_privs; args[3]: sync wake-up */
+    TG_MSG_DONE = 0x84,      /* args[0]: stops; args[1]: records; args[2]: no_new_privs; args[3]: sync wake-up;
+                              * args[4]: interruptible waits */
     TG_MSG_FAILED = 0x85,    /* ret: -errno; an ARG0 payload says what failed */
     TG_MSG_READS = 0x86,     /* args[0..2]: reads per tg_read_method; args[3]: failed; args[4]: method + 1 */
 };
@@ -77,6 +78,7 @@ struct tg_job_handoff {
     volatile int setup_errno;  /* the filter could not be installed */
     volatile int exec_errno;   /* exec failed */
     volatile int no_new_privs; /* the filter needed no_new_privs */
+    volatile int interruptible_waits; /* seccomp: no SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV here */
 };
 
 struct tg_monitor_state {
@@ -175,6 +177,11 @@ char tg_settle(void);
 char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Records a call refused on the gate's verdict: ret -`error`, TG_FLAG_DENIED, entry payloads. */
 void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error);
+/* seccomp: receives every notification waiting in the kernel, to answer later in order (a
+ * received notification's task can no longer be interrupted by a signal with a handler); the
+ * listener, or -1 outside the seccomp loop. */
+void tg_seccomp_receive_waiting(void);
+int tg_seccomp_listener(void);
 /* Kills every process of the job now, the first one included. */
 void tg_kill_job(void);
 /* seccomp, and ptrace probes: an exec about to be tried, recorded as an exec record with

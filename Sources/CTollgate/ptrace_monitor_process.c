@@ -157,6 +157,8 @@ void tg_tick(void)
             tg_mon.cancelled = 1;
         else if (byte == TG_VERDICT_KILL)
             tg_mon.job_killed = 1; /* unasked: a finding on a record that did not hold its task */
+        else if (byte == TG_VERDICT_ALLOW || byte == TG_VERDICT_DENY)
+            tg_mon.job_killed = 1; /* an answer nothing waited for: the two ends disagree, fail closed */
     if (got == 0)
         tg_mon.gate_gone = 1; /* the gate closed its end: end the run */
     if (tg_mon.gate_gone || tg_mon.job_killed || (tg_mon.main_ended && (tg_mon.cancelled || tg_now_ns(CLOCK_MONOTONIC) >= tg_mon.grace_deadline_ns)))
@@ -198,8 +200,17 @@ static void job_child(int release_fd)
     if (got != 1 || go != TG_CONTROL_RELEASE)
         _exit(127); /* never run the job unobserved */
     tg_own_process_group();
-    unsigned int flags = setup->mode == TG_MONITOR_SECCOMP ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    /* Once the monitor has received a notification, only a fatal signal may end the task's wait
+     * (Linux 5.19+): otherwise a signal with a handler (a shell's SIGCHLD) makes the call return
+     * EINTR without having run, and a close that never happened leaves a pipe open forever. */
+    unsigned int flags = setup->mode == TG_MONITOR_SECCOMP
+                             ? SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
     long installed = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &setup->filter);
+    if (installed < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+        flags &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+        tg_mon.handoff->interruptible_waits = 1;
+        installed = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &setup->filter);
+    }
     if (installed < 0 && errno == EACCES) {
         /* Without CAP_SYS_ADMIN a filter needs no_new_privs. */
         tg_mon.handoff->no_new_privs = 1;
@@ -397,7 +408,7 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
         }
     }
     uint64_t done[6] = {tg_mon.stops, tg_mon.records, (uint64_t)tg_mon.handoff->no_new_privs,
-                        (uint64_t)tg_mon.sync_wake_up};
+                        (uint64_t)tg_mon.sync_wake_up, (uint64_t)tg_mon.handoff->interruptible_waits};
     if (!tg_mon.main_ended)
         tg_main_ended(tg_mon.main_status);
     const struct tg_memory_reads *reads = tg_reader_stats();

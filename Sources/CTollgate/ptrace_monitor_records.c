@@ -256,7 +256,10 @@ void tg_record_finish(void)
     record->size = (uint32_t)record_used;
     if (output_used + record_used > OUTPUT_SIZE)
         tg_output_flush();
-    if ((record->kind == TG_KIND_SYSCALL || record->kind == TG_KIND_EXEC) && !(record->flags & TG_FLAG_DENIED)) {
+    /* A refused call (denied, or aimed at the gate) never waits: its caller goes on at once. Once
+     * the job is being killed nothing waits either. */
+    if ((record->kind == TG_KIND_SYSCALL || record->kind == TG_KIND_EXEC) && !tg_mon.job_killed &&
+        !(record->flags & (TG_FLAG_DENIED | TG_FLAG_GATE_TARGET))) {
         int nr = record->kind == TG_KIND_EXEC ? SYS_execve : record->syscall;
         if ((record->flags & TG_FLAG_AWAITS_VERDICT) ||
             tg_holds(nr) || (record->kind == TG_KIND_EXEC && tg_holds(SYS_execveat))) {

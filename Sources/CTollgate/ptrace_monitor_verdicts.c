@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static int in_set(const uint64_t *set, int nr)
@@ -26,13 +27,19 @@ int tg_probes(int nr)
     return verdicts && in_set(verdicts->deny_syscalls, nr);
 }
 
+/* How long the gate may take to answer: past it the gate is taken for stuck, and the job is
+ * killed (a verdict never comes, so the run cannot pass anyway). */
+#define TG_VERDICT_DEADLINE_NS (60LL * 1000000000)
+
 /* Waits for the gate's answer to the record it was just sent. Cancel bytes are noted on the
- * way; a gate that is gone (its end of the control pipe closed) means kill. */
+ * way; a gate that is gone (its end of the control pipe closed) or silent past the deadline
+ * means kill. */
 static char await_verdict(void)
 {
     tg_output_flush();
+    int64_t deadline = tg_now_ns(CLOCK_MONOTONIC) + TG_VERDICT_DEADLINE_NS;
     for (;;) {
-        if (tg_mon.gate_gone || tg_mon.job_killed)
+        if (tg_mon.gate_gone || tg_mon.job_killed || tg_now_ns(CLOCK_MONOTONIC) > deadline)
             break;
         char byte;
         ssize_t got = read(tg_mon.setup->control_fd, &byte, 1);
@@ -50,9 +57,13 @@ static char await_verdict(void)
             break;
         }
         if (errno == EAGAIN) {
-            /* The control pipe is non-blocking; the 20 ms alarm interrupts the wait harmlessly. */
-            struct pollfd ready = {.fd = tg_mon.setup->control_fd, .events = POLLIN};
-            poll(&ready, 1, -1);
+            /* The control pipe is non-blocking; the 20 ms alarm interrupts the wait harmlessly.
+             * Notifications that arrive meanwhile are received at once (seccomp_notify.c). */
+            struct pollfd ready[2] = {{.fd = tg_mon.setup->control_fd, .events = POLLIN},
+                                      {.fd = tg_seccomp_listener(), .events = POLLIN}};
+            poll(ready, ready[1].fd >= 0 ? 2 : 1, -1);
+            if (ready[1].fd >= 0 && (ready[1].revents & POLLIN))
+                tg_seccomp_receive_waiting();
         } else if (errno != EINTR) {
             tg_mon.gate_gone = 1;
             break;

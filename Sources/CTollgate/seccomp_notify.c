@@ -298,21 +298,74 @@ static int refuse_gate_attempt(int listener, const struct seccomp_notif *request
     return 1;
 }
 
-/* Waits for the next notification and answers it. Returns 0, or -errno when none came: EINTR
- * (a signal: a child exited or it is time to tick) or ENOENT (the task died before we got to
- * it, or, on kernels 6.6+, no task uses the filter any more). */
-static int handle_notification(int listener)
+/* Notifications received but not answered yet, oldest first. A received notification's task
+ * waits killably (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV); one still queued in the kernel can
+ * be interrupted by any signal with a handler, and its call then fails with EINTR without
+ * having run (a shell's close() of a pipe end, and the pipeline never ends). So the monitor
+ * receives every waiting notification before it works on one, and while it waits for the
+ * gate's verdict. */
+enum { RECEIVED_MAX = 256 };
+static struct {
+    struct seccomp_notif requests[RECEIVED_MAX];
+    unsigned head, count;
+    int listener; /* -1 outside the seccomp loop */
+} received = {.listener = -1};
+
+void tg_seccomp_receive_waiting(void)
 {
-    struct seccomp_notif request;
-    memset(&request, 0, sizeof(request));
+    int listener = received.listener;
+    while (listener >= 0 && received.count < RECEIVED_MAX) {
+        struct pollfd ready = {.fd = listener, .events = POLLIN};
+        if (poll(&ready, 1, 0) <= 0 || !(ready.revents & POLLIN))
+            return;
+        struct seccomp_notif *request = &received.requests[(received.head + received.count) % RECEIVED_MAX];
+        memset(request, 0, sizeof(*request));
+        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, request) == 0)
+            received.count++;
+        else if (errno != ENOENT && errno != EINTR)
+            return;
+    }
+}
+
+int tg_seccomp_listener(void)
+{
+    return received.listener;
+}
+
+/* Takes the oldest received notification, else waits for the next one. Returns 0, or -errno
+ * when none came: EINTR (a signal: a child exited or it is time to tick) or ENOENT (the task
+ * died before we got to it, or, on kernels 6.6+, no task uses the filter any more). */
+static int next_notification(int listener, struct seccomp_notif *request)
+{
+    if (received.count) {
+        *request = received.requests[received.head];
+        received.head = (received.head + 1) % RECEIVED_MAX;
+        received.count--;
+        /* It was waiting: answered without a synchronous wake-up unless it is the last task's. */
+        set_sync_wake_up(listener, (pid_t)request->pid == wake.last_tid);
+        wake.last_tid = (pid_t)request->pid;
+        return 0;
+    }
+    memset(request, 0, sizeof(*request));
     set_sync_wake_up(listener, 1);
     int64_t asked_at = tg_now_ns(CLOCK_MONOTONIC);
-    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &request) != 0)
+    if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, request) != 0)
         return -errno;
     /* Answered at once: it was waiting (a blocked wait takes a sleep and a wake-up). */
     int was_waiting = tg_now_ns(CLOCK_MONOTONIC) - asked_at < WAITING_NS;
-    set_sync_wake_up(listener, !(was_waiting && (pid_t)request.pid != wake.last_tid));
-    wake.last_tid = (pid_t)request.pid;
+    set_sync_wake_up(listener, !(was_waiting && (pid_t)request->pid != wake.last_tid));
+    wake.last_tid = (pid_t)request->pid;
+    return 0;
+}
+
+/* Answers the next notification. Returns 0, or -errno as next_notification says. */
+static int handle_notification(int listener)
+{
+    struct seccomp_notif request;
+    int err = next_notification(listener, &request);
+    if (err)
+        return err;
+    tg_seccomp_receive_waiting();
     tg_mon.stops++;
     if (tg_is_gate_routed(request.data.nr) && refuse_gate_attempt(listener, &request))
         return 0;
@@ -404,6 +457,7 @@ static int listener_hung_up(int listener)
  * that lands just before the wait is then handled a tick late at worst). */
 void tg_seccomp_loop(int listener)
 {
+    received.listener = listener;
     tg_mon.sync_wake_up = ioctl(listener, set_flags_request, sync_wake_up_flag) == 0;
     wake.on = tg_mon.sync_wake_up;
     struct sigaction action;
@@ -429,8 +483,9 @@ void tg_seccomp_loop(int listener)
             poll(NULL, 0, 20); /* until a child exits or the next tick */
             continue;
         }
-        if (handle_notification(listener) == -ENOENT && listener_hung_up(listener))
+        if (handle_notification(listener) == -ENOENT && !received.count && listener_hung_up(listener))
             listening = 0;
     }
+    received.listener = -1;
     close(listener);
 }

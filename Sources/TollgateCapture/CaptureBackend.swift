@@ -31,7 +31,7 @@ public protocol CaptureSink: AnyObject {
     /// What to enforce on the job, read once before it starts; nil: only watch.
     var enforcement: Enforcement? { get }
     /// A call about to run (`RawEvent.Flags.probe`, never an event): whether it may. Only
-    /// calls of `enforcement.denySyscalls` are asked about, on backends that can refuse.
+    /// calls of `enforcement.probedSyscalls` are asked about, on backends that can refuse.
     func decide(_ probe: RawEvent) -> RecordVerdict
     /// Whether the job must be killed now; asked after every record.
     var killsJob: Bool { get }
@@ -50,15 +50,15 @@ public struct Enforcement: Sendable, Equatable {
     /// Syscalls whose records can lead to killing the job: ptrace and seccomp hold the task
     /// of each such record until the sink has evaluated it (its `killsJob` then says).
     public var holdSyscalls: Set<String>
-    /// Syscalls the sink may refuse before they run (`decide`): ptrace and seccomp send each
-    /// such call as a probe first.
-    public var denySyscalls: Set<String>
+    /// Syscalls the sink decides on before they run (`decide`: refuse the call, or kill the
+    /// job): ptrace and seccomp send each such call as a probe first.
+    public var probedSyscalls: Set<String>
     /// The error a refused call returns.
     public var denyErrno: Int32
 
-    public init(holdSyscalls: Set<String>, denySyscalls: Set<String>, denyErrno: Int32) {
+    public init(holdSyscalls: Set<String>, probedSyscalls: Set<String>, denyErrno: Int32) {
         self.holdSyscalls = holdSyscalls
-        self.denySyscalls = denySyscalls
+        self.probedSyscalls = probedSyscalls
         self.denyErrno = denyErrno
     }
 }

@@ -86,6 +86,9 @@ struct MonitorRun {
         coverage.blindSpots = blindSpots
         coverage.interference = MonitorInterference.describe(final, orphansKilled: orphansKilled)
         coverage.memoryReads = MemoryReads(final.reads)
+        if final.interruptible_waits != 0 {
+            coverage.blindSpots.append("this kernel lets a signal interrupt a notified call (no SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, Linux 5.19+): a job's call can fail with EINTR without having run")
+        }
         if final.no_new_privs != 0 {
             coverage.blindSpots.append("the job ran with no_new_privs (an unprivileged filter needs it): setuid programs do not gain privileges")
         }
@@ -127,7 +130,7 @@ extension MonitorRun {
         guard let enforcement else { return body(nil) }
         var config = tg_verdict_config()
         let hold = BPFCaptureConfig.bitmap(syscallNames: enforcement.holdSyscalls)
-        let deny = BPFCaptureConfig.bitmap(syscallNames: enforcement.denySyscalls)
+        let deny = BPFCaptureConfig.bitmap(syscallNames: enforcement.probedSyscalls)
         withUnsafeMutableBytes(of: &config.hold_syscalls) { $0.copyBytes(from: hold.withUnsafeBytes { Array($0) }) }
         withUnsafeMutableBytes(of: &config.deny_syscalls) { $0.copyBytes(from: deny.withUnsafeBytes { Array($0) }) }
         config.deny_errno = enforcement.denyErrno

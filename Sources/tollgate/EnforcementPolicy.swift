@@ -49,8 +49,10 @@ struct EnforcementPolicy: Equatable {
         let killsFrom = [killOn, denyOn].compactMap { $0 }.max()
         var hold = killsFrom.map { level in engine.syscalls { $0.priority <= level } } ?? []
         if let killsFrom, let extraPriority, extraPriority <= killsFrom { hold.formUnion(extraHold) }
-        let deny = denyOn.map { denyOn in engine.syscalls { $0.priority <= denyOn && Self.canDeny($0) } } ?? []
-        return Enforcement(holdSyscalls: hold, denySyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
+        // A call that a rule which needs nothing of its result would kill the job on is decided
+        // before it runs, too: the job dies before the call does anything.
+        let deny = killsFrom.map { level in engine.syscalls { $0.priority <= level && Self.canDeny($0) } } ?? []
+        return Enforcement(holdSyscalls: hold, probedSyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
     }
 
     /// What a finding of `priority` on a call about to run (its rule `canDeny`) makes the gate do.

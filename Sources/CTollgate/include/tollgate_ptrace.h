@@ -52,6 +52,7 @@ struct tg_monitor_summary {
     int exec_errno;         /* non-zero when the job's command could not be executed */
     int no_new_privs;       /* the filter needed no_new_privs (setuid programs do not elevate) */
     int sync_wake_up;       /* seccomp: SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP was accepted */
+    int interruptible_waits; /* seccomp: the kernel refused SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
     uint64_t stops;         /* ptrace stops or seccomp notifications handled */
     uint64_t records;       /* records the monitor sent */
     struct tg_memory_reads reads; /* how the monitor read the job's memory (probe_errno not sent) */

@@ -179,7 +179,9 @@ int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6]
 {
     char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
     uint64_t address = nr == SYS_execveat ? args[1] : args[0];
-    ssize_t got = tg_read_remote(task, address, path, sizeof(path) - 1);
+    /* Read as a string (short first): a path near the end of its mapping cannot be read 4 KiB
+     * at a time. */
+    ssize_t got = tg_read_remote_string(task, address, path, sizeof(path) - 1);
     if (got <= 0)
         return 0;
     path[got] = 0;
@@ -275,9 +277,12 @@ static void set_sync_wake_up(int listener, int on)
         wake.on = on;
 }
 
-/* Lets the notified call run as the task made it. */
+/* Lets the notified call run as the task made it. What waits in the kernel is received first:
+ * the call may end a process (exit) or a child's exit may follow, and the SIGCHLD it sends
+ * would interrupt a parent's notification not yet received. */
 static void let_continue(int listener, __u64 id)
 {
+    tg_seccomp_receive_waiting();
     struct seccomp_notif_resp response = {.id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
     ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
 }
@@ -411,13 +416,14 @@ static int handle_notification(int listener)
         ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
         return 0;
     }
-    let_continue(listener, request.id);
-    if (!valid || !task)
-        return 0;
-    if (tg_is_exit(nr))
+    /* What follows from the call is noted before it runs, so that the monitor is back waiting
+     * for notifications the moment the task goes on (an exit's SIGCHLD follows at once). exit
+     * and exit_group cannot fail. */
+    if (valid && task && tg_is_exit(nr))
         exit_notification(task, nr, args[0]);
-    else if (tg_is_setid(nr) || tg_is_exec(nr))
+    else if (valid && task && (tg_is_setid(nr) || tg_is_exec(nr)))
         task->creds_stale = 1;
+    let_continue(listener, request.id);
     return 0;
 }
 

@@ -59,8 +59,8 @@ public enum CaptureBackends {
     /// Starts `choice` for `syscallNames`, of which only `exitSyscallNames` (nil: all) need
     /// their result (ptrace skips the exit stop of the others) and only `failureSyscallNames`
     /// (nil: all) matter when they fail (eBPF leaves the other failures in the kernel), with
-    /// what the sink will enforce (eBPF wakes its reader at once for the records a kill may
-    /// follow; ptrace and seccomp learn the rest from the sink). An
+    /// what the sink will enforce (eBPF, which cannot hold or refuse calls, wakes its reader at
+    /// once for the records of either; ptrace and seccomp learn the rest from the sink). An
     /// explicit backend that cannot start is an error, never a silent downgrade; `auto` fails
     /// only when none can start. `preparation`, when given, is `choice`'s.
     public static func start(_ choice: Choice, syscallNames: Set<String>, exitSyscallNames: Set<String>? = nil,
@@ -68,7 +68,7 @@ public enum CaptureBackends {
                              preparation: Preparation? = nil) throws(CaptureStartError) -> Started {
         let program = preparation?.loadedProgram()
         let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames,
-                              urgentSyscallNames: enforcement?.holdSyscalls ?? [])
+                              urgentSyscallNames: enforcement.map { $0.holdSyscalls.union($0.probedSyscalls) } ?? [])
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
             // Asked for by name, a monitor backend that cannot read memory still runs: every

@@ -114,7 +114,7 @@ public final class EventDecoder {
         var change = StateChange()
         switch info.effect {
         case .none: break
-        case .fork, .exit, .setpgid where !committing: break
+        case .fork where !committing, .exit where !committing, .setpgid where !committing: break
         default: apply(info, raw, thread, &change)
         }
         if let created = change.fd {

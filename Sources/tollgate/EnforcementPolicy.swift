@@ -35,6 +35,20 @@ struct EnforcementPolicy: Equatable {
         return policy
     }
 
+    /// What `backend` cannot enforce of this policy, in words for the run's coverage.
+    func blindSpots(on backend: BackendKind) -> [String] {
+        switch backend {
+        case .ebpf where killOn != nil:
+            return ["--kill-on: eBPF kills from user space once the record reaches the gate, so a job can finish calls in between (send what it just read)"]
+        case .seccomp where !isEmpty:
+            return ["--kill-on, --deny-on: a call the gate let go runs with CONTINUE, and the kernel reads its arguments again: another thread can rewrite a path after the gate decided"]
+        case .ptrace where killOn != nil:
+            return ["--kill-on: a call held at its exit has run; another thread of the process can use its result until the kill lands (calls a rule can decide at their entry are decided there)"]
+        default:
+            return []
+        }
+    }
+
     /// `--deny-on` was turned into killing (`carriedOut(by:)`).
     private(set) var denyInsteadKills = false
 
@@ -45,13 +59,12 @@ struct EnforcementPolicy: Equatable {
     /// the syscalls of findings that do not come from rules (a baseline's) at `extraPriority`.
     func enforcement(for engine: Engine, extraHold: Set<String> = [], extraPriority: Priority? = nil) -> Enforcement? {
         guard !isEmpty else { return nil }
-        // Where deny becomes kill (eBPF), a kill may follow a deny rule's records too.
-        let killsFrom = [killOn, denyOn].compactMap { $0 }.max()
-        var hold = killsFrom.map { level in engine.syscalls { $0.priority <= level } } ?? []
-        if let killsFrom, let extraPriority, extraPriority <= killsFrom { hold.formUnion(extraHold) }
+        var hold = killOn.map { killOn in engine.syscalls { $0.priority <= killOn } } ?? []
+        if let killOn, let extraPriority, extraPriority <= killOn { hold.formUnion(extraHold) }
         // A call that a rule which needs nothing of its result would kill the job on is decided
         // before it runs, too: the job dies before the call does anything.
-        let deny = killsFrom.map { level in engine.syscalls { $0.priority <= level && Self.canDeny($0) } } ?? []
+        let decidedFrom = [killOn, denyOn].compactMap { $0 }.max()
+        let deny = decidedFrom.map { level in engine.syscalls { $0.priority <= level && Self.canDeny($0) } } ?? []
         return Enforcement(holdSyscalls: hold, probedSyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
     }
 

@@ -166,7 +166,7 @@ struct RunCommand: ParsableCommand {
         let job = RawCommandLine.job(command, typed: named == nil)
         let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
                                                     bootTimeOffset: bootTimeOffset)
-        let result: CaptureResult
+        var result: CaptureResult
         do {
             result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),
                                              sink: recorder.map { TeeSink([$0, gate]) } ?? gate)
@@ -176,6 +176,7 @@ struct RunCommand: ParsableCommand {
             throw ExitStatus.internalError
         }
         try recorder?.conclude(result)
+        result.coverage.blindSpots += enforcementPolicy.blindSpots(on: started.backend.kind)
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
                                   unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,

@@ -22,6 +22,8 @@ arguments=(run --sarif "$sarif" --junit "$junit" --json "$json")
 [ -n "${TOLLGATE_BACKEND:-}" ] && arguments+=(--backend "$TOLLGATE_BACKEND")
 [ -n "${TOLLGATE_FAIL_ON:-}" ] && arguments+=(--fail-on "$TOLLGATE_FAIL_ON")
 [ -n "${TOLLGATE_BASELINE:-}" ] && arguments+=(--baseline "$TOLLGATE_BASELINE")
+[ -n "${TOLLGATE_KILL_ON:-}" ] && arguments+=(--kill-on "$TOLLGATE_KILL_ON")
+[ -n "${TOLLGATE_DENY_ON:-}" ] && arguments+=(--deny-on "$TOLLGATE_DENY_ON")
 while IFS= read -r rules; do
     [ -n "$rules" ] && arguments+=(--rules "$rules")
 done <<< "${TOLLGATE_RULES:-}"

@@ -114,6 +114,18 @@ check "no ::error annotation" lacks "$scratch/clean.stdout" '::error'
 check "the job summary has a verdict" test -s "$scratch/clean.summary"
 check "JUnit written" test -s "$workspace/tollgate-junit.xml"
 
+echo "$harness: deny-on and kill-on inputs"
+rm -f "$workspace"/tollgate*
+TOLLGATE_RUN="$marker_job" TOLLGATE_SUDO=false TOLLGATE_BACKEND=ptrace TOLLGATE_DENY_ON=error run_step deny gate.sh
+check "a denied exec fails the step with exit 3" test "$status" -eq 3
+check "the marker never ran" lacks "$scratch/deny.stdout" 'job done'
+check "the JSON finding's rule fired" contains "$workspace/tollgate.json" 'Integration marker ran'
+check "SARIF says it was denied" contains "$workspace/tollgate.sarif" '"action": "denied"'
+TOLLGATE_RUN="$marker_job" TOLLGATE_SUDO=false TOLLGATE_BACKEND=ptrace TOLLGATE_KILL_ON=error run_step kill gate.sh
+check "kill-on fails the step with exit 3" test "$status" -eq 3
+check "the job was killed before it went on" lacks "$scratch/kill.stdout" 'job done'
+check "SARIF names the kill" contains "$workspace/tollgate.sarif" 'tollgate/job-killed'
+
 echo "$harness: a failing job without findings keeps the job's status"
 TOLLGATE_RUN='exit 5' TOLLGATE_SUDO=false run_step failing gate.sh
 check "the step exits 5" test "$status" -eq 5

@@ -77,6 +77,16 @@ check "the config's fail_on (critical) lets the marker's ERROR pass" test "$stat
 check "while the finding is still reported" contains "$scratch/config.out" 'Integration marker ran'
 rm "$workspace/.tollgate.yaml"
 
+echo "$harness: deny-on refuses the marker's exec before it runs"
+run_job deny "$scratch/bin:$PATH" "command=$marker_job" rules=rules.yaml backend=ptrace deny-on=error
+check "the job fails with tollgate's exit 3" test "$status" -eq 3
+check "the marker never ran" lacks "$scratch/deny.out" 'job done'
+check "the finding says denied" contains "$scratch/deny.out" 'Integration marker ran \[denied\]'
+run_job kill "$scratch/bin:$PATH" "command=$marker_job" rules=rules.yaml backend=ptrace kill-on=error
+check "kill-on kills the job with exit 3" test "$status" -eq 3
+check "the job was killed before it went on" lacks "$scratch/kill.out" 'job done'
+check "kill-on outside its options" bash -c '! "$0" "$1/render.py" script "$2/templates/tollgate.yml" tollgate command=x kill-on=loud 2>/dev/null' "$python" "$here" "$repo"
+
 echo "$harness: a bad input is refused like GitLab does"
 check "fail-on outside its options" bash -c '! "$0" "$1/render.py" script "$2/templates/tollgate.yml" tollgate command=x fail-on=severe 2>/dev/null' "$python" "$here" "$repo"
 check "command is required" bash -c '! "$0" "$1/render.py" script "$2/templates/tollgate.yml" tollgate 2>/dev/null' "$python" "$here" "$repo"

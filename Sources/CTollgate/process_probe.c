@@ -1,6 +1,9 @@
 #include "tollgate_probe.h"
 #include "remote_memory.h"
 #include "seccomp_program.h"
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -318,4 +321,30 @@ void tg_probe_ptrace(struct tg_probe_result *result)
         fail(result, EPROTO, "no seccomp stop was seen for a SECCOMP_RET_TRACE syscall");
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail(result, EPROTO, "the traced child did not exit cleanly");
+}
+
+void tg_probe_bpf_lsm(struct tg_probe_result *result)
+{
+    memset(result, 0, sizeof(*result));
+    int btf_id = libbpf_find_vmlinux_btf_id("file_open", BPF_LSM_MAC);
+    if (btf_id < 0) {
+        result->error = -btf_id;
+        snprintf(result->message, sizeof(result->message), "finding the LSM hook file_open in the kernel's BTF: %s",
+                 strerror(-btf_id));
+        return;
+    }
+    /* return 0: allow. */
+    const struct bpf_insn allow[] = {
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    LIBBPF_OPTS(bpf_prog_load_opts, options, .expected_attach_type = BPF_LSM_MAC, .attach_btf_id = (__u32)btf_id);
+    int fd = bpf_prog_load(BPF_PROG_TYPE_LSM, "tg_lsm_probe", "GPL", allow, 2, &options);
+    if (fd < 0) {
+        result->error = errno ? errno : EINVAL;
+        snprintf(result->message, sizeof(result->message), "loading an lsm/file_open program: %s", strerror(result->error));
+        return;
+    }
+    close(fd);
+    snprintf(result->message, sizeof(result->message), "an lsm/file_open program loads");
 }

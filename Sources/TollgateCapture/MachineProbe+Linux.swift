@@ -42,6 +42,9 @@ public enum MachineProbe {
             .map { String($0.dropFirst().prefix { $0 != "]" }) }
         protection.bpfLSMListed = ((try? String(contentsOfFile: security + "lsm", encoding: .utf8)) ?? "")
             .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").contains("bpf")
+        var lsm = tg_probe_result()
+        tg_probe_bpf_lsm(&lsm)
+        protection.bpfLSMProgram = ProbeCheck(ok: lsm.error == 0, detail: cString(lsm.message))
         return protection
     }
 

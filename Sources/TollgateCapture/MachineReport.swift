@@ -6,9 +6,11 @@ public struct GateProtection: Codable, Equatable, Sendable {
     /// The kernel lockdown mode (`none`, `integrity`, `confidentiality`), nil when
     /// `/sys/kernel/security/lockdown` cannot be read.
     public var lockdown: String?
-    /// `bpf` is among the active LSMs (`/sys/kernel/security/lsm`). Loading a BPF LSM program
-    /// is not tried: the eBPF backend does not use one.
+    /// `bpf` is among the active LSMs (`/sys/kernel/security/lsm`).
     public var bpfLSMListed = false
+    /// Whether a BPF LSM program (on `file_open`) loads here, tried for real: without one the
+    /// eBPF backend cannot refuse a call in the kernel, and `--deny-on` kills instead.
+    public var bpfLSMProgram: ProbeCheck?
 
     public init() {}
 }

@@ -54,7 +54,8 @@ enum DoctorReportFormat {
             ("cgroups", report.cgroups.rawValue),
             ("gate not dumpable", report.gateProtection.undumpable ? "yes" : "no"),
             ("kernel lockdown", report.gateProtection.lockdown ?? "unknown: /sys/kernel/security/lockdown unreadable"),
-            ("BPF LSM", report.gateProtection.bpfLSMListed ? "listed among the active LSMs (not used)" : "not active"),
+            ("BPF LSM", report.gateProtection.bpfLSMListed ? "listed among the active LSMs" : "not active"),
+            ("eBPF --deny-on", report.gateProtection.bpfLSMProgram.map { $0.ok ? "possible: \($0.detail) (not used yet: eBPF kills instead)" : "kills instead: \($0.detail)" } ?? "not tried"),
         ]
         let backends: [(String, String)] = report.backends.map { status in
             ("backend \(status.backend.rawValue)", (status.available ? "available: " : "unavailable: ") + status.reason)

@@ -73,7 +73,7 @@ enum CaptureDamageRecipes {
         ("record-2-version-9.tgcap", resealed(patched(record(2) + 4, [9]))),
         ("record-4-kind-77.tgcap", resealed(patched(record(4) + 5, [77]))),
         ("record-2-payload-mask-unknown.tgcap", resealed(patched(record(2) + 6, le16(0x8000)))),
-        ("record-6-flags-unknown.tgcap", resealed(patched(record(6) + 8, le32(0x100)))),
+        ("record-6-flags-unknown.tgcap", resealed(patched(record(6) + 8, le32(0x8000)))),
         ("record-2-payload-length-huge.tgcap", resealed(patched(record(2) + 100, le32(0x7FFF_FFFF)))),
         ("record-3-pid-bit-flipped.tgcap", flipped(record(3) + 20, bit: 3)),
         ("header-cwd-bit-flipped.tgcap", flipped(headerString(3) + 6, bit: 1)),

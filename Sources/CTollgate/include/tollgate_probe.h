@@ -32,4 +32,8 @@ void tg_probe_seccomp_notify(struct tg_probe_result *result);
  * as the ptrace monitor would (PTRACE_PEEKDATA included). */
 void tg_probe_ptrace(struct tg_probe_result *result);
 
+/* Loads a BPF LSM program on the file_open hook that allows everything (it is never
+ * attached): whether the eBPF backend could refuse calls in the kernel here. */
+void tg_probe_bpf_lsm(struct tg_probe_result *result);
+
 #endif

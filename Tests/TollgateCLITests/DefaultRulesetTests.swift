@@ -254,6 +254,22 @@ struct DefaultRulesetTests {
         Self.expectQuiet(outcome, job: job, backend: backend)
     }
 
+    /// With `--kill-on warning --deny-on warning` an honest job runs as it does without them: no
+    /// call refused, nothing killed. ptrace (where both act) always, eBPF and seccomp when listed
+    /// in `TOLLGATE_RULESET_BACKENDS` (seccomp: see `backendLimitations`).
+    @Test(.enabled(if: getuid() == 0, "needs root: the gate captures with eBPF, ptrace or seccomp as root"),
+          arguments: honestJobs, Set(backends + [.ptrace]).sorted { $0.rawValue < $1.rawValue })
+    func honestJobRunsUnchangedUnderKillAndDeny(_ job: String, _ backend: RulesetBackend) throws {
+        guard let outcome = try RulesetGateRun.run(job: "honest/\(job)", backend: backend,
+                                                   options: ["--kill-on", "warning", "--deny-on", "warning"]) else { return }
+        if let limitation = Self.backendLimitations[backend.rawValue + "/" + job] {
+            withKnownIssue(Comment(rawValue: limitation)) { Self.expectQuiet(outcome, job: job, backend: backend) }
+            return
+        }
+        Self.expectQuiet(outcome, job: job, backend: backend)
+        #expect(!outcome.stderr.contains("Killed the job"), "\(outcome.stderr)")
+    }
+
     /// Jobs a backend cannot run or observe as the rules need, with why and how to reproduce.
     static let backendLimitations: [String: String] = [
         "seccomp/download_pipe_to_shell.sh": """
@@ -335,7 +351,8 @@ enum RulesetGateRun {
 
     /// Runs `Tests/Fixtures/<job>` with a fresh scratch folder as `$1`; nil (with a printed
     /// reason) when the backend cannot run here.
-    static func run(job: String, backend: RulesetBackend, environment: [String: String] = [:]) throws -> Outcome? {
+    static func run(job: String, backend: RulesetBackend, environment: [String: String] = [:],
+                    options: [String] = []) throws -> Outcome? {
         let availability = backend.availability
         guard availability.available else {
             print("skipped \(job) under \(backend): backend unavailable: \(availability.reason)")
@@ -347,7 +364,7 @@ enum RulesetGateRun {
         let json = scratch.appendingPathComponent("findings.json")
         let work = scratch.appendingPathComponent("job")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let outcome = try execute(["run", "--quiet", "--backend", backend.rawValue, "--json", json.path, "--",
+        let outcome = try execute(["run", "--quiet", "--backend", backend.rawValue, "--json", json.path] + options + ["--",
                                    "/bin/sh", RulesetFixtures.url(job).path, work.path], environment: environment)
         if outcome.status == 69 {
             print("skipped \(job) under \(backend): tollgate run exited 69 (no capture backend): \(outcome.stderr)")

@@ -184,8 +184,18 @@ static int register_gate_threads(struct tg_capture *self)
     return err;
 }
 
-/* Replaces the loaded program's wanted-syscall and success-only bitmaps (before attaching, so
- * no program reads them meanwhile); a NULL `success_only` clears it. */
+/* Copies a syscall bitmap of the config from `bits`, or clears it when `bits` is NULL. */
+static void set_bitmap(char *config, size_t field, const uint64_t *bits)
+{
+    size_t size = sizeof(((struct tg_capture_config *)0)->wanted_syscalls);
+    if (bits)
+        memcpy(config + field, bits, size);
+    else
+        memset(config + field, 0, size);
+}
+
+/* Replaces the loaded program's wanted-syscall, success-only and urgent bitmaps (before
+ * attaching, so no program reads them meanwhile); a NULL `success_only` or `urgent` clears it. */
 static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, const uint64_t *success_only,
                                const uint64_t *urgent, uint32_t urgent_kinds)
 {
@@ -206,18 +216,8 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, 
         memcpy(bits, wanted, sizeof(((struct tg_capture_config *)0)->wanted_syscalls));
         for (size_t i = 0; i < sizeof(aimed) / sizeof(aimed[0]); i++)
             bits[aimed[i].nr / 64] |= 1ULL << (aimed[i].nr % 64);
-        char *success = value + offset + offsetof(struct tg_capture_config, success_only_syscalls);
-        size_t success_size = sizeof(((struct tg_capture_config *)0)->success_only_syscalls);
-        if (success_only)
-            memcpy(success, success_only, success_size);
-        else
-            memset(success, 0, success_size);
-        char *urgent_bits = value + offset + offsetof(struct tg_capture_config, urgent_syscalls);
-        size_t urgent_size = sizeof(((struct tg_capture_config *)0)->urgent_syscalls);
-        if (urgent)
-            memcpy(urgent_bits, urgent, urgent_size);
-        else
-            memset(urgent_bits, 0, urgent_size);
+        set_bitmap(value + offset, offsetof(struct tg_capture_config, success_only_syscalls), success_only);
+        set_bitmap(value + offset, offsetof(struct tg_capture_config, urgent_syscalls), urgent);
         memcpy(value + offset + offsetof(struct tg_capture_config, urgent_kinds), &urgent_kinds, sizeof(urgent_kinds));
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }

@@ -133,6 +133,36 @@ struct EnforcementEndToEndTests {
         #expect(String(decoding: outcome.stdout, as: UTF8.self) == "REPORTS\ndone\n", "\(outcome.stderr)")
     }
 
+    /// A refused attempt on the gate never waits for a verdict: when a site rule made `kill`
+    /// a call a kill may follow, its record was flagged as waiting but nothing waited, and the
+    /// gate's answer went to another call or nowhere (the run then hung).
+    @Test(arguments: [GateBackend.ptrace, .seccomp])
+    func aRefusedAttemptOnTheGateDoesNotShiftTheVerdicts(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let victim = try Victim()
+        defer { victim.remove() }
+        let site = victim.home.appendingPathComponent("site.yaml")
+        try Data("""
+            - rule: CI Attack on the gate
+              priority: WARNING
+              override:
+                priority: replace
+            - rule: Kill of a build daemon
+              desc: makes kill(2) a call a kill may follow under --kill-on error
+              condition: evt.type = kill and evt.arg.sig = 9 and proc.name = no-such-daemon-killer
+              output: kill by %proc.name
+              priority: ERROR
+            """.utf8).write(to: site)
+        let rules = EndToEnd.repository.appendingPathComponent("rules").path
+        // The pause lets the monitor's tick take the stray answer; setuid's exit stop then waited
+        // for an answer that never came.
+        let job = ["/bin/sh", "-c", "kill -TERM $PPID; sleep 0.1; python3 -c 'import os; os.setuid(0)'; cat \"$HOME/.ssh/id_rsa\" > /dev/null; echo after"]
+        let (outcome, _, _) = try Self.run(backend, ["--kill-on", "error", "--rules", rules, "--rules", site.path], job: job, victim: victim)
+        #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Killed the job on 'CI Read SSH private key'"), "\(outcome.stderr)")
+        #expect(!String(decoding: outcome.stdout, as: UTF8.self).contains("after"))
+    }
+
     @Test func flagsAndConfigAreChecked() throws {
         let bad = try GateRun(arguments: ["run", "--no-config", "--kill-on", "loud", "--", "true"]).run()
         #expect(bad.status == 64)

@@ -179,7 +179,7 @@ char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6]);
 void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error);
 /* seccomp: receives every notification waiting in the kernel, to answer later in order (a
  * received notification's task can no longer be interrupted by a signal with a handler); the
- * listener, or -1 outside the seccomp loop. */
+ * listener to wait on for more, or -1 outside the seccomp loop or while the queue is full. */
 void tg_seccomp_receive_waiting(void);
 int tg_seccomp_listener(void);
 /* Kills every process of the job now, the first one included. */

@@ -334,7 +334,7 @@ void tg_seccomp_receive_waiting(void)
 
 int tg_seccomp_listener(void)
 {
-    return received.listener;
+    return received.count < RECEIVED_MAX ? received.listener : -1;
 }
 
 /* Takes the oldest received notification, else waits for the next one. Returns 0, or -errno

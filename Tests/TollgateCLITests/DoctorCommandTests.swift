@@ -15,7 +15,7 @@ struct DoctorCommandTests {
         let backends: [Backend]
         let automaticBackend: String?
         let kernelRelease: String
-        struct Protection: Decodable { let undumpable: Bool; let lockdown: String?; let bpfLSMListed: Bool }
+        struct Protection: Decodable { let undumpable: Bool; let lockdown: String?; let bpfLSMListed: Bool; let bpfLSMProgram: Check? }
         let gateProtection: Protection
     }
 
@@ -26,7 +26,7 @@ struct DoctorCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         for label in ["kernel", "BTF", "BPF load + attach", "BPF ring buffer", "seccomp filter", "seccomp notify",
                       "ptrace + seccomp", "capabilities", "cgroups", "backend ebpf", "backend ptrace",
-                      "backend seccomp", "auto chooses", "gate not dumpable", "kernel lockdown", "BPF LSM"] {
+                      "backend seccomp", "auto chooses", "gate not dumpable", "kernel lockdown", "BPF LSM", "eBPF --deny-on"] {
             #expect(outcome.stdout.contains(label), "missing row '\(label)'")
         }
     }
@@ -47,6 +47,10 @@ struct DoctorCommandTests {
         if let modules = try? String(contentsOfFile: "/sys/kernel/security/lsm", encoding: .utf8) {
             #expect(report.gateProtection.bpfLSMListed == modules.contains("bpf"), "\(modules)")
         }
+        // Tried for real: a BPF LSM program on file_open loaded, or why not.
+        let lsm = try #require(report.gateProtection.bpfLSMProgram)
+        #expect(lsm.detail.contains("file_open"), "\(lsm.detail)")
+        if !report.gateProtection.bpfLSMListed { #expect(!lsm.ok, "no BPF LSM program loads where the LSM is not active") }
     }
 
     @Test(.enabled(if: getuid() == 0, "needs root: expects every backend to be available"))

@@ -163,6 +163,34 @@ struct EnforcementEndToEndTests {
         #expect(!String(decoding: outcome.stdout, as: UTF8.self).contains("after"))
     }
 
+    /// `rules list` says which backends can refuse each rule's calls: none for a rule that
+    /// needs the call's result.
+    @Test func rulesListNamesTheBackendsThatCanRefuse() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tollgate-deny-list-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("r.yaml")
+        try Data("""
+            - rule: Key opened
+              desc: d
+              condition: evt.type = openat and fd.name endswith "/id_rsa"
+              output: "%fd.name"
+              priority: ERROR
+            - rule: Key opened for sure
+              desc: d
+              condition: evt.type = openat and fd.name endswith "/id_rsa" and fd.num >= 0
+              output: "%fd.name"
+              priority: ERROR
+            """.utf8).write(to: file)
+        let text = try GateRun(arguments: ["rules", "list", file.path]).run()
+        let lines = String(decoding: text.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.first?.hasSuffix("\tdeny: ptrace,seccomp") == true, "\(lines)")
+        #expect(lines.last?.hasSuffix("\tdeny: no (needs the call's result)") == true, "\(lines)")
+        let json = try GateRun(arguments: ["rules", "list", file.path, "--json"]).run()
+        let rows = try #require(try JSONSerialization.jsonObject(with: json.stdout) as? [[String: Any]])
+        #expect(rows.map { $0["denies"] as? [String] ?? ["?"] } == [["ptrace", "seccomp"], []])
+    }
+
     @Test func flagsAndConfigAreChecked() throws {
         let bad = try GateRun(arguments: ["run", "--no-config", "--kill-on", "loud", "--", "true"]).run()
         #expect(bad.status == 64)

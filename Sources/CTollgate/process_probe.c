@@ -1,12 +1,12 @@
 #include "tollgate_probe.h"
 #include "remote_memory.h"
 #include "seccomp_program.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
-
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>

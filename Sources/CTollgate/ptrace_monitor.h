@@ -146,8 +146,9 @@ void tg_record_failed_read(void);
 /* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry);
 void tg_record_finish(void);
-/* A syscall record made at entry: arguments and their input memory, return value unknown. */
-void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* A syscall record made at entry: arguments and their input memory (for an open, the file it
+ * would open now), with `flags` and `ret` (TG_FLAG_RETURN_UNKNOWN and 0 for a call let run). */
+void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret);
 /* fd.name of opens (opened_path.c). Whether `nr` returns a new fd for a file it opened. */
 int tg_is_open(int nr);
 /* ptrace, at the exit of an open that returned `fd`: appends the opened file's name as
@@ -175,8 +176,9 @@ char tg_settle(void);
 /* Sends a probe of a call about to run (an exec record for an exec, else a syscall record at
  * entry) and returns the gate's answer. */
 char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6]);
-/* Records a call refused on the gate's verdict: ret -`error`, TG_FLAG_DENIED, entry payloads. */
-void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error);
+/* A probe's `verdict` other than TG_VERDICT_ALLOW: the error the call is refused with (EPERM
+ * when the job is being killed), recording the call as denied when it was. */
+int tg_refusal(const struct tg_task *task, int nr, const uint64_t args[6], char verdict);
 /* seccomp: receives every notification waiting in the kernel, to answer later in order (a
  * received notification's task can no longer be interrupted by a signal with a handler); the
  * listener to wait on for more, or -1 outside the seccomp loop or while the queue is full. */

@@ -273,11 +273,12 @@ void tg_record_finish(void)
         tg_mon.records++;
 }
 
-void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6])
+void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret)
 {
     struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
     record->syscall = nr;
-    record->flags |= TG_FLAG_RETURN_UNKNOWN;
+    record->flags |= flags;
+    record->ret = ret;
     memcpy(record->args, args, sizeof(record->args));
     tg_record_arguments(task, nr, args, 1);
     if (tg_is_open(nr))

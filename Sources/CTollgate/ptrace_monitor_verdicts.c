@@ -86,28 +86,18 @@ char tg_settle(void)
 char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6])
 {
     struct tg_task probed = *task;
-    if (!(tg_is_exec(nr) && tg_record_exec_at_entry(&probed, nr, args, TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT))) {
-        struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
-        record->syscall = nr;
-        record->flags |= TG_FLAG_RETURN_UNKNOWN | TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT;
-        memcpy(record->args, args, sizeof(record->args));
-        tg_record_arguments(task, nr, args, 1);
-        if (tg_is_open(nr))
-            tg_record_entry_path(task, nr, args);
-        tg_record_finish();
-    }
+    uint16_t flags = TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT;
+    if (!(tg_is_exec(nr) && tg_record_exec_at_entry(&probed, nr, args, flags)))
+        tg_record_at_entry(task, nr, args, flags | TG_FLAG_RETURN_UNKNOWN, 0);
     return tg_settle();
 }
 
-void tg_record_denied(const struct tg_task *task, int nr, const uint64_t args[6], int error)
+int tg_refusal(const struct tg_task *task, int nr, const uint64_t args[6], char verdict)
 {
-    struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
-    record->syscall = nr;
-    record->ret = -error;
-    record->flags |= TG_FLAG_DENIED;
-    memcpy(record->args, args, sizeof(record->args));
-    tg_record_arguments(task, nr, args, 1);
-    if (tg_is_open(nr))
-        tg_record_entry_path(task, nr, args);
-    tg_record_finish(); /* already decided: a denied call's record never waits */
+    if (verdict != TG_VERDICT_DENY)
+        return EPERM;
+    int error = tg_mon.setup->verdicts->deny_errno;
+    /* Already decided: a denied call's record never waits (tg_record_finish). */
+    tg_record_at_entry(task, nr, args, TG_FLAG_DENIED, -error);
+    return error;
 }

@@ -87,11 +87,8 @@ static void seccomp_stop(struct tg_task *task)
         /* --deny-on: the gate decides before the call runs. */
         char verdict = tg_probe(task, task->nr, task->args);
         if (verdict != TG_VERDICT_ALLOW) {
-            int error = verdict == TG_VERDICT_DENY ? tg_mon.setup->verdicts->deny_errno : EPERM;
-            if (skip_with_error(task->tid, error) != 0)
+            if (skip_with_error(task->tid, tg_refusal(task, task->nr, task->args, verdict)) != 0)
                 kill(task->tid, SIGKILL);
-            if (verdict == TG_VERDICT_DENY)
-                tg_record_denied(task, task->nr, task->args, error);
             ptrace(PTRACE_CONT, task->tid, 0, 0);
             return;
         }
@@ -99,7 +96,7 @@ static void seccomp_stop(struct tg_task *task)
     if (!tg_follows_exit(task->nr)) {
         /* No rule and no state needs the result: record it now and spare the exit stop. */
         if (tg_wants(task->nr))
-            tg_record_at_entry(task, task->nr, task->args);
+            tg_record_at_entry(task, task->nr, task->args, TG_FLAG_RETURN_UNKNOWN, 0);
         /* A job killed on this record must not get to run the call. */
         if (tg_settle() == TG_VERDICT_KILL)
             skip_with_error(task->tid, EPERM);

@@ -287,6 +287,13 @@ static void let_continue(int listener, __u64 id)
     ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
 }
 
+/* Refuses the notified call: it returns -`error` without having run. */
+static void refuse(int listener, __u64 id, int error)
+{
+    struct seccomp_notif_resp response = {.id = id, .error = -error};
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+}
+
 /* Refuses a call aimed at the gate or the monitor with EPERM, recording it. Returns 1 when
  * it did. Checked before anything else, the floor mode included. */
 static int refuse_gate_attempt(int listener, const struct seccomp_notif *request)
@@ -298,8 +305,7 @@ static int refuse_gate_attempt(int listener, const struct seccomp_notif *request
     if (!tg_gate_target(task ? task : &stand_in, request->data.nr, args))
         return 0;
     tg_record_gate_attempt(task ? task : &stand_in, request->data.nr, args);
-    struct seccomp_notif_resp response = {.id = request->id, .error = -EPERM};
-    ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+    refuse(listener, request->id, EPERM);
     return 1;
 }
 
@@ -387,11 +393,7 @@ static int handle_notification(int listener)
         /* --deny-on: the gate decides before the call runs. */
         char verdict = tg_probe(task, nr, args);
         if (verdict != TG_VERDICT_ALLOW) {
-            int error = verdict == TG_VERDICT_DENY ? tg_mon.setup->verdicts->deny_errno : EPERM;
-            if (verdict == TG_VERDICT_DENY)
-                tg_record_denied(task, nr, args, error);
-            struct seccomp_notif_resp response = {.id = request.id, .error = -error};
-            ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+            refuse(listener, request.id, tg_refusal(task, nr, args, verdict));
             return 0;
         }
     }
@@ -400,7 +402,7 @@ static int handle_notification(int listener)
      * the attempts of a PATH search stay syscall records. */
     int exec_recorded = task && tg_is_exec(nr) && tg_record_exec_at_entry(task, nr, args, 0);
     if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded)
-        tg_record_at_entry(task, nr, args);
+        tg_record_at_entry(task, nr, args, TG_FLAG_RETURN_UNKNOWN, 0);
     /* What was read is only the task's memory (or /proc entry) if the notification is still
      * alive; a call recorded from its registers alone needs no check. */
     int valid = tg_mon.task_reads == reads_before || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
@@ -411,9 +413,7 @@ static int handle_notification(int listener)
     if (task && tg_is_exec(nr))
         tg_memory_forget(task->tgid);
     if (valid && tg_settle() == TG_VERDICT_KILL) {
-        /* The job is being killed on this record: the call never runs. */
-        struct seccomp_notif_resp response = {.id = request.id, .error = -EPERM};
-        ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &response);
+        refuse(listener, request.id, EPERM); /* the job is being killed on this record: the call never runs */
         return 0;
     }
     /* What follows from the call is noted before it runs, so that the monitor is back waiting

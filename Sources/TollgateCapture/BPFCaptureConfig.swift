@@ -14,10 +14,7 @@ enum BPFCaptureConfig {
         var config = tg_capture_config()
         config.wakeup_bytes = wakeupBytes
         let limit = Int32(TG_MAX_SYSCALLS)
-        let wanted = bitmap(syscallNames: syscallNames, arch: arch)
-        withUnsafeMutableBytes(of: &config.wanted_syscalls) { words in
-            for (index, word) in wanted.enumerated() { words.storeBytes(of: word, toByteOffset: index * 8, as: UInt64.self) }
-        }
+        store(bitmap(syscallNames: syscallNames, arch: arch), into: &config.wanted_syscalls)
         withUnsafeMutableBytes(of: &config.arg_kinds) { kinds in
             for name in syscallNames {
                 guard let info = SyscallTable.info(named: name), let number = info.number(for: arch), number < limit else { continue }
@@ -35,6 +32,13 @@ enum BPFCaptureConfig {
         var config = make(syscallNames: Set(SyscallTable.all.map(\.name)), arch: arch)
         config.wanted_syscalls = tg_capture_config().wanted_syscalls
         return config
+    }
+
+    /// Writes `words` (a `bitmap`) into a bitmap field of a C config (`TG_MAX_SYSCALLS` bits).
+    static func store<Field>(_ words: [UInt64], into field: inout Field) {
+        withUnsafeMutableBytes(of: &field) { bytes in
+            words.withUnsafeBytes { bytes.copyMemory(from: $0) }
+        }
     }
 
     /// Bit N set for syscall number N of `syscallNames` on `arch` (TG_MAX_SYSCALLS bits).

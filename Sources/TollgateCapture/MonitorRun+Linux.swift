@@ -129,10 +129,8 @@ extension MonitorRun {
                                                   _ body: (UnsafePointer<tg_verdict_config>?) -> Result) -> Result {
         guard let enforcement else { return body(nil) }
         var config = tg_verdict_config()
-        let hold = BPFCaptureConfig.bitmap(syscallNames: enforcement.holdSyscalls)
-        let deny = BPFCaptureConfig.bitmap(syscallNames: enforcement.probedSyscalls)
-        withUnsafeMutableBytes(of: &config.hold_syscalls) { $0.copyBytes(from: hold.withUnsafeBytes { Array($0) }) }
-        withUnsafeMutableBytes(of: &config.deny_syscalls) { $0.copyBytes(from: deny.withUnsafeBytes { Array($0) }) }
+        BPFCaptureConfig.store(BPFCaptureConfig.bitmap(syscallNames: enforcement.holdSyscalls), into: &config.hold_syscalls)
+        BPFCaptureConfig.store(BPFCaptureConfig.bitmap(syscallNames: enforcement.probedSyscalls), into: &config.deny_syscalls)
         config.deny_errno = enforcement.denyErrno
         return withUnsafePointer(to: &config) { body($0) }
     }

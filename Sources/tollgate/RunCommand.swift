@@ -102,20 +102,14 @@ struct RunCommand: ParsableCommand {
                 ? "missing the job to run: tollgate run [options] -- COMMAND [ARG...]"
                 : "give either '--named NAME' or a command after '--', not both")
         }
-        if let failOn, Priority(parsing: failOn) == nil {
-            throw ValidationError("unknown priority '\(failOn)' for '--fail-on'; use one of \(Priority.spellings.joined(separator: ", "))")
-        }
         if let grace, !(grace >= 0 && grace.isFinite) { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
         if config != nil && noConfig { throw ValidationError("'--config' and '--no-config' cannot be used together") }
-        for (flag, value) in [("--kill-on", killOn), ("--deny-on", denyOn)] {
+        for (flag, value) in [("--fail-on", failOn), ("--kill-on", killOn), ("--deny-on", denyOn), ("--baseline-priority", baselinePriority)] {
             if let value, Priority(parsing: value) == nil {
                 throw ValidationError("unknown priority '\(value)' for '\(flag)'; use one of \(Priority.spellings.joined(separator: ", "))")
             }
         }
         if let denyErrno, DenyErrno.parse(denyErrno) == nil { throw ValidationError(DenyErrno.problem(denyErrno)) }
-        if let baselinePriority, Priority(parsing: baselinePriority) == nil {
-            throw ValidationError("unknown priority '\(baselinePriority)' for '--baseline-priority'; use one of \(Priority.spellings.joined(separator: ", "))")
-        }
     }
 
     func run() throws {
@@ -187,9 +181,8 @@ struct RunCommand: ParsableCommand {
         let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
         let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
                                                 deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
-        if let killed = enforcementPolicy.report(killed: gate.jobKill)?.killSentence {
-            console.error(killed)
-        }
+        let enforcementReport = enforcementPolicy.report(killed: gate.jobKill)
+        if let killed = enforcementReport?.killSentence { console.error(killed) }
         console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)
 
         // The mask as it ended: with the secrets learned from the job's own execs.
@@ -207,7 +200,7 @@ struct RunCommand: ParsableCommand {
             rules: rules + (baselineRun?.ruleDescriptors ?? []),
             findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
         report.behaviourChanges = try baselineRun?.conclude(console: console)
-        report.enforcement = enforcementPolicy.report(killed: gate.jobKill)
+        report.enforcement = enforcementReport
         report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
         report.maskedSecrets = maskedSecrets
         report.policy = policy

@@ -40,7 +40,7 @@ public struct EnforcementReport: Sendable, Equatable {
     }
 
     /// `0.4 ms`.
-    public static func milliseconds(_ nanoseconds: UInt64) -> String {
+    private static func milliseconds(_ nanoseconds: UInt64) -> String {
         let tenths = (nanoseconds + 50_000) / 100_000
         return "\(tenths / 10).\(tenths % 10) ms"
     }

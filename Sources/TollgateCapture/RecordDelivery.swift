@@ -34,10 +34,12 @@ final class RecordDelivery {
     private func deliver(_ bytes: UnsafeRawBufferPointer) {
         guard var event = try? RawRecordParser.parse(bytes) else {
             malformed += 1
-            // A damaged record that held its task must still be answered, or the job hangs.
+            // A damaged record that holds its task must still be answered, or the job hangs; the
+            // gate has not seen the call, so it may not run: fail closed.
+            let holding = TG_FLAG_AWAITS_VERDICT.rawValue | TG_FLAG_PROBE.rawValue
             if bytes.count >= MemoryLayout<tg_record>.size,
-               UInt32(bytes.loadUnaligned(fromByteOffset: MemoryLayout<tg_record>.offset(of: \.flags)!, as: UInt16.self)) & TG_FLAG_AWAITS_VERDICT.rawValue != 0 {
-                answer(.allow)
+               UInt32(bytes.loadUnaligned(fromByteOffset: MemoryLayout<tg_record>.offset(of: \.flags)!, as: UInt16.self)) & holding != 0 {
+                answer(.kill)
             }
             return
         }

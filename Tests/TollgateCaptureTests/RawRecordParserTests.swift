@@ -148,3 +148,37 @@ struct BPFCaptureConfigTests {
         #expect((0..<512).allSatisfy { !BPFCaptureConfig.wants(config, number: Int32($0)) })
     }
 }
+
+/// What `RecordDelivery` answers a backend for records that hold their task.
+struct RecordDeliveryVerdictTests {
+    private func answers(to bytes: [UInt8]) -> [RecordVerdict] {
+        let delivery = RecordDelivery()
+        var verdicts: [RecordVerdict] = []
+        delivery.respond = { verdicts.append($0) }
+        bytes.withUnsafeBytes { buffer in
+            _ = RecordDelivery.handler(delivery.context, buffer.baseAddress, buffer.count)
+        }
+        #expect(delivery.malformed == 1)
+        return verdicts
+    }
+
+    /// The gate never saw a damaged held call, so the call may not run: the job is killed
+    /// rather than let on (the monitor builds these records; a damaged one is its bug).
+    @Test(arguments: [TG_FLAG_AWAITS_VERDICT.rawValue, TG_FLAG_PROBE.rawValue])
+    func aDamagedRecordThatHoldsItsTaskIsAnsweredWithAKill(_ flag: UInt32) {
+        var record = RecordBytes(kind: TG_KIND_SYSCALL.rawValue, syscall: 257)
+        record.record.flags = UInt16(flag)
+        record.payloads = [(slot: 0, bytes: Array("/etc/shadow".utf8))]
+        var bytes = record.bytes
+        bytes[MemoryLayout<tg_record>.offset(of: \.payload_count)!] = 9  // more payloads than the record holds
+        #expect(answers(to: bytes) == [.kill])
+    }
+
+    @Test func aDamagedRecordThatHoldsNothingIsNotAnswered() {
+        var record = RecordBytes(kind: TG_KIND_SYSCALL.rawValue, syscall: 257)
+        record.payloads = [(slot: 0, bytes: Array("/etc/shadow".utf8))]
+        var bytes = record.bytes
+        bytes[MemoryLayout<tg_record>.offset(of: \.payload_count)!] = 9
+        #expect(answers(to: bytes) == [])
+    }
+}

@@ -197,7 +197,7 @@ static void set_bitmap(char *config, size_t field, const uint64_t *bits)
 /* Replaces the loaded program's wanted-syscall, success-only and urgent bitmaps (before
  * attaching, so no program reads them meanwhile); a NULL `success_only` or `urgent` clears it. */
 static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, const uint64_t *success_only,
-                               const uint64_t *urgent, uint32_t urgent_kinds)
+                               const uint64_t *urgent, uint32_t urgent_kinds, const struct tg_kill_table *kill)
 {
     if (!self->config_map)
         return -ENOENT;
@@ -219,6 +219,10 @@ static int set_wanted_syscalls(struct tg_capture *self, const uint64_t *wanted, 
         set_bitmap(value + offset, offsetof(struct tg_capture_config, success_only_syscalls), success_only);
         set_bitmap(value + offset, offsetof(struct tg_capture_config, urgent_syscalls), urgent);
         memcpy(value + offset + offsetof(struct tg_capture_config, urgent_kinds), &urgent_kinds, sizeof(urgent_kinds));
+        if (kill)
+            memcpy(value + offset + offsetof(struct tg_capture_config, kill), kill, sizeof(*kill));
+        else
+            memset(value + offset + offsetof(struct tg_capture_config, kill), 0, sizeof(*kill));
         err = bpf_map_update_elem(fd, &zero, value, BPF_ANY) ? -errno : 0;
     }
     free(value);
@@ -440,8 +444,8 @@ static int attach_programs(struct tg_capture *self, int mode, const struct tg_ho
 }
 
 int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
-                      const uint64_t *urgent_syscalls, uint32_t urgent_kinds, struct tg_hooks *hooks,
-                      tg_record_handler handler, void *context, char *error, size_t error_size)
+                      const uint64_t *urgent_syscalls, uint32_t urgent_kinds, const struct tg_kill_table *kill,
+                      struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size)
 {
     last_libbpf_line[0] = 0;
     libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
@@ -450,7 +454,7 @@ int tg_capture_attach(struct tg_capture *self, const uint64_t *wanted_syscalls, 
     int err = 0, mode = TG_HOOKS_RAW_TRACEPOINT;
     const char *step = "writing the wanted syscalls";
     if (wanted_syscalls &&
-        (err = -set_wanted_syscalls(self, wanted_syscalls, success_only_syscalls, urgent_syscalls, urgent_kinds)))
+        (err = -set_wanted_syscalls(self, wanted_syscalls, success_only_syscalls, urgent_syscalls, urgent_kinds, kill)))
         goto fail;
     step = "choosing the syscall hooks";
     mode = tg_choose_hooks(hooks);
@@ -516,7 +520,7 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
         tg_capture_load(object, size, config, hooks ? hooks->mode : TG_HOOKS_RAW_TRACEPOINT, error, error_size);
     if (!capture)
         return NULL;
-    int err = -tg_capture_attach(capture, NULL, NULL, NULL, 0, hooks, handler, context, error, error_size);
+    int err = -tg_capture_attach(capture, NULL, NULL, NULL, 0, NULL, hooks, handler, context, error, error_size);
     if (err) {
         tg_capture_close(capture);
         errno = err;

@@ -55,11 +55,15 @@ public struct Enforcement: Sendable, Equatable {
     public var probedSyscalls: Set<String>
     /// The error a refused call returns.
     public var denyErrno: Int32
+    /// Rules eBPF's capture program decides itself at an open's exit, killing the caller
+    /// there; the first that fit (`KernelKillTable`).
+    public var kernelDecided: [KernelDecidedRule]
 
-    public init(holdSyscalls: Set<String>, probedSyscalls: Set<String>, denyErrno: Int32) {
+    public init(holdSyscalls: Set<String>, probedSyscalls: Set<String>, denyErrno: Int32, kernelDecided: [KernelDecidedRule] = []) {
         self.holdSyscalls = holdSyscalls
         self.probedSyscalls = probedSyscalls
         self.denyErrno = denyErrno
+        self.kernelDecided = kernelDecided
     }
 }
 

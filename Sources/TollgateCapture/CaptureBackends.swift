@@ -68,7 +68,8 @@ public enum CaptureBackends {
                              preparation: Preparation? = nil) throws(CaptureStartError) -> Started {
         let program = preparation?.loadedProgram()
         let request = Request(syscallNames: syscallNames, exitSyscallNames: exitSyscallNames, failureSyscallNames: failureSyscallNames,
-                              urgentSyscallNames: enforcement.map { $0.holdSyscalls.union($0.probedSyscalls) } ?? [])
+                              urgentSyscallNames: enforcement.map { $0.holdSyscalls.union($0.probedSyscalls) } ?? [],
+                              kernelKills: enforcement.map { KernelKillTable($0.kernelDecided) })
         guard choice == .auto else {
             let kind = BackendKind(rawValue: choice.rawValue) ?? .ebpf
             // Asked for by name, a monitor backend that cannot read memory still runs: every
@@ -96,6 +97,8 @@ public enum CaptureBackends {
         var failureSyscallNames: Set<String>?
         /// eBPF: records that wake the reader at once (the sink may kill the job on them).
         var urgentSyscallNames: Set<String> = []
+        /// eBPF: what the capture program kills for itself.
+        var kernelKills: KernelKillTable?
         /// ptrace and seccomp must be able to read the job's memory to start (`auto`).
         var memoryRequired = true
     }
@@ -106,10 +109,11 @@ public enum CaptureBackends {
         case .ebpf:
             guard let program else {
                 return try EBPFBackend(syscallNames: request.syscallNames, failureSyscallNames: request.failureSyscallNames,
-                                       urgentSyscallNames: request.urgentSyscallNames)
+                                       urgentSyscallNames: request.urgentSyscallNames, kernelKills: request.kernelKills)
             }
             return try EBPFBackend(program: try program.get(), syscallNames: request.syscallNames,
-                                   failureSyscallNames: request.failureSyscallNames, urgentSyscallNames: request.urgentSyscallNames)
+                                   failureSyscallNames: request.failureSyscallNames, urgentSyscallNames: request.urgentSyscallNames,
+                                   kernelKills: request.kernelKills)
         case .ptrace:
             return try PtraceBackend(syscallNames: request.syscallNames, exitSyscallNames: request.exitSyscallNames,
                                      memoryRequired: request.memoryRequired)

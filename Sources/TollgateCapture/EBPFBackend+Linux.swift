@@ -19,16 +19,19 @@ public final class EBPFBackend: CaptureBackend {
     /// `failureSyscallNames` (nil: all), with the syscall hooks `environment` asks for
     /// (`EBPFHooks`). Fails with the kernel's reason, e.g. missing privileges.
     public convenience init(syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil, urgentSyscallNames: Set<String> = [],
+                            kernelKills: KernelKillTable? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         try self.init(program: EBPFProgram(environment: environment), syscallNames: syscallNames,
-                      failureSyscallNames: failureSyscallNames, urgentSyscallNames: urgentSyscallNames, environment: environment)
+                      failureSyscallNames: failureSyscallNames, urgentSyscallNames: urgentSyscallNames, kernelKills: kernelKills,
+                      environment: environment)
     }
 
     /// Attaches `program`, loaded ahead, as `init(syscallNames:failureSyscallNames:urgentSyscallNames:environment:)`
     /// says; the backend owns it from here on. The records of `urgentSyscallNames` wake the
-    /// reader at once (a finding on them may kill the job).
+    /// reader at once (a finding on them may kill the job); the program kills for itself what
+    /// `kernelKills` holds.
     public init(program: EBPFProgram, syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
-                urgentSyscallNames: Set<String> = [],
+                urgentSyscallNames: Set<String> = [], kernelKills: KernelKillTable? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureStartError) {
         guard let loaded = program.take() else {
             throw CaptureStartError(backend: .ebpf, message: "the loaded capture program is already in use")
@@ -38,7 +41,7 @@ public final class EBPFBackend: CaptureBackend {
         leavesOutFailures = failureSyscallNames.map { !syscallNames.subtracting($0).isEmpty } ?? false
         do {
             hooks = try EBPFHooks.attach(loaded, syscallNames: syscallNames, failureSyscallNames: failureSyscallNames,
-                                         urgentSyscallNames: urgentSyscallNames, handler: RecordDelivery.handler, context: delivery.context, environment: environment)
+                                         urgentSyscallNames: urgentSyscallNames, kernelKills: kernelKills, handler: RecordDelivery.handler, context: delivery.context, environment: environment)
         } catch {
             tg_capture_close(loaded)
             throw error

@@ -56,10 +56,11 @@ package struct EBPFHooks: Sendable, Equatable {
     /// Attaches a loaded `capture` (`tg_capture_load`) for `syscallNames`, of which only
     /// `failureSyscallNames` (nil: all) are captured when they fail and the records of
     /// `urgentSyscallNames` wake the reader at once, with the hooks `environment` asks for. On
-    /// failure nothing stays attached; the caller still owns `capture`.
+    /// failure nothing stays attached; the caller still owns `capture`. `kernelKills` is what
+    /// the program kills for itself (`--kill-on`).
     package static func attach(
         _ capture: OpaquePointer, syscallNames: Set<String>, failureSyscallNames: Set<String>? = nil,
-        urgentSyscallNames: Set<String> = [], handler: tg_record_handler?, context: UnsafeMutableRawPointer?,
+        urgentSyscallNames: Set<String> = [], kernelKills: KernelKillTable? = nil, handler: tg_record_handler?, context: UnsafeMutableRawPointer?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(CaptureStartError) -> EBPFHooks {
         var message = [CChar](repeating: 0, count: 512)
@@ -69,7 +70,8 @@ package struct EBPFHooks: Sendable, Equatable {
         let urgent = BPFCaptureConfig.bitmap(syscallNames: urgentSyscallNames)
         let urgentKinds: UInt32 = urgentSyscallNames.isDisjoint(with: ["execve", "execveat"]) ? 0 : 1 << TG_KIND_EXEC.rawValue
         let hooks = try withRequest(syscallNames, environment) { request in
-            failed = tg_capture_attach(capture, wanted, successOnly, urgent, urgentKinds, request, handler, context,
+            var table = kernelKills?.table ?? tg_kill_table()
+            failed = tg_capture_attach(capture, wanted, successOnly, urgent, urgentKinds, &table, request, handler, context,
                                        &message, message.count) != 0
         }
         if failed { throw CaptureStartError(backend: .ebpf, message: text(message)) }

@@ -72,6 +72,7 @@ package enum RawRecordParser {
         if UInt32(raw) & TG_FLAG_AWAITS_VERDICT.rawValue != 0 { flags.insert(.awaitsVerdict) }
         if UInt32(raw) & TG_FLAG_PROBE.rawValue != 0 { flags.insert(.probe) }
         if UInt32(raw) & TG_FLAG_DENIED.rawValue != 0 { flags.insert(.denied) }
+        if UInt32(raw) & TG_FLAG_KILLED_IN_KERNEL.rawValue != 0 { flags.insert(.killedInKernel) }
         return flags
     }
 

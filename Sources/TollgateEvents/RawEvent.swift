@@ -53,9 +53,12 @@ public struct RawEvent: Sendable, Equatable {
         /// The backend refused the call on the gate's verdict (`--deny-on`); the return value is
         /// the error it returned.
         public static let denied = Flags(rawValue: 1 << 8)
+        /// eBPF (`--kill-on`): the capture program killed the caller at this call's exit, on a
+        /// condition the gate gave it (`KernelOpenCondition`).
+        public static let killedInKernel = Flags(rawValue: 1 << 9)
         /// All defined flags (unknown bits are rejected by the binary decoder).
         public static let all: Flags = [.payloadTruncated, .returnValueUnknown, .argsReadAtEntry, .payloadReadFailed,
-                                        .commandLineTruncated, .gateTarget, .awaitsVerdict, .probe, .denied]
+                                        .commandLineTruncated, .gateTarget, .awaitsVerdict, .probe, .denied, .killedInKernel]
     }
 
     /// Flags carried in `args[0]` of a `.processExec` record (Falco's execve `flags` param).

@@ -39,7 +39,7 @@ struct EnforcementPolicy: Equatable {
     func blindSpots(on backend: BackendKind) -> [String] {
         switch backend {
         case .ebpf where killOn != nil:
-            return ["--kill-on: eBPF kills from user space once the record reaches the gate, so a job can finish calls in between (send what it just read)"]
+            return ["--kill-on: eBPF's capture program kills the caller itself at the open on the rules it can decide ('kill: in the kernel' in `tollgate rules list`); on the others the gate kills from user space once the record reaches it, so a job can finish calls in between (send what it just read)"]
         case .seccomp where !isEmpty:
             return ["--kill-on, --deny-on: a call the gate let go runs with CONTINUE, and the kernel reads its arguments again: another thread can rewrite a path after the gate decided"]
         case .ptrace where killOn != nil:
@@ -65,7 +65,17 @@ struct EnforcementPolicy: Equatable {
         // before it runs, too: the job dies before the call does anything.
         let decidedFrom = [killOn, denyOn].compactMap { $0 }.max()
         let deny = decidedFrom.map { level in engine.syscalls { $0.priority <= level && Self.canDeny($0) } } ?? []
-        return Enforcement(holdSyscalls: hold, probedSyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno)
+        return Enforcement(holdSyscalls: hold, probedSyscalls: deny.subtracting(Self.neverDenied), denyErrno: denyErrno,
+                           kernelDecided: kernelDecided(engine.ruleSet.rules))
+    }
+
+    /// The rules eBPF's capture program can kill on itself, at an open's exit, most severe
+    /// first (where `KernelKillTable` runs out of room, the rest are killed on from user space).
+    func kernelDecided(_ rules: [CompiledRule]) -> [KernelDecidedRule] {
+        guard let level = carriedOut(by: .ebpf).killOn else { return [] }
+        return rules.filter { $0.enabled && $0.priority <= level }
+            .enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }
+            .compactMap { rule in rule.element.kernelOpenCondition.map { KernelDecidedRule(rule: rule.element.name, condition: $0) } }
     }
 
     /// What a finding of `priority` on a call about to run (its rule `canDeny`) makes the gate do.
@@ -87,6 +97,7 @@ extension EnforcementPolicy {
         guard !isEmpty else { return nil }
         return EnforcementReport(killOn: killOn, denyOn: denyOn, denyErrno: Errno.name(Int64(denyErrno)) ?? "\(denyErrno)",
                                  killedOn: killed?.rule, killLatencyNanoseconds: killed?.latencyNanoseconds,
+                                 killedInKernel: killed?.inKernel ?? false,
                                  denyInsteadKills: denyInsteadKills)
     }
 }
@@ -94,6 +105,9 @@ extension EnforcementPolicy {
 /// The finding the gate killed the job on, and how long after its syscall.
 struct JobKill: Equatable {
     var rule: String
-    /// From the record's timestamp (taken when the backend saw the call) to the gate's kill.
-    var latencyNanoseconds: UInt64
+    /// From the record's timestamp (taken when the backend saw the call) to the gate's kill;
+    /// for a kill in the kernel, to the exit of the thread that made the call, once seen.
+    var latencyNanoseconds: UInt64?
+    /// eBPF's capture program killed the caller at the call's exit (`RawEvent.Flags.killedInKernel`).
+    var inKernel = false
 }

@@ -33,6 +33,12 @@ final class Gate: CaptureSink {
     private var reportedDenials: [Int32: Set<String>] = [:]
     /// The finding the job was killed on, once it was.
     private(set) var jobKill: JobKill?
+    /// The call eBPF's capture program killed its caller at, until that thread's exit is seen.
+    private var kernelKill: (tid: Int32, timestamp: UInt64)?
+
+    /// What a kill in the kernel is put down to when none of the rules found what the capture
+    /// program did (they can disagree only if the job changed what both read in between).
+    static let unconfirmedKernelKill = "a kill in the kernel that no rule confirmed"
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
@@ -82,6 +88,7 @@ final class Gate: CaptureSink {
     }
 
     func receive(_ raw: RawEvent) {
+        let killedBefore = jobKill != nil
         // The closure form: the event never travels in an Optional (see `EventDecoder`).
         decoder.decode(raw) { event in
             if mask != nil, event.info.effect == .execve, let environment = event.process.env {
@@ -101,6 +108,22 @@ final class Gate: CaptureSink {
                 guard let finding = baselineCheck?.finding(for: observation) else { continue }
                 report(finding, event: event, action: nil)
             }
+        }
+        noteKernelKill(raw, killedBefore: killedBefore)
+    }
+
+    /// Keeps what eBPF's capture program killed in the kernel: the job dies (the rest of it
+    /// from here), and the time to the caller's death once its exit comes.
+    private func noteKernelKill(_ raw: RawEvent, killedBefore: Bool) {
+        if raw.flags.contains(.killedInKernel) {
+            guard !killedBefore else { return }
+            if jobKill == nil { jobKill = JobKill(rule: Self.unconfirmedKernelKill) }
+            jobKill?.inKernel = true
+            jobKill?.latencyNanoseconds = nil
+            kernelKill = (raw.tid, raw.timestamp)
+        } else if let kill = kernelKill, raw.kind == .processExit, raw.tid == kill.tid {
+            jobKill?.latencyNanoseconds = raw.timestamp > kill.timestamp ? raw.timestamp - kill.timestamp : 0
+            kernelKill = nil
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TollgateCapture
 import TollgateRules
 
 /// `tollgate rules`: check and inspect Falco rules files.
@@ -48,7 +49,7 @@ struct RulesValidateCommand: ParsableCommand {
 struct RulesListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the loaded rules: name, priority, event types, enabled, source file:line, backends that can refuse its calls (--deny-on)."
+        abstract: "List the loaded rules: name, priority, event types, enabled, source file:line, backends that can refuse its calls (--deny-on), whether eBPF kills on it in the kernel (--kill-on)."
     )
 
     @OptionGroup var files: RulePaths
@@ -70,6 +71,9 @@ struct RulesListCommand: ParsableCommand {
         /// Backends that can refuse a call the rule matches before it runs (`--deny-on`): none
         /// when the condition needs the call's result. eBPF kills the job instead.
         var denies: [String]
+        /// eBPF's capture program can decide the rule itself at an open's exit and kill the
+        /// caller there (`--kill-on`); else the gate kills from user space.
+        var killsInKernel: Bool
     }
 
     func run() throws {
@@ -79,7 +83,8 @@ struct RulesListCommand: ParsableCommand {
             Row(name: $0.name, priority: $0.priority.description, eventTypes: $0.eventTypes, enabled: $0.enabled,
                 file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields,
                 exitDataFields: $0.exitDataFields,
-                denies: EnforcementPolicy.canDeny($0) ? EnforcementPolicy.denyingBackends.map(\.rawValue) : [])
+                denies: EnforcementPolicy.canDeny($0) ? EnforcementPolicy.denyingBackends.map(\.rawValue) : [],
+                killsInKernel: $0.kernelOpenCondition.map { !KernelKillTable([KernelDecidedRule(rule: "", condition: $0)]).rules.isEmpty } ?? false)
         }
         if json {
             let encoder = JSONEncoder()
@@ -91,7 +96,8 @@ struct RulesListCommand: ParsableCommand {
             let types = row.eventTypes?.joined(separator: ",") ?? "(any)"
             let state = row.enabled ? "enabled" : "disabled"
             let denies = row.denies.isEmpty ? "deny: no (needs the call's result)" : "deny: " + row.denies.joined(separator: ",")
-            print("\(row.name)\t\(row.priority)\t\(types)\t\(state)\t\(row.file):\(row.line)\t\(denies)")
+            let kills = row.killsInKernel ? "kill: in the kernel (ebpf)" : "kill: by the gate"
+            print("\(row.name)\t\(row.priority)\t\(types)\t\(state)\t\(row.file):\(row.line)\t\(denies)\t\(kills)")
         }
     }
 }

@@ -38,8 +38,11 @@ struct cred___tg {
     kgid_t___tg egid;
 } CORE;
 
+struct file___tg;
+
 struct mm_struct___tg {
     unsigned long arg_start, arg_end, env_start, env_end;
+    struct file___tg *exe_file;
 } CORE;
 
 /* Laid out like the kernel's (stable for over a decade), so it can be read in one copy. */

@@ -17,6 +17,7 @@
 /* Per-CPU room for one path; the slack after PATH_BUFFER lets a bounded read land anywhere. */
 struct path_buffer {
     __u32 offset;
+    __u32 usable; /* add_resolved_path: the path from offset on names the file, whole */
     char bytes[PATH_BUFFER + PATH_NAME_MAX + 1];
 };
 

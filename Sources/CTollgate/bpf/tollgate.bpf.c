@@ -245,6 +245,7 @@ __noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root, __u32 bind
     struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
     if (resolved < 0 || (resolved & PATH_DETACHED) || !s || !buffer)
         return pos;
+    buffer->usable = !(resolved & PATH_TRUNCATED);
     if (resolved & PATH_TRUNCATED)
         s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
     __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
@@ -256,6 +257,10 @@ __noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root, __u32 bind
  * file itself), against the task's root. */
 __noinline __u32 add_opened_path(__u32 pos, long fd)
 {
+    __u32 zero = 0;
+    struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
+    if (buffer)
+        buffer->usable = 0;
     struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task();
     struct file___tg *file = fd_file(task, fd);
     if (!file)
@@ -263,6 +268,8 @@ __noinline __u32 add_opened_path(__u32 pos, long fd)
     struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
     return add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 1);
 }
+
+#include "kernel_kill.h"
 
 /* Calls of the job aimed at the gate (config.aimed_syscalls, always wanted): this kernel lets
  * no BPF program refuse a call (no BPF LSM, fmod_ret or error injection here: see `tollgate
@@ -333,8 +340,13 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         pos = add_argument(pos, i, config.arg_kinds[nr][i], args[i], i < 5 ? args[i + 1] : 0);
     }
     pos = add_local_address(pos, nr, ret, args[0]);
-    if (ret >= 0 && is_open(nr))
+    if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);
+        if (config.kill.clause_count && kill_in_kernel(nr, args[1], args[2])) {
+            bpf_send_signal(9 /* SIGKILL */);
+            s->record.flags |= TG_FLAG_KILLED_IN_KERNEL;
+        }
+    }
     submit(s, pos);
     return 0;
 }

@@ -60,14 +60,15 @@ struct tg_capture *tg_capture_load(const void *object, size_t size, const struct
 /* Writes `wanted_syscalls` (TG_MAX_SYSCALLS bits; NULL keeps the loaded ones; the calls that
  * may aim at the gate are always added) and with them
  * `success_only_syscalls` (whose failed calls are left out; NULL: none) and `urgent_syscalls`
- * and `urgent_kinds` (records that wake the consumer at once; NULL, 0: none) into the loaded
+ * and `urgent_kinds` (records that wake the consumer at once; NULL, 0: none) and `kill` (what the
+ * program kills for itself at an open's exit, --kill-on; NULL: nothing) into the loaded
  * program, chooses and attaches the hooks as tg_choose_hooks and `hooks` say (falling back to
  * the raw tracepoint in AUTO when the per-syscall ones fail), and sets up the ring buffer's
  * consumer. Then freezes every map but `tracked` and the ring buffer for bpf(2) from user space.
  * Returns 0, or -errno with `error` written and nothing attached. */
 int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
-                      const uint64_t *urgent_syscalls, uint32_t urgent_kinds, struct tg_hooks *hooks,
-                      tg_record_handler handler, void *context, char *error, size_t error_size);
+                      const uint64_t *urgent_syscalls, uint32_t urgent_kinds, const struct tg_kill_table *kill,
+                      struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size);
 
 /* What the verifier did for one program of an object. */
 struct tg_program_stats {

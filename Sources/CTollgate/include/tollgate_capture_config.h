@@ -23,6 +23,71 @@ enum tg_exec_flag {
     TG_EXEC_FROM_MEMFD = 1 << 2, /* the image was executed from a memfd (Falco's EXE_FROM_MEMFD) */
 };
 
+/* --kill-on on eBPF: conditions the capture program decides itself at the exit of a successful
+ * open, killing the caller (bpf_send_signal) before the call returns to user space. User space
+ * builds them (KernelOpenRules) from the rules whose condition, or part of it that alone
+ * implies it, needs only the file opened, the open's flags and the caller's executable. A
+ * clause holds when the call is one of `calls`, the facts agree and every test of
+ * `tests_true` passes and none of `tests_false`; a test passes when one of its patterns
+ * matches its subject. */
+#define TG_KILL_PATTERNS 256
+#define TG_KILL_PATTERN_BYTES 64
+#define TG_KILL_CLAUSES 64
+
+/* What a pattern is matched against. */
+enum tg_kill_subject {
+    TG_KILL_NAME = 0,      /* fd.name of the file opened */
+    TG_KILL_DIRECTORY = 1, /* fd.directory */
+    TG_KILL_FILENAME = 2,  /* fd.filename */
+    TG_KILL_EXE = 3,       /* proc.exepath of the caller */
+};
+
+/* Facts of the open from its flags (evt.is_open_read, evt.is_open_write, fd.typechar 'd'). */
+enum tg_kill_fact {
+    TG_KILL_READ = 1 << 0,
+    TG_KILL_WRITE = 1 << 1,
+    TG_KILL_DIRECTORY_FD = 1 << 2,
+};
+
+/* The open calls a clause applies to. */
+enum tg_kill_call {
+    TG_KILL_OPEN = 1 << 0,
+    TG_KILL_OPENAT = 1 << 1,
+    TG_KILL_OPENAT2 = 1 << 2,
+    TG_KILL_CREAT = 1 << 3,
+    TG_KILL_OPEN_BY_HANDLE_AT = 1 << 4,
+};
+
+/* Matches a subject that starts with `prefix`, ends with `suffix` and is at least as long as
+ * both (exactly as long when `exact`). */
+struct tg_kill_pattern {
+    __u8 test;    /* the bit of the test a match sets */
+    __u8 subject; /* enum tg_kill_subject */
+    __u8 prefix_length;
+    __u8 suffix_length;
+    __u8 exact;
+    __u8 reserved[3];
+    __u8 prefix[TG_KILL_PATTERN_BYTES];
+    __u8 suffix[TG_KILL_PATTERN_BYTES];
+};
+
+struct tg_kill_clause {
+    __u64 tests_true;
+    __u64 tests_false;
+    __u8 calls;           /* enum tg_kill_call bits */
+    __u8 facts_required;  /* enum tg_kill_fact bits */
+    __u8 facts_forbidden;
+    __u8 reserved[5];
+};
+
+struct tg_kill_table {
+    __u32 pattern_count;
+    __u32 clause_count; /* 0: the program decides nothing itself */
+    __u64 exe_tests;    /* the tests whose subject is TG_KILL_EXE */
+    struct tg_kill_pattern patterns[TG_KILL_PATTERNS];
+    struct tg_kill_clause clauses[TG_KILL_CLAUSES];
+};
+
 struct tg_capture_config {
     /* Bit N set: syscall number N of this architecture is captured. */
     __u64 wanted_syscalls[TG_MAX_SYSCALLS / 64];
@@ -43,6 +108,8 @@ struct tg_capture_config {
      * the job: --kill-on); bit K of urgent_kinds does the same for records of kind K. */
     __u64 urgent_syscalls[TG_MAX_SYSCALLS / 64];
     __u32 urgent_kinds;
+    /* --kill-on: what the program kills for itself (see struct tg_kill_table). */
+    struct tg_kill_table kill;
 };
 
 /* How a call names the process it aims at. */

@@ -31,6 +31,8 @@ enum tg_record_flag {
                                          * for the gate to decide whether it may; not an event */
     TG_FLAG_DENIED = 1 << 7,            /* the backend refused the call on the gate's verdict; `ret`
                                          * holds the error it returned */
+    TG_FLAG_KILLED_IN_KERNEL = 1 << 8,  /* eBPF (--kill-on): the capture program killed the caller
+                                         * at this call's exit (struct tg_kill_table) */
 };
 
 /* Flags of a TG_KIND_EXIT record's args[0], where a backend sees a thread's exit apart from

@@ -33,10 +33,18 @@ public struct CompiledRule: Sendable {
     package var failureTypes: Set<EventType>?
 
     package var predicate: EventPredicate
+    /// The condition after lists, macros and exceptions, as a tree.
+    package var conditionTree: ConditionNode?
     package var output: CompiledOutput
     package var eventTypeIDs: [EventType]?
     /// `predicate` specialized to each of `eventTypeIDs` (where specializing changed it).
     package var specialized: [SpecializedPredicate] = []
+
+    /// What the eBPF capture program can decide of the condition itself, at a successful
+    /// open's exit (`KernelOpenCompiler`); nil when nothing.
+    public var kernelOpenCondition: KernelOpenCondition? {
+        conditionTree.flatMap(KernelOpenCompiler.condition)
+    }
 
     /// The condition to evaluate for events of `type`: specialized where that changed it.
     package func condition(for type: EventType) -> SpecializedPredicate {

@@ -155,6 +155,7 @@ struct RuleCompilation {
             outputTemplate: rule.output.value, uncapturedFields: compiler.uncapturedFields.sorted(),
             predicate: predicate, output: output, eventTypeIDs: typeIDs,
             specialized: (names ?? []).compactMap { specialize(expanded, for: $0) })
+        compiled.conditionTree = expanded
         compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
         compiled.ownExitTypes = ExitDataProbe.ownExitTypes(compiler.exitDataReads, outputs: compiler.outputExitData, eventTypes: typeIDs)
         compiled.failureTypes = typeIDs.map { types in

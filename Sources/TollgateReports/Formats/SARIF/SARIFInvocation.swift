@@ -44,6 +44,7 @@ enum SARIFInvocation {
             if enforcement.denyOn != nil { properties.add("denyErrno", enforcement.denyErrno) }
             properties.add("killedOn", enforcement.killedOn)
             properties.add("killLatencyNanoseconds", enforcement.killLatencyNanoseconds.map { .integer(Int64(clamping: $0)) })
+            if enforcement.killedOn != nil { properties.add("killedInKernel", .bool(enforcement.killedInKernel)) }
         }
         if report.maskedSecrets > 0 { properties.add("maskedSecrets", .integer(Int64(report.maskedSecrets))) }
         invocation.add("properties", properties.value)

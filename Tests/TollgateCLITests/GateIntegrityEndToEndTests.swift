@@ -19,9 +19,6 @@ import Testing
 /// - seccomp: a pidfd the monitor checked can be swapped by another thread before the call
 ///   continues (opening `/proc/<gate>/fd` or a pidfd for it is a finding of its own).
 /// - A root job opening `/proc/<gate>/mem` is a finding but is not refused.
-/// - eBPF: a root job can still detach the capture's programs through their link ids
-///   (BPF_LINK_GET_FD_BY_ID, BPF_LINK_DETACH); its bpf(2) calls are findings, but the gate does
-///   not check that its programs are still attached.
 @Suite(.enabled(if: getuid() == 0, "needs root to switch to the nobody user"))
 struct GateIntegrityEndToEndTests {
     /// ExitStatus.blockingFinding (the executable's table; tests cannot import it).
@@ -105,6 +102,36 @@ struct GateIntegrityEndToEndTests {
         #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("ERROR CI BPF use by the job: bpf(2) BPF_MAP_DELETE_ELEM by python3"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("SSH private key read by python3"), "the job stayed tracked: \(outcome.stderr)")
+    }
+
+    static let detachLinks = "Tests/Fixtures/gate-attacks/detach_links.c"
+
+    /// A root job that opens every BPF link by id and asks the kernel to detach it is refused
+    /// (tracepoint links cannot be detached: EOPNOTSUPP; the gate holds their fds), so the
+    /// capture keeps seeing it: with the bpf(2) rule turned off, the key it reads afterwards is
+    /// still a finding.
+    @Test func aRootJobCannotDetachTheCaptureUnderEBPF() throws {
+        try EndToEnd.skipUnlessRunnable(.ebpf, needsRoot: true)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(at: scratch.url.appendingPathComponent(".ssh"), withIntermediateDirectories: true)
+        let key = try scratch.write(".ssh/id_rsa", "not a key\n")
+        let quiet = try scratch.write("no-bpf-rule.yaml", """
+            - rule: CI BPF use by the job
+              enabled: false
+              override:
+                enabled: replace
+            """)
+        let program = try CFixture.compile(Self.detachLinks, to: scratch.url.appendingPathComponent("detach_links"), flags: ["-O1"])
+        let rules = EndToEnd.repository.appendingPathComponent("rules").path
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", "ebpf", "--rules", rules, "--rules", quiet.path, "--",
+                                              program.path, key.path], timeout: 60).run()
+        let counts = outcome.stderr.split(separator: "\n").first { $0.hasPrefix("links ") } ?? ""
+        #expect(counts.hasSuffix(" detached 0") && !counts.hasPrefix("links 0 "), "every link found, none detached: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("read 10"), "\(outcome.stderr)")
+        #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("SSH private key read by detach_links"), "the capture still saw the job: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains("CI BPF use by the job"))
     }
 
     /// eBPF cannot refuse the call here, but kills its caller, and the run fails with the finding.

@@ -8,6 +8,7 @@ import dataclasses
 import os
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,11 +35,21 @@ def arguments() -> argparse.Namespace:
                             help=f"workload size (default {size.default})")
     parser.add_argument("--engine-events", type=int, default=5_000_000, help="events for bench-engine")
     parser.add_argument("--no-engine", action="store_true", help="skip the engine-alone figures")
+    parser.add_argument("--no-kill-latency", action="store_true", help="skip the --kill-on latency figures")
     parser.add_argument("--results", type=Path, help="results folder (default Benchmarks/results; a temporary one with --smoke)")
     parser.add_argument("--tollgate", type=Path, required=True, help="the tollgate binary")
     parser.add_argument("--repo", type=Path, required=True, help="the repository root")
     parser.add_argument("--command-line", default="Benchmarks/run", help=argparse.SUPPRESS)
     return parser.parse_args()
+
+
+def measure_kill_latency(tollgate: Path, repo: Path, rounds: int) -> tuple[str | None, str | None]:
+    """`scripts/bench-kill-latency ROUNDS` on `tollgate`: (its table, failure)."""
+    done = subprocess.run([str(repo / "scripts" / "bench-kill-latency"), str(rounds)], env=dict(os.environ, TOLLGATE=str(tollgate)),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0:
+        return done.stdout, f"scripts/bench-kill-latency exited {done.returncode}"
+    return done.stdout, None
 
 
 def main() -> int:
@@ -80,9 +91,11 @@ def main() -> int:
             figures.replay_events, figures.replay_per_second, figures.replay_command = events, rate, command
             figures.failure = figures.failure or failure
         workload_texts = [f"{w.name}: {w.description}" for w in generated]
+        kill_latency, kill_failure = (None, None) if options.no_kill_latency else \
+            measure_kill_latency(options.tollgate.resolve(), options.repo.resolve(), 3 if options.smoke else 21)
 
         def write(cells: list[suite.Cell]) -> str:
-            page = report.markdown(cells, figures, options.command_line, about, workload_texts)
+            page = report.markdown(cells, figures, options.command_line, about, workload_texts, kill_latency)
             (results / "latest.md").write_text(page)
             report.write_csv(cells, results / "latest.csv")
             return page
@@ -97,6 +110,8 @@ def main() -> int:
         failed = [f"{cell.workload.name}/{cell.config.name}: {cell.failure}" for cell in cells if cell.failure]
         if figures and figures.failure:
             failed.append(f"engine: {figures.failure}")
+        if kill_failure:
+            failed.append(f"kill latency: {kill_failure}")
         if failed:
             print("error: configurations that should work failed:\n  " + "\n  ".join(failed), file=sys.stderr)
             return 1

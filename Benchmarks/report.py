@@ -138,7 +138,7 @@ def targets(cells: list[Cell], engine: EngineFigures | None) -> list[tuple[str, 
 
 
 def markdown(cells: list[Cell], engine: EngineFigures | None, command: str, about: str,
-             workloads_text: list[str]) -> str:
+             workloads_text: list[str], kill_latency: str | None = None) -> str:
     configs = []
     for cell in cells:
         if cell.config not in configs:
@@ -189,6 +189,9 @@ def markdown(cells: list[Cell], engine: EngineFigures | None, command: str, abou
                          f"{engine.load_ms_median:.0f} ms of 5 ({engine.load_ms_min:.0f}-{engine.load_ms_max:.0f} ms)")
         if engine.failure:
             lines.append(f"- failed: {engine.failure}")
+    if kill_latency:
+        lines += ["", "Kill latency (`--kill-on`, `scripts/bench-kill-latency`; targets: 1 ms median in the kernel, "
+                  "10 ms from user space):", "", "```", kill_latency.rstrip(), "```"]
     rows = targets(cells, engine)
     if rows:
         lines += ["", "Targets:", "", "| target | measured | verdict |", "|---|---|---|"]

@@ -169,10 +169,6 @@ struct Reproduction: Sendable, CustomTestStringConvertible {
     var fields: [FieldCheck] = []
 
     var testDescription: String { name }
-
-    /// The seccomp backend sees a syscall before it runs: no return value, so no fd number.
-    static let seccompHasNoReturnValues =
-        "open_read/open_write need fd.num>=0 (the return value), which seccomp notification cannot see"
 }
 
 extension Reproduction {
@@ -182,7 +178,7 @@ extension Reproduction {
         // allow-list. Root: only root may open /etc/shadow.
         Reproduction(name: "read /etc/shadow", job: .script("read_sensitive_file.sh"),
                      fires: [.init(rule: "Read sensitive file untrusted", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues],
+                     needsRoot: true,
                      fields: [
                          .init(rule: "Read sensitive file untrusted", field: "fd.name", value: "/etc/shadow"),
                          .init(rule: "Read sensitive file untrusted", field: "proc.cmdline", value: "cat /etc/shadow"),
@@ -194,7 +190,7 @@ extension Reproduction {
         Reproduction(name: "directory traversal read of /etc/shadow", job: .script("directory_traversal_read.sh"),
                      fires: [.init(rule: "Directory traversal monitored file read", priority: .warning),
                              .init(rule: "Read sensitive file untrusted", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues],
+                     needsRoot: true,
                      fields: [
                          .init(rule: "Directory traversal monitored file read", field: "fd.nameraw", value: "/etc/../etc/../etc/shadow"),
                          .init(rule: "Directory traversal monitored file read", field: "fd.name", value: "/etc/shadow")]),
@@ -203,7 +199,7 @@ extension Reproduction {
         // daemon (setpriv execs it: its parent is the gate). The job's status 1 gives way to 3.
         Reproduction(name: "directory traversal read of /etc/shadow denied", job: .script("directory_traversal_denied.sh"),
                      fires: [.init(rule: "Directory traversal monitored file read", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: "open_file_failed needs fd.num=-1 and evt.res, return values seccomp notification cannot see"],
+                     needsRoot: true,
                      knownBugs: [.ebpf: KnownBugs.failedOpenHasNoFdNumber, .ptrace: KnownBugs.failedOpenHasNoFdNumber]),
         // Create Symlink Over Sensitive Files: symlinkat with evt.arg.target=/etc, which is in
         // sensitive_directory_names.
@@ -224,7 +220,6 @@ extension Reproduction {
         // with evt.arg.flags containing O_TRUNC.
         Reproduction(name: "truncate a syslog file", job: .script("clear_log_file.sh"),
                      fires: [.init(rule: "Clear Log Activities", priority: .warning)],
-                     notEvaluable: [.seccomp: seccompHasNoReturnValues],
                      fields: [
                          .init(rule: "Clear Log Activities", field: "fd.name", value: "$SCRATCH/syslog")]),
         // Remove Bulk Data from Disk: spawned_process with proc.name=shred (data_remove_commands).
@@ -285,7 +280,7 @@ extension Reproduction {
         Reproduction(name: "httpd reads /etc/shadow after startup", job: .script("httpd_reads_shadow_late.sh"),
                      fires: [.init(rule: "Read sensitive file trusted after startup", priority: .warning),
                              .init(rule: "Read sensitive file untrusted", priority: .warning)],
-                     needsRoot: true, notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+                     needsRoot: true),
         // System user interactive: spawned_process, system_users (user.name=daemon from the
         // passwd database) and interactive (proc.name=login). INFO: job's 0 passes.
         Reproduction(name: "system user runs login", job: .script("system_user_login.sh"),
@@ -342,8 +337,7 @@ extension Reproduction {
         // fd.name endswith release_agent, uid 0, CAP_SYS_ADMIN.
         Reproduction(name: "release_agent write stays quiet on the host", job: .script("write_release_agent.sh"),
                      staysQuiet: ["Detect release_agent File Container Escapes"],
-                     witness: .init(name: "release_agent", condition: "open_write and fd.name endswith release_agent"), exit: 0,
-                     notEvaluable: [.seccomp: seccompHasNoReturnValues]),
+                     witness: .init(name: "release_agent", condition: "open_write and fd.name endswith release_agent"), exit: 0),
 
         // Incubating rules (loaded after the stable file) for the disabled-by-default actions.
         // Launch Package Management Process in Container: spawned_process, container,

@@ -1,4 +1,5 @@
 import Testing
+import TollgateEvents
 @testable import TollgateRules
 
 /// Which rules need the syscall's exit (return value, memory the kernel writes), which the
@@ -15,12 +16,20 @@ struct ExitDataTests {
 
     static let cases: [Case] = [
         Case(name: "path of an open", condition: "evt.type = openat and fd.name = /etc/shadow", blind: []),
-        Case(name: "fd number of an open is its return value", condition: "evt.type = openat and fd.num >= 0", blind: ["fd.num"]),
+        Case(name: "fd number of an open is its return value", condition: "evt.type = openat and fd.num > 2", blind: ["fd.num"]),
+        // An unknown result is taken for a success (UnknownResult): a check every success passes
+        // only widens the rule, as evt.failed=false does.
+        Case(name: "a success test on the fd only widens", condition: "evt.type = openat and fd.num >= 0", blind: []),
+        Case(name: "so does one on the result", condition: "evt.type = connect and evt.rawres >= 0", blind: []),
+        // Each check is probed alone: an errno beside a success test still counts as blind.
+        Case(name: "an errno beside it", condition: "evt.type = connect and (evt.rawres >= 0 or evt.res = EINPROGRESS)", blind: ["evt.res"]),
+        Case(name: "and a success result", condition: "evt.type = mkdir and evt.res = SUCCESS", blind: []),
+        Case(name: "a failed open's fd number is not a success", condition: "evt.type = openat and fd.num = -1", blind: ["fd.num"]),
         Case(name: "success guard only widens the rule", condition: "evt.type = openat and evt.failed = false and fd.name = /x", blind: []),
         Case(name: "needs a failure", condition: "evt.type = openat and evt.failed = true", blind: ["evt.failed"]),
         Case(name: "needs an errno", condition: "evt.type = openat and evt.res = EACCES", blind: ["evt.res"]),
         Case(name: "needs a return number", condition: "evt.type = read and evt.rawres > 0", blind: ["evt.rawres"]),
-        Case(name: "not of a success test only widens", condition: "evt.type = openat and not evt.res = SUCCESS", blind: []),
+        Case(name: "not of a success test needs a failure", condition: "evt.type = openat and not evt.res = SUCCESS", blind: ["evt.res"]),
         Case(name: "flags are an entry argument", condition: "evt.type = openat and evt.arg.flags contains O_TRUNC", blind: []),
         Case(name: "openat's fd parameter is the return value", condition: "evt.type = openat and evt.arg.fd > 2", blind: ["evt.arg.fd"]),
         Case(name: "dup2's newfd is an argument", condition: "evt.type = dup2 and evt.arg.newfd = 1", blind: []),
@@ -108,5 +117,41 @@ struct ExitDataTests {
         let result = TestSupport.load(yaml)
         let ruleSet = try #require(result.ruleSet, "\(result.diagnostics)")
         #expect(Engine(ruleSet).exitSyscalls == Set(expected), "\(name)")
+    }
+
+    /// On a record whose result is unknown (seccomp), checks every success passes pass, and only
+    /// those: the same rules on the same open with a known failure stay quiet.
+    @Test func anUnknownResultIsTakenForASuccess() throws {
+        let result = TestSupport.load("""
+            - rule: Opened
+              desc: d
+              condition: evt.type = openat and fd.num >= 0 and evt.rawres >= 0 and evt.res = SUCCESS
+              output: o
+              priority: WARNING
+            - rule: Opened above stderr
+              desc: d
+              condition: evt.type = openat and fd.num > 2
+              output: o
+              priority: WARNING
+            - rule: Exec with an fd
+              desc: d
+              condition: evt.type = execve and fd.num >= 0
+              output: o
+              priority: WARNING
+            """)
+        let engine = Engine(try #require(result.ruleSet, "\(result.diagnostics)"))
+        let script = EventScript()
+        let openat = try #require(SyscallTable.info(named: "openat")?.number(for: .native))
+        let execve = try #require(SyscallTable.info(named: "execve")?.number(for: .native))
+        func fired(_ syscall: Int32, result: Int64, flags: RawEvent.Flags) throws -> [String] {
+            let event = try #require(script.next(RawEvent(kind: .syscall, timestamp: 0, pid: 100, tid: 100, uid: 1000, gid: 1000,
+                                                          syscall: syscall, args: [UInt64(bitPattern: -100), 0, 0, 0],
+                                                          returnValue: result, flags: flags, payloads: [.arg(1): "/etc/shadow", .arg(0): "/bin/true"])))
+            return engine.evaluate(event).map(\.rule)
+        }
+        #expect(try fired(openat, result: 0, flags: [.returnValueUnknown, .argsReadAtEntry]) == ["Opened"])
+        #expect(try fired(openat, result: -13, flags: []) == [])
+        #expect(try fired(openat, result: 5, flags: []).sorted() == ["Opened", "Opened above stderr"])
+        #expect(try fired(execve, result: 0, flags: [.returnValueUnknown, .argsReadAtEntry]) == [], "execve returns no fd")
     }
 }

@@ -11,6 +11,10 @@ enum ConstantComparison {
         switch lhs.kind {
         case .string(let get):
             let predicate = try stringPredicate(lhs, op, values, at: location)
+            if UnknownResult.fields.contains(lhs.name), UnknownResult.everySuccessPasses(op, values) {
+                let check = lhs.bytesCheck(get, predicate, unknown: false), field = lhs.name
+                return { event in check(event) || UnknownResult.applies(to: event, field: field) }
+            }
             return lhs.bytesCheck(get, predicate, unknown: false)
         case .anyString(let get):
             let predicate = try stringPredicate(lhs, op, values, at: location)
@@ -26,6 +30,10 @@ enum ConstantComparison {
             return { event in get(event).map { $0.contains(where: set.contains) } ?? false }
         case .integer(let get):
             let predicate = try numericPredicate(lhs, op, values, at: location)
+            if UnknownResult.fields.contains(lhs.name), UnknownResult.everySuccessPasses(op, values) {
+                let field = lhs.name
+                return { event in get(event).map(predicate) ?? UnknownResult.applies(to: event, field: field) }
+            }
             return { event in get(event).map(predicate) ?? false }
         case .anyInteger(let get):
             let predicate = try numericPredicate(lhs, op, values, at: location)

@@ -4,31 +4,18 @@
   findings.py FILE --none                  no finding at all
   findings.py FILE RULE [FIELD=GLOB ...]   a finding of RULE whose output_fields match every
                                            FIELD=GLOB (fnmatch; `<NA>` is a value like any other)
-  findings.py --skipped JUNIT RULE         RULE's testcase in a `--junit` report is skipped
-                                           (the backend cannot evaluate it) and has no failure
 
 Exit 0 when the check holds; otherwise 1, with what the file holds on standard output.
 """
 import fnmatch
 import json
 import sys
-import xml.etree.ElementTree as ElementTree
-
-
-def skipped(path, rule):
-    cases = [case for case in ElementTree.parse(path).iter("testcase") if case.get("name") == rule]
-    if cases and all(case.find("skipped") is not None and case.find("failure") is None for case in cases):
-        return 0
-    print(f"'{rule}' in {path}: " + (", ".join(ElementTree.tostring(case, encoding="unicode")[:300] for case in cases) or "no testcase"))
-    return 1
 
 
 def main(argv):
     if len(argv) < 3:
         print(__doc__.strip(), file=sys.stderr)
         return 64
-    if argv[1] == "--skipped":
-        return skipped(argv[2], argv[3])
     path, rule, wanted = argv[1], argv[2], argv[3:]
     try:
         with open(path, encoding="utf-8") as file:

@@ -9,7 +9,7 @@
 #   revshell busybox `nc -e` to a listener on the container's loopback: CI Reverse shell
 #   environ  `cat /proc/<sibling>/environ`: CI Read another process memory or environment
 #   falco    `cat /etc/shadow` with Falco's stable rules: Read sensitive file untrusted (on
-#            seccomp, which sees no return values, the gate reports the rule not evaluable)
+#            seccomp, which sees no return values, an unknown result counts as a success)
 #   build    an honest build (files written under a workspace): exit 0, no finding
 # The image's fake key and /etc/shadow are world-readable so that uid 65534 reads them too.
 #
@@ -59,9 +59,7 @@ image=localhost/tollgate-job:1
 mounts=(-v "$tg:/opt/tg:ro" -v /lib:/lib:ro -v /lib64:/lib64:ro -v /usr/lib:/usr/lib:ro)
 
 # One case: NAME EXIT RULES CHECK... -- JOB...; RULES is "default" or "falco"; a CHECK is
-# "RULE|FIELD=GLOB|..." or "none". Runs on every user and backend of the current engine. With
-# seccomp_not_evaluable set, seccomp must instead exit 0 and report the RULEs not evaluable.
-seccomp_not_evaluable=""
+# "RULE|FIELD=GLOB|..." or "none". Runs on every user and backend of the current engine.
 run_case() {
     local name=$1 expected=$2 rules=$3
     shift 3
@@ -81,9 +79,7 @@ run_case() {
                 --json /out/findings.json --junit /out/junit.xml -- "$@" > "$out/output" 2>&1 || status=$?
             echo "  [$label] exit $status in $((SECONDS - start)) s"
             grep '^tollgate:' "$out/output" | sed 's/^/    | /' | cut -c1-220
-            local want=$expected
-            [ "$backend" = seccomp ] && [ -n "$seccomp_not_evaluable" ] && want=0
-            check "[$label] the gate exits $want" test "$status" -eq "$want"
+            check "[$label] the gate exits $expected" test "$status" -eq "$expected"
             local spec
             for spec in "${checks[@]}"; do
                 if [ "$spec" = none ]; then
@@ -92,11 +88,7 @@ run_case() {
                 fi
                 local parts
                 IFS='|' read -r -a parts <<< "$spec"
-                if [ "$backend" = seccomp ] && [ -n "$seccomp_not_evaluable" ]; then
-                    check "[$label] '${parts[0]}' is reported not evaluable" python3 "$here/findings.py" --skipped "$out/junit.xml" "${parts[0]}"
-                else
-                    check "[$label] ${parts[*]}" python3 "$here/findings.py" "$out/findings.json" "${parts[@]}"
-                fi
+                check "[$label] ${parts[*]}" python3 "$here/findings.py" "$out/findings.json" "${parts[@]}"
             done
         done
     done
@@ -111,11 +103,10 @@ run_cases() {
         -- sh -c '/bin/nc -l -p 4444 -e /bin/true & for i in 1 2 3 4 5 6 7 8 9 10; do /bin/nc 127.0.0.1 4444 -e /bin/true && break; /bin/sleep 0.2; done; wait'
     run_case environ 3 default "CI Read another process memory or environment|fd.name=/proc/[0-9]*/environ|proc.name=cat|proc.pname=sh" \
         -- sh -c '/bin/sleep 30 & victim=$!; /bin/cat /proc/$victim/environ > /dev/null; kill $victim'
-    # Falco's rule needs the open's result (fd.num >= 0), which seccomp notification never sees.
-    seccomp_not_evaluable=yes
+    # Falco's rule needs the open's result (fd.num >= 0); seccomp, which sees no result, takes an
+    # unknown one for a success.
     run_case falco 3 falco "Read sensitive file untrusted|fd.name=/etc/shadow|proc.name=cat|proc.exepath=/bin/cat" \
         -- cat /etc/shadow
-    seccomp_not_evaluable=""
     run_case build 0 default none \
         -- sh -c 'cd /workspace && mkdir -p src out && printf "int main(void) { return 0; }\n" > src/main.c && cp src/main.c out/main.c && sha256sum src/main.c > out/SUMS && tar -cf out/src.tar src && gzip -f out/src.tar && ls out > out/list && echo build done'
 }

@@ -233,7 +233,7 @@ struct Console {
 
     func finding(_ finding: ReportFinding) {
         guard !quiet else { return }
-        let action = finding.action.map { " [\($0.rawValue)]" } ?? ""
+        let action = (finding.action.map { " [\($0.rawValue)]" } ?? "") + (finding.resultAssumed ? " [\(ReportFinding.resultAssumedNote)]" : "")
         write("tollgate: \(finding.priority.description) \(finding.rule)\(action): \(finding.output)")
     }
 

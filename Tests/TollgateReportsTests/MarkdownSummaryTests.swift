@@ -76,3 +76,25 @@ struct MarkdownSummaryTests {
         #expect(MarkdownSummary.grouped(value) == text)
     }
 }
+
+/// A finding whose call's result the backend could not see (seccomp) says that it was taken
+/// for a success, in every report.
+@Suite("A result taken for a success")
+struct ResultAssumedTests {
+    static var report: RunReport {
+        var findings = ReportFixtures.findings
+        findings[0].resultAssumed = true
+        var report = ReportFixtures.failing
+        report.findings = FindingLedger(findings)
+        return report
+    }
+
+    @Test func everyReportSaysSo() throws {
+        let note = ReportFinding.resultAssumedNote
+        #expect(MarkdownSummary.render(Self.report).contains("(\(note))"))
+        #expect(JUnitReport.render(Self.report, runAnchor: nil).contains(note))
+        #expect(SARIFReport.render(Self.report, runAnchor: nil).contains("\"resultAssumed\": true"))
+        #expect(!MarkdownSummary.render(ReportFixtures.failing).contains(note), "only where it was assumed")
+        #expect(!SARIFReport.render(ReportFixtures.failing, runAnchor: nil).contains("resultAssumed"))
+    }
+}

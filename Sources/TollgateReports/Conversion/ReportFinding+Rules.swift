@@ -10,6 +10,7 @@ extension ReportFinding {
             outputFields: finding.outputFields.map(ReportField.init), tags: finding.tags,
             time: finding.time, source: finding.source, hostname: hostname,
             pid: finding.pid, syscall: finding.eventType)
+        resultAssumed = finding.resultAssumed
     }
 
     /// A finding with the runtime detail of the event that matched: the process chain from the

@@ -104,6 +104,7 @@ public enum JUnitReport {
         if let target = finding.target { detail.append("target: \(target)") }
         if let container = finding.containerID { detail.append("container: \(container)") }
         if let action = finding.action { detail.append("action: \(action.rawValue)") }
+        if finding.resultAssumed { detail.append(ReportFinding.resultAssumedNote) }
         if !detail.isEmpty { text += "   " + detail.joined(separator: "  ") + "\n" }
         return text
     }

@@ -146,6 +146,7 @@ public enum MarkdownSummary {
             if let syscall = finding.syscall { text += " " + MarkdownText.inline(syscall) }
             if let target = finding.target { text += " " + MarkdownText.code(target) }
             if let action = finding.action { text += " **\(action.rawValue)**" }
+            if finding.resultAssumed { text += " (\(ReportFinding.resultAssumedNote))" }
             text += "  \n   " + MarkdownText.inline(finding.output.truncated(to: maximumOutputLength)) + "\n"
         }
         if ordered.count > maximumDetailedFindings {

@@ -30,6 +30,12 @@ public struct ReportFinding: Sendable, Equatable {
     public var containerID: String?
     /// What the gate did about it beyond reporting (`--deny-on`, `--kill-on`); nil: nothing.
     public var action: FindingAction?
+    /// The backend saw no result of the call (seccomp) and the rule reads it: it was taken for
+    /// a success, so the call may have failed.
+    public var resultAssumed = false
+
+    /// What reports add to the finding's line when `resultAssumed`.
+    public static let resultAssumedNote = "result unknown, taken for a success"
 
     public init(
         rule: String,

@@ -9,6 +9,18 @@ enum UnknownResult {
     /// The fields whose value is the call's result (or the fd it returned).
     static let fields: Set<String> = ["fd.num", "evt.rawres", "evt.res"]
 
+    /// Whether `condition` reads the call's result: one of `fields`, or `evt.failed`.
+    static func isRead(by condition: ConditionNode) -> Bool {
+        switch condition {
+        case .and(let children, _), .or(let children, _): return children.contains(where: isRead)
+        case .not(let child, _), .macro(_, let child, _): return isRead(by: child)
+        case .identifier: return false
+        case .unary(let operand, _, _), .binary(let operand, _, _, _):
+            guard let field = operand.innermostField?.name else { return false }
+            return fields.contains(field) || field == "evt.failed"
+        }
+    }
+
     /// Whether every successful call's value passes `op values`: a non-negative number for
     /// `fd.num` and `evt.rawres`, `SUCCESS` for `evt.res`.
     static func everySuccessPasses(_ op: BinaryOperator, _ values: [String]) -> Bool {

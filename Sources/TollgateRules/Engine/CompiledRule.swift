@@ -35,6 +35,8 @@ public struct CompiledRule: Sendable {
     package var predicate: EventPredicate
     /// The condition after lists, macros and exceptions, as a tree.
     package var conditionTree: ConditionNode?
+    /// The condition reads the call's result (`evt.failed` or a `UnknownResult` field).
+    package var readsResult = false
     package var output: CompiledOutput
     package var eventTypeIDs: [EventType]?
     /// `predicate` specialized to each of `eventTypeIDs` (where specializing changed it).

@@ -81,7 +81,8 @@ public final class Engine: Sendable {
                 rule: rule.name, priority: rule.priority, output: rule.output.render(event),
                 outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
                 time: event.wallClockTime, ruleLocation: rule.location, eventNumber: event.number,
-                eventType: event.name, pid: event.process.pid))
+                eventType: event.name, pid: event.process.pid,
+                resultAssumed: rule.readsResult && UnknownResult.applies(to: event, field: "")))
         }
         return findings
     }

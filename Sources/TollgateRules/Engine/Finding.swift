@@ -32,4 +32,7 @@ public struct Finding: Sendable, Hashable {
     public var eventType: String
     /// The process that caused the event.
     public var pid: Int32
+    /// The backend saw no result of the call (seccomp) and the rule reads it: the result was
+    /// taken for a success (`UnknownResult`), so the call may have failed.
+    public var resultAssumed = false
 }

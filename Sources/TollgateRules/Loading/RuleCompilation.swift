@@ -156,6 +156,7 @@ struct RuleCompilation {
             predicate: predicate, output: output, eventTypeIDs: typeIDs,
             specialized: (names ?? []).compactMap { specialize(expanded, for: $0) })
         compiled.conditionTree = expanded
+        compiled.readsResult = UnknownResult.isRead(by: expanded)
         compiled.exitDataFields = exitDataProbe.blindFields(compiler.exitDataReads, eventTypes: typeIDs)
         compiled.ownExitTypes = ExitDataProbe.ownExitTypes(compiler.exitDataReads, outputs: compiler.outputExitData, eventTypes: typeIDs)
         compiled.failureTypes = typeIDs.map { types in

@@ -79,6 +79,7 @@ struct SARIFResults {
         properties.add("target", finding.target)
         properties.add("container.id", finding.containerID)
         properties.add("action", finding.action?.rawValue)
+        if finding.resultAssumed { properties.add("resultAssumed", .bool(true)) }
         properties.add("firstTimeUtc", Timestamps.rfc3339Nanoseconds(finding.time))
         if group.count > 1 { properties.add("lastTimeUtc", Timestamps.rfc3339Nanoseconds(group.lastTime)) }
         return properties.value

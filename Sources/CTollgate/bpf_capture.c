@@ -604,7 +604,8 @@ int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_
     return ring_buffer__consume(capture->ring);
 }
 
-uint64_t tg_capture_drops(const struct tg_capture *capture)
+/* The sum over CPUs of slot `slot` of the program's `drops` map. */
+static uint64_t drops_slot(const struct tg_capture *capture, __u32 slot)
 {
     if (capture->drops_fd < 0)
         return 0;
@@ -613,12 +614,21 @@ uint64_t tg_capture_drops(const struct tg_capture *capture)
         return 0;
     uint64_t *per_cpu = calloc((size_t)cpus, sizeof(uint64_t));
     uint64_t total = 0;
-    __u32 zero = 0;
-    if (per_cpu && bpf_map_lookup_elem(capture->drops_fd, &zero, per_cpu) == 0)
+    if (per_cpu && bpf_map_lookup_elem(capture->drops_fd, &slot, per_cpu) == 0)
         for (int i = 0; i < cpus; i++)
             total += per_cpu[i];
     free(per_cpu);
     return total;
+}
+
+uint64_t tg_capture_drops(const struct tg_capture *capture)
+{
+    return drops_slot(capture, 0);
+}
+
+uint64_t tg_capture_compat_syscalls(const struct tg_capture *capture)
+{
+    return drops_slot(capture, 1);
 }
 
 static int compare_ints(const void *a, const void *b)

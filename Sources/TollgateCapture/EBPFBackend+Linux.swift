@@ -109,8 +109,10 @@ public final class EBPFBackend: CaptureBackend {
         coverage.events = delivery.events
         coverage.malformed = delivery.malformed
         coverage.unreadablePayloads = delivery.unreadablePayloads
-        coverage.drops = tg_capture_drops(capture)
+        let compatSyscalls = tg_capture_compat_syscalls(capture)
+        coverage.drops = tg_capture_drops(capture) + compatSyscalls
         coverage.blindSpots = [
+            compatSyscalls > 0 ? "the job made \(compatSyscalls) 32-bit syscalls (int 0x80), which the capture cannot decode: counted as lost" : nil,
             "syscalls outside the rules' and state tracking's set are filtered out in the kernel",
             leavesOutFailures ? "failed calls that no rule can match and that change no state are filtered out in the kernel" : nil,
             "io_uring submissions are not seen as syscalls",

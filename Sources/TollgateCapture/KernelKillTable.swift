@@ -21,7 +21,9 @@ public struct KernelKillTable {
     private(set) var table = tg_kill_table()
     private var tests: [KernelOpenCondition.Test] = []
 
+    /// The table of a run under `--kill-on`, with as many of `decided` as fit.
     public init(_ decided: [KernelDecidedRule]) {
+        table.enforcing = 1
         for rule in decided where add(rule.condition) { rules.append(rule.rule) }
     }
 

@@ -39,7 +39,7 @@ struct EnforcementPolicy: Equatable {
     func blindSpots(on backend: BackendKind) -> [String] {
         switch backend {
         case .ebpf where killOn != nil:
-            return ["--kill-on: eBPF's capture program kills the caller itself at the open on the rules it can decide ('kill: in the kernel' in `tollgate rules list`); on the others the gate kills from user space once the record reaches it, so a job can finish calls in between (send what it just read)"]
+            return ["--kill-on: eBPF's capture program kills the caller itself at the open on the rules it can decide ('kill: in the kernel' in `tollgate rules list`), but another thread or a process sharing its fd table can use the fd before the kill lands; on the other rules the gate kills from user space once the record reaches it, so a job can finish calls in between (send what it just read); io_uring submissions are not seen"]
         case .seccomp where !isEmpty:
             return ["--kill-on, --deny-on: a call the gate let go runs with CONTINUE, and the kernel reads its arguments again: another thread can rewrite a path after the gate decided"]
         case .ptrace where killOn != nil:

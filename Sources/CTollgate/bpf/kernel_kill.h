@@ -143,9 +143,10 @@ __noinline int match_and_check(void)
     return state ? state->holds : 0;
 }
 
-/* The open flags a call of `nr` used, read as the decoder reads them (the register, or
- * openat2's open_how in user memory). */
-static __always_inline __u64 open_flags(long nr, __u64 second, __u64 third)
+/* The open flags a call of `nr` used, as the decoder reads them: the register; for openat2,
+ * whose open_how user memory another thread may have rewritten since the kernel copied it,
+ * the bits of the file opened (`opened_flags_bits`, also written into the record's copy). */
+static __always_inline __u64 open_flags(long nr, __u64 second, __u64 third, long fd)
 {
     if (nr == NR_OPEN)
         return second & 0xffffffff;
@@ -153,9 +154,7 @@ static __always_inline __u64 open_flags(long nr, __u64 second, __u64 third)
         return third & 0xffffffff;
     if (nr == NR_CREAT)
         return 01101; /* O_CREAT | O_WRONLY | O_TRUNC */
-    __u64 flags = 0;
-    bpf_probe_read_user(&flags, sizeof(flags), (const void *)third);
-    return flags;
+    return opened_flags_bits(fd);
 }
 
 static __always_inline __u32 open_call(long nr)
@@ -168,10 +167,11 @@ static __always_inline __u32 open_call(long nr)
 }
 
 /* Whether a clause of config.kill holds for the successful open `nr`, whose second and third
- * arguments are `second` and `third`, and whose file add_opened_path has just resolved. */
-__noinline int kill_in_kernel(long nr, __u64 second, __u64 third)
+ * arguments are `second` and `third`, which returned `fd`, and whose file add_opened_path has
+ * just resolved. */
+__noinline int kill_in_kernel(long nr, __u64 second, __u64 third, long fd)
 {
-    __u64 flags = open_flags(nr, second, third);
+    __u64 flags = open_flags(nr, second, third, fd);
     __u32 zero = 0;
     struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
     struct kill_state *state = kill_state();

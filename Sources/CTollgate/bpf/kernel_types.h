@@ -80,6 +80,7 @@ struct path___tg {
 
 struct file___tg {
     struct path___tg f_path;
+    unsigned int f_flags;
     void *private_data;
 } CORE;
 
@@ -133,7 +134,13 @@ struct signal_struct___tg {
 
 #define PIDTYPE_PGID___tg 2
 
+/* x86: `status` holds TS_COMPAT while a 32-bit (int 0x80) syscall runs. */
+struct thread_info___tg {
+    __u32 status;
+} CORE;
+
 struct task_struct___tg {
+    struct thread_info___tg thread_info;
     int pid;
     int tgid;
     int exit_code;

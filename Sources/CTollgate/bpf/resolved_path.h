@@ -12,7 +12,8 @@
 
 #define PATH_BUFFER 4096          /* the path ends here; components are prepended before it */
 #define PATH_NAME_MAX 255         /* longest component copied (NAME_MAX) */
-#define PATH_MAX_STEPS 40         /* components plus mount crossings walked before giving up */
+#define PATH_MAX_STEPS 512        /* components plus mount crossings walked before giving up: a
+                                   * name cut short is never used (stacked mounts can force it) */
 
 /* Per-CPU room for one path; the slack after PATH_BUFFER lets a bounded read land anywhere. */
 struct path_buffer {
@@ -101,7 +102,15 @@ static long path_step(__u32 index, struct path_walk *walk)
         struct mount___tg *mount = walk->mount;
         struct mount___tg *parent = BPF_CORE_READ(mount, mnt_parent);
         if (parent == mount) {
-            walk->reached_root = 1; /* the namespace's root mount: outside `root`, like d_path */
+            /* A mount with no parent: the namespace's root (the file is outside `root`: named
+             * from there, like d_path), or a detached one (open_tree, fsmount) whose root is a
+             * folder of its filesystem: with bind_origin, named by its place in that
+             * filesystem, as a bind mount is. */
+            if (walk->bind_origin && parent_dentry != dentry) {
+                walk->mount_root = NULL;
+                return 0;
+            }
+            walk->reached_root = 1;
             return 1;
         }
         struct vfsmount___tg *vfsmount =

@@ -54,10 +54,13 @@ struct {
     __type(value, __u8);
 } gate_threads SEC(".maps");
 
-/* Records lost because the ring buffer was full, per CPU. */
+/* Per CPU: [DROPS_RING] records lost because the ring buffer was full; [DROPS_COMPAT] 32-bit
+ * (int 0x80) syscalls of the job, whose numbers are another table's: not decoded, so lost. */
+#define DROPS_RING 0
+#define DROPS_COMPAT 1
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, 1);
+    __uint(max_entries, 2);
     __type(key, __u32);
     __type(value, __u64);
 } drops SEC(".maps");
@@ -190,8 +193,8 @@ static __always_inline void submit(struct scratch *s, __u32 payload_bytes)
     __u64 flags = urgent || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= config.wakeup_bytes ? BPF_RB_FORCE_WAKEUP
                                                                                           : BPF_RB_NO_WAKEUP;
     if (bpf_ringbuf_output(&events, s, size, flags) != 0) {
-        __u32 zero = 0;
-        __u64 *lost = bpf_map_lookup_elem(&drops, &zero);
+        __u32 slot = DROPS_RING;
+        __u64 *lost = bpf_map_lookup_elem(&drops, &slot);
         if (lost)
             *lost += 1;
     }
@@ -245,9 +248,13 @@ __noinline __u32 add_resolved_path(__u32 pos, __u64 path, __u64 root, __u32 bind
     struct path_buffer *buffer = bpf_map_lookup_elem(&path_space, &zero);
     if (resolved < 0 || (resolved & PATH_DETACHED) || !s || !buffer)
         return pos;
-    buffer->usable = !(resolved & PATH_TRUNCATED);
-    if (resolved & PATH_TRUNCATED)
-        s->record.flags |= TG_FLAG_PAYLOAD_TRUNCATED;
+    if (resolved & PATH_TRUNCATED) {
+        /* A name cut short could be any file's (stacked mounts make it look like an allowed
+         * one): it is left out, as unreadable, and the run fails closed on it. */
+        s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
+        return pos;
+    }
+    buffer->usable = 1;
     __u32 offset = (__u32)resolved & (PATH_BUFFER - 1);
     return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &buffer->bytes[offset], PATH_BUFFER - offset, COPY_KERNEL_BYTES);
 }
@@ -267,6 +274,37 @@ __noinline __u32 add_opened_path(__u32 pos, long fd)
         return pos;
     struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
     return add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 1);
+}
+
+/* The access mode, O_PATH, O_DIRECTORY and O_TMPFILE bits of the file `fd` of the current
+ * task, as the kernel opened it (struct file's f_flags keeps them). */
+#define OPENED_BITS (3 | 010000000 | OPEN_DIRECTORY_BIT | 020000000)
+#if defined(__TARGET_ARCH_x86)
+#define OPEN_DIRECTORY_BIT 0200000
+#else
+#define OPEN_DIRECTORY_BIT 040000
+#endif
+static __always_inline __u64 opened_flags_bits(long fd)
+{
+    struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
+    return file ? BPF_CORE_READ(file, f_flags) & OPENED_BITS : 0;
+}
+
+/* openat2's flags in the record: the kernel copied open_how at the call's entry, and another
+ * thread may have rewritten the user memory the record copied at its exit; the bits the rules
+ * read (evt.is_open_read/write, fd.typechar) are taken from the file the call opened. The
+ * payload of argument 2 starts at `at`. */
+__noinline int correct_open_how(__u32 at, long fd)
+{
+    struct scratch *s = this_cpu_scratch();
+    if (!s || at >= PAYLOAD_AREA)
+        return 0;
+    struct tg_payload *header = (struct tg_payload *)&s->payloads[at & (PAYLOAD_AREA - 1)];
+    if (header->slot != TG_SLOT_ARG0 + 2 || header->length < 8)
+        return 0;
+    __u64 *flags = (__u64 *)&s->payloads[(at + sizeof(struct tg_payload)) & (PAYLOAD_AREA - 1)];
+    *flags = (*flags & ~(__u64)OPENED_BITS) | opened_flags_bits(fd);
+    return 1;
 }
 
 #include "kernel_kill.h"
@@ -309,9 +347,49 @@ static __always_inline int aims_at_gate(long nr, const __u64 *args, struct task_
     return first > 0 ? is_gate_thread(first) : group > 0 && group == config.gate_pgid;
 }
 
+/* --kill-on: set once the program has killed a caller itself; every tracked task is then killed
+ * at its next syscall's exit, before the gate has caught up. */
+__u32 condemned = 0;
+
+#if defined(__TARGET_ARCH_x86)
+#define TS_COMPAT 0x0002
+/* A 32-bit syscall (int 0x80 on x86_64): its number is the ia32 table's. */
+static __always_inline int in_compat_syscall(void)
+{
+    struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task_btf();
+    return bpf_core_field_exists(task->thread_info.status) && (task->thread_info.status & TS_COMPAT);
+}
+#else
+static __always_inline int in_compat_syscall(void)
+{
+    return 0;
+}
+#endif
+
+/* A tracked task's 32-bit syscall: counted as lost (the run fails closed); under --kill-on
+ * the task is killed, since no rule can be decided on it. */
+static __noinline int lose_compat_syscall(void)
+{
+    if (!is_tracked((__u32)(bpf_get_current_pid_tgid() >> 32)))
+        return 0;
+    __u32 slot = DROPS_COMPAT;
+    __u64 *lost = bpf_map_lookup_elem(&drops, &slot);
+    if (lost)
+        *lost += 1;
+    if (config.kill.enforcing)
+        bpf_send_signal(9 /* SIGKILL */);
+    return 0;
+}
+
 /* Ships one completed syscall `nr` of the current task whose user registers are `regs`. */
 static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___tg *regs)
 {
+    if (condemned && is_tracked((__u32)(bpf_get_current_pid_tgid() >> 32))) {
+        bpf_send_signal(9 /* SIGKILL */);
+        return 0;
+    }
+    if (in_compat_syscall())
+        return lose_compat_syscall();
     if (nr < 0 || nr >= TG_MAX_SYSCALLS || !(config.wanted_syscalls[nr / 64] & (1ULL << (nr % 64))))
         return 0;
     if (ret < 0 && ret >= -4095 && (config.success_only_syscalls[nr / 64] & (1ULL << (nr % 64))) &&
@@ -333,17 +411,22 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         bpf_send_signal(9 /* SIGKILL */);
         s->record.flags |= TG_FLAG_GATE_TARGET;
     }
-    __u32 pos = 0;
+    __u32 pos = 0, how = PAYLOAD_AREA;
 #pragma unroll
     for (int i = 0; i < 6; i++) {
         s->record.args[i] = args[i];
+        if (i == 2)
+            how = pos;
         pos = add_argument(pos, i, config.arg_kinds[nr][i], args[i], i < 5 ? args[i + 1] : 0);
     }
+    if (nr == NR_OPENAT2 && ret >= 0)
+        correct_open_how(how, ret);
     pos = add_local_address(pos, nr, ret, args[0]);
     if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);
-        if (config.kill.clause_count && kill_in_kernel(nr, args[1], args[2])) {
+        if (config.kill.clause_count && kill_in_kernel(nr, args[1], args[2], ret)) {
             bpf_send_signal(9 /* SIGKILL */);
+            condemned = 1;
             s->record.flags |= TG_FLAG_KILLED_IN_KERNEL;
         }
     }

@@ -100,6 +100,10 @@ int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_
 /* Records the kernel could not deliver because the ring buffer was full. */
 uint64_t tg_capture_drops(const struct tg_capture *capture);
 
+/* 32-bit (int 0x80) syscalls of the job: their numbers are another table's, so the program
+ * records none of them (it counts them, and under --kill-on kills the caller). */
+uint64_t tg_capture_compat_syscalls(const struct tg_capture *capture);
+
 /* Detaches and frees everything. NULL is fine. */
 void tg_capture_close(struct tg_capture *capture);
 

@@ -81,6 +81,7 @@ struct tg_kill_clause {
 };
 
 struct tg_kill_table {
+    __u32 enforcing;    /* --kill-on (or --deny-on, which kills on eBPF) is on */
     __u32 pattern_count;
     __u32 clause_count; /* 0: the program decides nothing itself */
     __u64 exe_tests;    /* the tests whose subject is TG_KILL_EXE */

@@ -181,6 +181,32 @@ void tg_record_opened_path(pid_t tid, int fd)
         tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
 }
 
+void tg_record_open_how_flags(pid_t tid, int fd)
+{
+    char path[64], text[512];
+    char *at = tg_append(path, path + sizeof(path), "/proc/");
+    at = tg_append_number(at, path + sizeof(path), tid);
+    at = tg_append(at, path + sizeof(path), "/fdinfo/");
+    tg_append_number(at, path + sizeof(path), fd);
+    int file = open(path, O_RDONLY | O_CLOEXEC);
+    if (file < 0)
+        return;
+    ssize_t got = read(file, text, sizeof(text) - 1);
+    close(file);
+    if (got <= 0)
+        return;
+    text[got] = 0;
+    const char *line = strstr(text, "flags:");
+    if (!line)
+        return;
+    uint64_t flags = 0;
+    for (line += 6; *line == '\t' || *line == ' '; line++) {}
+    for (; *line >= '0' && *line <= '7'; line++)
+        flags = flags * 8 + (uint64_t)(*line - '0');
+    uint64_t bits = O_ACCMODE | O_PATH | O_DIRECTORY | __O_TMPFILE;
+    tg_record_patch_word(TG_SLOT_ARG0 + 2, bits, flags);
+}
+
 /* `task`'s cwd (dirfd AT_FDCWD) or its fd `dirfd`, seen from the monitor. */
 static void directory_view(const struct tg_task *task, int dirfd, char *out, size_t capacity)
 {

@@ -136,6 +136,9 @@ struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task);
 /* Appends a payload, cut at TG_PAYLOAD_MAX bytes (TG_ARGV_MAX for TG_SLOT_ARGV); `truncated`
  * says the caller already cut it. A cut command line also sets TG_FLAG_ARGV_TRUNCATED. */
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated);
+/* Overwrites the `mask` bits of the first 8 bytes of the record's payload for `slot` with
+ * those of `value` (openat2's flags: see tg_record_open_how_flags). */
+void tg_record_patch_word(uint16_t slot, uint64_t mask, uint64_t value);
 /* Room for one command line being assembled: TG_ARGV_MAX + 1 bytes, mapped at start. */
 char *tg_argv_area(void);
 /* Appends a NUL-terminated string read from `address` in `task`'s memory; returns its length or
@@ -154,6 +157,10 @@ int tg_is_open(int nr);
 /* ptrace, at the exit of an open that returned `fd`: appends the opened file's name as
  * TG_SLOT_RESOLVED_PATH (nothing for a pipe, socket or anon inode). */
 void tg_record_opened_path(pid_t tid, int fd);
+/* openat2: the kernel copied open_how at the call's entry, and another thread may have rewritten
+ * the user memory read at the exit since: the access mode, O_PATH, O_DIRECTORY and O_TMPFILE
+ * bits of the record's copy are taken from the file opened (/proc/<tid>/fdinfo/<fd>). */
+void tg_record_open_how_flags(pid_t tid, int fd);
 /* seccomp, at the entry of an open: appends the name of the file it would open now (or, for
  * a file it creates, of its folder plus the new name). The job may change the file before
  * the kernel opens it: a coverage limit. */

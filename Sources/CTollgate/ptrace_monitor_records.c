@@ -226,6 +226,24 @@ static void record_remote_bytes(const struct tg_task *task, uint16_t slot, uint6
     tg_record_bytes(slot, buffer, length, 0);
 }
 
+void tg_record_patch_word(uint16_t slot, uint64_t mask, uint64_t value)
+{
+    const struct tg_record *record = (const struct tg_record *)record_area;
+    size_t at = sizeof(*record);
+    for (int i = 0; i < record->payload_count && at + sizeof(struct tg_payload) <= record_used; i++) {
+        struct tg_payload header;
+        memcpy(&header, record_area + at, sizeof(header));
+        if (header.slot == slot && header.length >= sizeof(uint64_t)) {
+            uint64_t word;
+            memcpy(&word, record_area + at + sizeof(header), sizeof(word));
+            word = (word & ~mask) | (value & mask);
+            memcpy(record_area + at + sizeof(header), &word, sizeof(word));
+            return;
+        }
+        at += sizeof(header) + ((header.length + 7) & ~7u);
+    }
+}
+
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry)
 {
     const struct tg_record *record = (const struct tg_record *)record_area;

@@ -150,6 +150,8 @@ static void syscall_exit_stop(struct tg_task *task)
             tg_record_arguments(task, task->nr, task->args, 0);
             if (tg_is_open(task->nr) && info.exit.rval >= 0)
                 tg_record_opened_path(task->tid, (int)info.exit.rval);
+            if (task->nr == SYS_openat2 && info.exit.rval >= 0)
+                tg_record_open_how_flags(task->tid, (int)info.exit.rval);
         }
         tg_record_finish();
     }

@@ -63,4 +63,18 @@ struct KernelKillEvasionTests {
         #expect(sarif.contains("32-bit syscalls (int 0x80), which the capture cannot decode"), "\(sarif.suffix(3000))")
         #endif
     }
+
+    /// Without `--kill-on` too, on every backend: open_how rewritten by another thread after the
+    /// kernel's copy does not hide a read (ptrace took the flags from user memory at the exit:
+    /// exit 0, no finding, before).
+    @Test(arguments: [GateBackend.ebpf, .ptrace, .seccomp])
+    func aRewrittenOpenHowStillReadsTheKey(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: backend == .ebpf)
+        let victim = try EnforcementEndToEndTests.Victim()
+        defer { victim.remove() }
+        let (outcome, _, _) = try EnforcementEndToEndTests.run(backend, [], job: try Self.job("flip_openat2", port: victim.listener.port, home: victim.home),
+                                                               victim: victim)
+        #expect(outcome.status == EnforcementEndToEndTests.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("ERROR CI Read SSH private key"), "\(outcome.stderr)")
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `tollgate bench-floor`, the benchmarks' floor of each backend: the command runs as it would
+/// `tollgate-bench floor`, the benchmarks' floor of each backend: the command runs as it would
 /// bare, output and exit status included.
 struct BenchFloorCommandTests {
     @Test(arguments: ["ptrace", "seccomp"])
@@ -15,22 +15,23 @@ struct BenchFloorCommandTests {
     }
 
     static func checkPassThrough(_ backend: String) throws {
-        let outcome = try TollgateBinary.run(["bench-floor", "--backend", backend, "--", "sh", "-c", "cat /etc/hostname; exit 4"])
+        let outcome = try TollgateBinary.run(["floor", "--backend", backend, "--", "sh", "-c", "cat /etc/hostname; exit 4"], executable: TollgateBinary.benchURL)
         #expect(outcome.status == 4, "\(outcome.stderr)")
         #expect(outcome.stdout == (try String(contentsOfFile: "/etc/hostname", encoding: .utf8)))
-        let killed = try TollgateBinary.run(["bench-floor", "--backend", backend, "--", "sh", "-c", "kill -TERM $$"])
+        let killed = try TollgateBinary.run(["floor", "--backend", backend, "--", "sh", "-c", "kill -TERM $$"], executable: TollgateBinary.benchURL)
         #expect(killed.status == 128 + SIGTERM)
     }
 
     @Test func aCommandThatCannotRunIs127() throws {
-        let outcome = try TollgateBinary.run(["bench-floor", "--backend", "ptrace", "--", "/nonexistent/command"])
+        let outcome = try TollgateBinary.run(["floor", "--backend", "ptrace", "--", "/nonexistent/command"], executable: TollgateBinary.benchURL)
         #expect(outcome.status == 127)
         #expect(outcome.stderr.contains("cannot run '/nonexistent/command'"))
     }
 
     @Test func anUnknownBackendIsAUsageError() throws {
-        let outcome = try TollgateBinary.run(["bench-floor", "--backend", "dtrace", "--", "true"])
+        let outcome = try TollgateBinary.run(["floor", "--backend", "dtrace", "--", "true"], executable: TollgateBinary.benchURL)
         #expect(outcome.status == 64)
         #expect(outcome.stderr.contains("unknown backend 'dtrace'"))
     }
 }
+

@@ -88,6 +88,6 @@ let package = Package(
         .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"], exclude: ["Golden"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture", "TollgateBenchSupport", "CTollgateBench"]),
         .testTarget(name: "TollgateBaselineTests", dependencies: ["TollgateBaseline"], exclude: ["Golden"]),
-        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
+        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate", "TollgateBenchSupport"]),
     ]
 )

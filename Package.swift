@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// One executable, five libraries and one C target; see README "Project layout".
+// One shipped executable, five libraries and one C target; beside them, not products, the
+// benchmark executable and the support it shares with the tests. See README "Project layout".
 let package = Package(
     name: "tollgate",
     products: [
@@ -16,7 +17,6 @@ let package = Package(
         // `include/tollgate_record.h` is the one record layout shared with the BPF programs.
         .target(
             name: "CTollgate",
-            exclude: ["bpf"],
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("seccomp")]
         ),
@@ -31,7 +31,7 @@ let package = Package(
         ),
         // SARIF, JUnit, Falco JSON lines, Markdown summary, annotations; atomic writes.
         .target(name: "TollgateReports", dependencies: ["TollgateRules", "TollgateEvents"]),
-        // Compiles Sources/CTollgate/bpf/*.bpf.c and embeds the objects as Swift sources.
+        // Compiles the bpf/*.bpf.c of the target it is applied to and embeds the objects as Swift sources.
         .plugin(name: "EmbedBPF", capability: .buildTool()),
         // Embeds rules/*.yaml, the default ruleset, into the executable.
         .plugin(name: "EmbedRules", capability: .buildTool()),
@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "TollgateCapture",
             dependencies: ["CTollgate", "TollgateEvents"],
+            exclude: ["bpf"],
             plugins: ["EmbedBPF"]
         ),
         .executableTarget(
@@ -54,11 +55,39 @@ let package = Package(
             ],
             plugins: ["EmbedRules"]
         ),
-        .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents"], exclude: ["Fixtures"]),
-        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules"], exclude: ["Fixtures"]),
+        // Not shipped: what benchmarks and tests need and the product must not carry.
+        // C: each backend's floor (a bare ptrace loop, a bare seccomp notifier) and the
+        // verifier's figures of loaded BPF programs.
+        .target(
+            name: "CTollgateBench",
+            dependencies: ["CTollgate"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("bpf")]
+        ),
+        // Synthetic event mixes, the engine benchmark, the floors, the empty BPF programs.
+        .target(
+            name: "TollgateBenchSupport",
+            dependencies: ["TollgateEvents", "TollgateRules", "TollgateCapture", "CTollgateBench"],
+            exclude: ["bpf"],
+            plugins: ["EmbedBPF"]
+        ),
+        // `tollgate-bench floor|engine`, built by the benchmark scripts (`swift build --product tollgate-bench`).
+        .executableTarget(
+            name: "tollgate-bench",
+            dependencies: [
+                "TollgateBenchSupport",
+                "TollgateCapture",
+                "TollgateEvents",
+                "TollgateRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            plugins: ["EmbedRules"]
+        ),
+        .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents", "TollgateBenchSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules", "TollgateBenchSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"], exclude: ["Golden"]),
-        .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture"]),
+        .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture", "TollgateBenchSupport", "CTollgateBench"]),
         .testTarget(name: "TollgateBaselineTests", dependencies: ["TollgateBaseline"], exclude: ["Golden"]),
-        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate"]),
+        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate", "TollgateBenchSupport"]),
     ]
 )

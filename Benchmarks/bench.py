@@ -33,11 +33,12 @@ def arguments() -> argparse.Namespace:
     for size in dataclasses.fields(workloads_module.Sizes):
         parser.add_argument("--" + size.name.replace("_", "-"), type=type(size.default) if size.type != "str" else str,
                             help=f"workload size (default {size.default})")
-    parser.add_argument("--engine-events", type=int, default=5_000_000, help="events for bench-engine")
+    parser.add_argument("--engine-events", type=int, default=5_000_000, help="events for tollgate-bench engine")
     parser.add_argument("--no-engine", action="store_true", help="skip the engine-alone figures")
     parser.add_argument("--no-kill-latency", action="store_true", help="skip the --kill-on latency figures")
     parser.add_argument("--results", type=Path, help="results folder (default Benchmarks/results; a temporary one with --smoke)")
     parser.add_argument("--tollgate", type=Path, required=True, help="the tollgate binary")
+    parser.add_argument("--bench", type=Path, required=True, help="the tollgate-bench binary (floors, engine benchmark)")
     parser.add_argument("--repo", type=Path, required=True, help="the repository root")
     parser.add_argument("--command-line", default="Benchmarks/run", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -77,14 +78,15 @@ def main() -> int:
     try:
         generated = workloads_module.generate(scratch / "workloads", sizes, names)
         falco = (options.repo / ".." / "shared" / "falco-rules").resolve()
-        chosen = configs_module.make(options.tollgate.resolve(), falco / "falco_rules.yaml", scratch, wanted)
+        chosen = configs_module.make(options.tollgate.resolve(), options.bench.resolve(), falco / "falco_rules.yaml",
+                                     scratch, wanted)
         for config in chosen:
             config.probe(scratch)
             print(f"  configuration {config.name:15} " + (f"n/a ({config.unavailable})" if config.unavailable else "available"),
                   file=sys.stderr)
         figures = None
         if not options.no_engine:
-            figures = engine_module.measure(options.tollgate.resolve(), falco, options.repo.resolve(),
+            figures = engine_module.measure(options.tollgate.resolve(), options.bench.resolve(), falco, options.repo.resolve(),
                                             20_000 if options.smoke else options.engine_events, 5)
             recorded = next((w for w in generated if w.name == "c-build"), generated[-1])
             events, rate, command, failure = engine_module.replay(options.tollgate.resolve(), recorded, scratch, 5)

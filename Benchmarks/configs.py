@@ -1,5 +1,5 @@
 """The configurations a workload runs under: bare, tollgate with each backend, each backend's
-floor, and the peers a user knows (strace, bpftrace).
+floor (`tollgate-bench floor`), and the peers a user knows (strace, bpftrace).
 
 Each configuration wraps the workload's command line. `probe()` runs it once over a
 script that exits 0: a configuration that cannot start here (tollgate's exit 69, a tool that is not
@@ -62,7 +62,7 @@ class Config:
 
     @property
     def has_summary(self) -> bool:
-        """tollgate run ends with its summary line (bench-floor does not)."""
+        """tollgate run ends with its summary line (tollgate-bench floor does not)."""
         return self.is_tollgate and not self.name.startswith("floor")
 
     def command(self, job: list[str]) -> list[str]:
@@ -91,7 +91,7 @@ class Config:
         reason = (errors or lines or [f"exit status {done.returncode}"])[-1]
         if self.is_tollgate and done.returncode != 69:
             reason = f"exit {done.returncode}: {reason}"
-        self.unavailable = reason.removeprefix("tollgate: error: ")[:160]
+        self.unavailable = reason.removeprefix("tollgate: error: ").removeprefix("tollgate-bench: error: ")[:160]
 
 
 def _syscall_numbers(scratch: Path, names: list[str]) -> dict[str, int]:
@@ -113,9 +113,10 @@ def _bpftrace_program(scratch: Path) -> str:
             "END { clear(@want); }")
 
 
-def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> list[Config]:
-    """The configurations named in `names`, in that order."""
+def make(tollgate: Path, bench: Path, falco_rules: Path, scratch: Path, names: list[str]) -> list[Config]:
+    """The configurations named in `names`, in that order; the floors are `bench`'s."""
     gate = [str(tollgate), "run"]
+    floor = [str(bench), "floor"]
     per_syscall = ["env", "TOLLGATE_EBPF_HOOKS=per-syscall"]
     tollgate_statuses = (0, 3)  # 3: blocking findings or drops, reported in their own columns
     strace = shutil.which("strace")
@@ -131,19 +132,20 @@ def make(tollgate: Path, falco_rules: Path, scratch: Path, names: list[str]) -> 
                                      gate + ["--backend", "ebpf", "--rules", str(falco_rules), "--"],
                                      True, tollgate_statuses),
         "floor": lambda: Config("floor", "eBPF floor (empty programs)",
-                                [str(tollgate), "bench-floor", "--"], True, (0,)),
-        # The same filter as a run with the default rules, every stop let go at once: what the
-        # stops alone cost here, the most that tuning the recording could win back.
+                                floor + ["--"], True, (0,)),
+        # The same filter as a run with the default rules under a bare tracer or notifier, every
+        # stop let go at once: what the stops alone cost here, the most that tuning the
+        # recording could win back.
         "floor-ptrace": lambda: Config("floor-ptrace", "ptrace floor (stops only)",
-                                       [str(tollgate), "bench-floor", "--backend", "ptrace", "--"], True, (0,)),
+                                       floor + ["--backend", "ptrace", "--"], True, (0,)),
         "floor-seccomp": lambda: Config("floor-seccomp", "seccomp floor (notifications only)",
-                                        [str(tollgate), "bench-floor", "--backend", "seccomp", "--"], True, (0,)),
+                                        floor + ["--backend", "seccomp", "--"], True, (0,)),
         # The eBPF backend's syscall hooks forced per syscall (auto keeps the raw tracepoint
         # where a rule's syscall has no exit tracepoint); `env` execs, so the pid is tollgate's.
         "ebpf-per-syscall": lambda: Config("ebpf-per-syscall", "tollgate eBPF, per-syscall hooks",
                                            [*per_syscall, *gate, "--backend", "ebpf", "--"], True, tollgate_statuses),
         "floor-per-syscall": lambda: Config("floor-per-syscall", "eBPF floor, per-syscall hooks",
-                                            [*per_syscall, str(tollgate), "bench-floor", "--"], True, (0,)),
+                                            [*per_syscall, *floor, "--"], True, (0,)),
         "strace": lambda: Config("strace", "strace -f",
                                  [strace or "strace", "-f", "-o", "/dev/null"],
                                  unavailable=None if strace else "strace is not installed"),

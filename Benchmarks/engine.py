@@ -1,5 +1,5 @@
 """The engine alone: `tollgate analyze` replaying a capture recorded from a workload
-(events/s, median of 5), `tollgate rules bench-engine` on a synthetic mix, and the time to
+(events/s, median of 5), `tollgate-bench engine` on a synthetic mix, and the time to
 load Falco's three rulesets together (`tollgate rules validate`, whole process, median of 5)."""
 
 from __future__ import annotations
@@ -54,15 +54,15 @@ def replay(tollgate: Path, workload: Workload, scratch: Path, runs: int) -> tupl
     return events, statistics.median(rates), " ".join(analyze), None
 
 
-def measure(tollgate: Path, falco_folder: Path, repo: Path, events: int, loads: int) -> EngineFigures:
+def measure(tollgate: Path, bench: Path, falco_folder: Path, repo: Path, events: int, loads: int) -> EngineFigures:
     rulesets = [str(falco_folder / name) for name in
                 ("falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml")]
     ours = [str(repo / "rules")] if (repo / "rules").is_dir() else []
     pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
-    bench = pin + [str(tollgate), "rules", "bench-engine", "--events", str(events)] + rulesets + ours
-    done = subprocess.run(bench, capture_output=True, text=True)
+    throughput = pin + [str(bench), "engine", "--events", str(events)] + rulesets + ours
+    done = subprocess.run(throughput, capture_output=True, text=True)
     found = THROUGHPUT.search(done.stdout)
-    failure = None if found else f"bench-engine exited {done.returncode}: {done.stderr.strip()[-200:]}"
+    failure = None if found else f"tollgate-bench engine exited {done.returncode}: {done.stderr.strip()[-200:]}"
 
     validate = [str(tollgate), "rules", "validate"] + rulesets
     timings = []
@@ -73,6 +73,6 @@ def measure(tollgate: Path, falco_folder: Path, repo: Path, events: int, loads: 
         timings.append((time.monotonic() - started) * 1000)
         if loaded.returncode != 0:
             failure = f"rules validate exited {loaded.returncode}: {loaded.stderr.strip()[-200:]}"
-    return EngineFigures(int(found[1]) if found else None, " ".join(bench),
+    return EngineFigures(int(found[1]) if found else None, " ".join(throughput),
                          statistics.median(timings), min(timings), max(timings), " ".join(validate),
                          failure)

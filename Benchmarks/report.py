@@ -129,7 +129,7 @@ def targets(cells: list[Cell], engine: EngineFigures | None) -> list[tuple[str, 
             rows.append(("analyze replay >= 1,000,000 events/s", f"{engine.replay_per_second:,.0f}",
                          "met" if engine.replay_per_second >= 1_000_000 else "missed"))
         if engine.events_per_second is not None:
-            rows.append(("engine (bench-engine) >= 1,000,000 events/s", f"{engine.events_per_second:,}",
+            rows.append(("engine (tollgate-bench engine) >= 1,000,000 events/s", f"{engine.events_per_second:,}",
                          "met" if engine.events_per_second >= 1_000_000 else "missed"))
         if engine.load_ms_median is not None:
             rows.append(("three Falco rulesets load < 300 ms", f"{engine.load_ms_median:.0f} ms",

@@ -1,20 +1,24 @@
 import Foundation
 import PackagePlugin
 
-/// Compiles `Sources/CTollgate/bpf/*.bpf.c` with the toolchain's clang (`-target bpf -O2 -g`)
+/// Compiles the BPF programs of the target it is applied to, `bpf/*.bpf.c` in that target's own
+/// folder (which the target excludes from its sources), with the toolchain's clang
+/// (`-target bpf -O2 -g`, `CTollgate/include` on the include path for the shared record layout)
 /// and emits, per program, a Swift source that carries the object as a base64 `StaticString`
-/// in an extension of `EmbeddedBPF` (declared by the target the plugin is applied to).
+/// in an extension of `EmbeddedBPF` (declared by that target). So a target embeds only its own
+/// programs: the shipped capture library its capture program, the benchmark support its floor.
 ///
 /// The object is embedded rather than shipped as a resource so that a copied binary keeps it.
 @main
 struct EmbedBPF: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
         guard let cTarget = try context.package.targets(named: ["CTollgate"]).first else {
-            throw PluginError("the package has no 'CTollgate' target holding bpf/*.bpf.c")
+            throw PluginError("the package has no 'CTollgate' target holding include/tollgate_record.h")
         }
-        let bpfFolder = cTarget.directoryURL.appending(path: "bpf")
+        let bpfFolder = target.directoryURL.appending(path: "bpf")
         let includeFolder = cTarget.directoryURL.appending(path: "include")
         let programs = try files(in: bpfFolder).filter { $0.lastPathComponent.hasSuffix(".bpf.c") }
+        guard !programs.isEmpty else { throw PluginError("'\(target.name)' has no bpf/*.bpf.c program to embed") }
         let headers = try files(in: bpfFolder).filter { $0.pathExtension == "h" }
             + files(in: includeFolder).filter { $0.pathExtension == "h" }
         let clang = try context.tool(named: "clang").url

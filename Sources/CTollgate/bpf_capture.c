@@ -529,53 +529,6 @@ struct tg_capture *tg_capture_open(const void *object, size_t size, const struct
     return capture;
 }
 
-int tg_capture_verifier_stats(const void *object, size_t size, const struct tg_capture_config *config,
-                              struct tg_program_stats *stats, int capacity)
-{
-    enum { LOG_SIZE = 4096, MAX_PROGRAMS = 16 };
-    libbpf_print_fn_t previous = libbpf_set_print(keep_last_line);
-    LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tollgate");
-    struct bpf_object *opened = bpf_object__open_mem(object, size, &opts);
-    char *logs = calloc(MAX_PROGRAMS, LOG_SIZE);
-    int err = !opened ? (errno ? errno : EINVAL) : !logs ? ENOMEM : 0, count = 0;
-    struct bpf_program *program;
-    if (!err) {
-        bpf_object__for_each_program(program, opened)
-        {
-            if (count == MAX_PROGRAMS) {
-                err = E2BIG;
-                break;
-            }
-            bpf_program__set_log_buf(program, logs + (size_t)count * LOG_SIZE, LOG_SIZE);
-            bpf_program__set_log_level(program, 4); /* statistics only */
-            count++;
-        }
-    }
-    if (!err)
-        err = -size_scratch(opened);
-    if (!err && config)
-        err = -set_config(opened, config);
-    if (!err)
-        err = -bpf_object__load(opened);
-    int written = 0;
-    if (!err) {
-        int index = 0;
-        bpf_object__for_each_program(program, opened)
-        {
-            const char *processed = strstr(logs + (size_t)index++ * LOG_SIZE, "processed ");
-            if (written == capacity || !processed)
-                continue;
-            snprintf(stats[written].name, sizeof(stats[written].name), "%s", bpf_program__name(program));
-            stats[written].instructions = (uint32_t)strtoul(processed + 10, NULL, 10);
-            written++;
-        }
-    }
-    bpf_object__close(opened);
-    free(logs);
-    libbpf_set_print(previous);
-    return err ? -err : written;
-}
-
 int tg_capture_track(struct tg_capture *capture, int tgid)
 {
     if (capture->tracked_fd < 0)

@@ -39,7 +39,8 @@ static const int seccomp_needs[] = {
 #endif
 };
 
-static int build_filter(enum tg_monitor_mode mode, const struct tg_capture_config *config, struct sock_fprog *filter)
+int tg_monitor_filter(enum tg_monitor_mode mode, const struct tg_capture_config *config, pid_t monitor_pid,
+                      struct sock_fprog *filter)
 {
     int numbers[TG_MAX_SYSCALLS + 32];
     size_t count = 0;
@@ -61,10 +62,15 @@ static int build_filter(enum tg_monitor_mode mode, const struct tg_capture_confi
             numbers[unique++] = numbers[i];
     }
     uint32_t action = mode == TG_MONITOR_SECCOMP ? SCMP_ACT_NOTIFY : SCMP_ACT_TRACE(0);
-    /* The gate (this process) and the monitor, forked after this: the job cannot trace,
-     * signal or read them, even as root. */
-    const pid_t protected_pids[] = {getpid(), TG_SECCOMP_PID_PLACEHOLDER};
+    /* The gate (this process) and the monitor: the job cannot trace, signal or read them,
+     * even as root. */
+    const pid_t protected_pids[] = {getpid(), monitor_pid};
     return tg_seccomp_program_build(numbers, unique, action, protected_pids, 2, filter);
+}
+
+void tg_monitor_filter_free(struct sock_fprog *filter)
+{
+    tg_seccomp_program_free(filter);
 }
 
 static int64_t monotonic_ns(void)
@@ -161,17 +167,13 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
 {
     struct tg_monitor *monitor = calloc(1, sizeof(*monitor));
     char *buffer = malloc(STREAM_BUFFER);
-    int floor = mode == TG_MONITOR_PTRACE_FLOOR || mode == TG_MONITOR_SECCOMP_FLOOR;
-    if (mode == TG_MONITOR_PTRACE_FLOOR)
-        mode = TG_MONITOR_PTRACE;
-    else if (mode == TG_MONITOR_SECCOMP_FLOOR)
-        mode = TG_MONITOR_SECCOMP;
-    struct tg_monitor_setup setup = {.mode = mode, .floor = floor, .file = file, .argv = argv, .envp = envp, .config = config,
+    struct tg_monitor_setup setup = {.mode = mode, .file = file, .argv = argv, .envp = envp, .config = config,
                                      .exit_syscalls = exit_syscalls, .verdicts = verdicts, .grace_seconds = grace_seconds, .gate_pid = getpid()};
     int records[2] = {-1, -1}, control[2] = {-1, -1};
     int err = !monitor || !buffer ? ENOMEM : 0;
     if (!err)
-        err = -build_filter(mode, config, &setup.filter);
+        /* The monitor is forked after this: its pid is filled in by the monitor itself. */
+        err = -tg_monitor_filter(mode, config, TG_SECCOMP_PID_PLACEHOLDER, &setup.filter);
     if (!err && (pipe2(records, O_CLOEXEC) != 0 || pipe2(control, O_CLOEXEC) != 0))
         err = errno;
     if (err) {

@@ -58,7 +58,6 @@ struct tg_task {
 /* What the monitor needs, prepared by the gate before fork(). */
 struct tg_monitor_setup {
     enum tg_monitor_mode mode;  /* TG_MONITOR_PTRACE or TG_MONITOR_SECCOMP */
-    int floor;                  /* let every stop or notification go at once (the *_FLOOR modes) */
     const char *file;
     char *const *argv;
     char *const *envp;

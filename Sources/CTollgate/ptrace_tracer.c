@@ -73,10 +73,6 @@ static void seccomp_stop(struct tg_task *task)
         ptrace(PTRACE_CONT, task->tid, 0, 0);
         return;
     }
-    if (tg_mon.setup->floor) {
-        ptrace(PTRACE_CONT, task->tid, 0, 0);
-        return;
-    }
     if (!known) {
         resume(task, 0);
         return;
@@ -294,8 +290,7 @@ static void dispatch(struct tg_task *task, int status)
  * tracer and job on one CPU). Polling yields, so runnable work is never kept waiting. */
 #define TG_POLL_NS 50000
 
-/* waitpid(-1, __WALL), polling for up to TG_POLL_NS first. */
-static pid_t next_stop(int *status)
+pid_t tg_ptrace_wait(int *status)
 {
     int64_t start = tg_now_ns(CLOCK_MONOTONIC);
     do {
@@ -311,7 +306,7 @@ void tg_ptrace_loop(void)
 {
     for (;;) {
         int status = 0;
-        pid_t tid = next_stop(&status);
+        pid_t tid = tg_ptrace_wait(&status);
         if (tid < 0) {
             if (errno == EINTR) {
                 tg_tick();

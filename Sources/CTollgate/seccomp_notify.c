@@ -295,7 +295,7 @@ static void refuse(int listener, __u64 id, int error)
 }
 
 /* Refuses a call aimed at the gate or the monitor with EPERM, recording it. Returns 1 when
- * it did. Checked before anything else, the floor mode included. */
+ * it did. Checked before anything else. */
 static int refuse_gate_attempt(int listener, const struct seccomp_notif *request)
 {
     uint64_t args[6];
@@ -380,10 +380,6 @@ static int handle_notification(int listener)
     tg_mon.stops++;
     if (tg_is_gate_routed(request.data.nr) && refuse_gate_attempt(listener, &request))
         return 0;
-    if (tg_mon.setup->floor) {
-        let_continue(listener, request.id);
-        return 0;
-    }
     int nr = request.data.nr;
     uint64_t args[6];
     memcpy(args, request.data.args, sizeof(args));

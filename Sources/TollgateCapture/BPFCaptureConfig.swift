@@ -4,13 +4,13 @@ import TollgateEvents
 /// Builds the read-only configuration of the capture program: which syscalls it ships and
 /// how it reads each argument's memory, both from `SyscallTable` so that one table serves
 /// the kernel and the decoder.
-enum BPFCaptureConfig {
+package enum BPFCaptureConfig {
     /// Syscalls that are read with a sockaddr length behind a pointer (the kernel writes it).
     private static let lengthBehindPointer: Set<String> = ["accept", "accept4", "recvfrom", "getsockname", "getpeername"]
 
     /// A configuration capturing `syscallNames` (unknown names and names absent on `arch`
     /// are left out) that wakes the consumer once `wakeupBytes` wait in the ring.
-    static func make(syscallNames: Set<String>, arch: Architecture = .native, wakeupBytes: UInt64 = 1 << 20) -> tg_capture_config {
+    package static func make(syscallNames: Set<String>, arch: Architecture = .native, wakeupBytes: UInt64 = 1 << 20) -> tg_capture_config {
         var config = tg_capture_config()
         config.wakeup_bytes = wakeupBytes
         let limit = Int32(TG_MAX_SYSCALLS)
@@ -28,7 +28,7 @@ enum BPFCaptureConfig {
 
     /// The configuration a program is loaded with before the rules are known: every table
     /// syscall's argument kinds, no syscall wanted yet (`tg_capture_attach` writes `bitmap`).
-    static func beforeRules(arch: Architecture = .native) -> tg_capture_config {
+    package static func beforeRules(arch: Architecture = .native) -> tg_capture_config {
         var config = make(syscallNames: Set(SyscallTable.all.map(\.name)), arch: arch)
         config.wanted_syscalls = tg_capture_config().wanted_syscalls
         return config

@@ -26,7 +26,7 @@ public struct JobSpec: Sendable, Equatable {
     public var environment: [String] { environmentEntries.map { String(decoding: $0, as: UTF8.self) } }
 
     /// Calls `body` with NULL-terminated C arrays of the exact argv and environment bytes.
-    func withCArrays<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>, UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    package func withCArrays<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>, UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
         func cArray(_ entries: [[UInt8]]) -> [UnsafeMutablePointer<CChar>?] {
             entries.map { bytes in
                 let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)

@@ -35,7 +35,6 @@
 //   `FdType` (fd.type `name` / fd.typechar `typeChar`).
 // - Rendering: `FlagNames.render(_:_:arch:)`, `Errno.name(_:)`.
 // - Bytes: `ByteString` keeps paths and arguments exact (not necessarily UTF-8).
-// - Benchmarks: `SyntheticWorkload.seed(_:)` + `events(children:arch:)`, a CI-like mix.
 //
 // Nil means unknown (Falco renders `<NA>`). Nothing here allocates Strings on the decode path;
 // rendering (`EventValue.rendered`, `ByteString.description`) is lazy.

@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Validate and list Falco rules files.",
-        subcommands: [RulesValidateCommand.self, RulesListCommand.self, RulesTestCommand.self, RulesBenchCommand.self]
+        subcommands: [RulesValidateCommand.self, RulesListCommand.self, RulesTestCommand.self]
     )
 }
 
@@ -19,8 +19,8 @@ struct RulePaths: ParsableArguments {
 
     /// Loads the rules and prints every diagnostic to standard error.
     func load() -> LoadResult {
-        let (sources, diagnostics) = RuleSources.read(paths.isEmpty ? ["rules"] : paths)
-        return RuleSources.load(sources, readDiagnostics: diagnostics)
+        let (sources, diagnostics) = RuleFiles.read(paths.isEmpty ? ["rules"] : paths)
+        return RuleFiles.load(sources, readDiagnostics: diagnostics)
     }
 }
 
@@ -98,37 +98,6 @@ struct RulesListCommand: ParsableCommand {
             let denies = row.denies.isEmpty ? "deny: no (needs the call's result)" : "deny: " + row.denies.joined(separator: ",")
             let kills = row.killsInKernel ? "kill: in the kernel (ebpf)" : "kill: by the gate"
             print("\(row.name)\t\(row.priority)\t\(types)\t\(state)\t\(row.file):\(row.line)\t\(denies)\t\(kills)")
-        }
-    }
-}
-
-/// `tollgate rules bench-engine [PATH...]` (hidden): events per second of the engine on a
-/// synthetic CI workload (execs, opens, connects, renames with process state).
-struct RulesBenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench-engine",
-        abstract: "Measure engine throughput on a synthetic event mix.",
-        shouldDisplay: false
-    )
-
-    @OptionGroup var files: RulePaths
-
-    @Option(name: .long, help: "Events to evaluate.")
-    var events = 2_000_000
-
-    @Option(name: .long, help: "Also list the N rules whose conditions cost the most per event.")
-    var costliest = 0
-
-    func run() throws {
-        let result = files.load()
-        guard let ruleSet = result.ruleSet else { throw ExitStatus.invalidRules }
-        print("rules: \(ruleSet.rules.count) (\(ruleSet.rules.filter(\.enabled).count) enabled)")
-        let engine = Engine(ruleSet)
-        print(EngineBenchmark.run(engine, events: events).report)
-        guard costliest > 0 else { return }
-        print("costliest conditions (ns per event of the mix, in context):")
-        for (rule, nanoseconds) in EngineBenchmark.ruleCosts(engine).prefix(costliest) {
-            print(String(format: "%8.1f  ", nanoseconds) + rule)
         }
     }
 }

@@ -7,7 +7,7 @@ struct Tollgate: ParsableCommand {
         commandName: "tollgate",
         abstract: "Run a CI job under syscall capture and fail it when a security rule fires.",
         version: TollgateVersion.current,
-        subcommands: [RunCommand.self, RecordCommand.self, AnalyzeCommand.self, DoctorCommand.self, RulesCommand.self, BaselineCommand.self, BenchFloorCommand.self, HookCommand.self]
+        subcommands: [RunCommand.self, RecordCommand.self, AnalyzeCommand.self, DoctorCommand.self, RulesCommand.self, BaselineCommand.self, HookCommand.self]
     )
 }
 

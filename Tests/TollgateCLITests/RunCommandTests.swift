@@ -333,7 +333,7 @@ enum KnownBugs {
     static let connectLocalAddressMissing = """
         connect() records no local address: fd.name is '0.0.0.0:0->198.51.100.7:443' and fd.lport <NA>, \
         where Falco reads the socket's bound address at connect exit ('192.0.2.2:PORT->...'). \
-        The eBPF and ptrace backends (Sources/CTollgate bpf/tollgate.bpf.c, ptrace_tracer.c) capture only \
+        The eBPF and ptrace backends (Sources/TollgateCapture/bpf/tollgate.bpf.c, Sources/CTollgate/ptrace_tracer.c) capture only \
         the sockaddr argument. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
         Tests/Fixtures/jobs/ssh_non_standard_port.sh /tmp` prints connection=0.0.0.0:0->198.51.100.7:443 lport=<NA>.
         """

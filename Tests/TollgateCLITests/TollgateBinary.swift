@@ -9,9 +9,14 @@ struct TollgateBinary {
     }
 
     /// The built executable: the test runner lives in the same products folder.
-    static var url: URL {
+    static var url: URL { built("tollgate") }
+
+    /// The benchmark executable, `tollgate-bench`, built beside it (not shipped).
+    static var benchURL: URL { built("tollgate-bench") }
+
+    static func built(_ name: String) -> URL {
         let runner = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return runner.deletingLastPathComponent().appendingPathComponent("tollgate")
+        return runner.deletingLastPathComponent().appendingPathComponent(name)
     }
 
     /// Runs `tollgate` with `arguments`, optionally through a wrapper command such as `setpriv`.

@@ -2,6 +2,7 @@ import CTollgate
 import Foundation
 import Testing
 @testable import TollgateCapture
+import TollgateBenchSupport
 
 /// The minimal kernel BTF the eBPF backend relocates against (`tg_core_btf_build`): the
 /// kernel types the capture program reads must come out exactly as the kernel's full BTF
@@ -66,7 +67,7 @@ struct CoreBTFTests {
         let build = { (path: String) in EmbeddedBPF.capture.withUnsafeBytes { tg_core_btf_build($0.baseAddress, $0.count, path) } }
         #expect(build("/etc/hostname") == -EINVAL)
         #expect(build("/nonexistent") == -ENOENT)
-        let floor = EmbeddedBPF.floor.withUnsafeBytes { tg_core_btf_build($0.baseAddress, $0.count, Self.vmlinux) }
+        let floor = FloorBPF.object.withUnsafeBytes { tg_core_btf_build($0.baseAddress, $0.count, Self.vmlinux) }
         #expect(floor == -ENODATA, "the floor program reads no kernel type")
         let notAnObject: [UInt8] = Array("not an ELF object".utf8)
         #expect(notAnObject.withUnsafeBytes { tg_core_btf_build($0.baseAddress, $0.count, Self.vmlinux) } == -EINVAL)

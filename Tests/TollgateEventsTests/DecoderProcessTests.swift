@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TollgateEvents
+import TollgateBenchSupport
 
 /// Process tree, exec, fork and exit behaviour, built from RawEvent sequences.
 struct DecoderProcessTests {
@@ -330,7 +331,7 @@ struct DecoderProcessTests {
     @Test func closureDecodeMatchesOptionalDecode() {
         let viaOptional = T.decoder()
         let viaClosure = T.decoder()
-        let events = SyntheticWorkload.events(children: 3, arch: .x86_64)
+        let events = SyntheticRawEvents.events(children: 3, arch: .x86_64)
         for raw in events {
             let expected = viaOptional.decode(raw)
             var seen: (UInt64, String, ByteString?)?

@@ -1,6 +1,7 @@
 import Testing
 import TollgateEvents
 @testable import TollgateRules
+import TollgateBenchSupport
 
 /// Builds decoded events for engine tests (x86_64-independent: numbers come from the table).
 final class EventScript {

@@ -1,6 +1,7 @@
 import Testing
 import TollgateEvents
 @testable import TollgateRules
+import TollgateBenchSupport
 
 /// What the engine shares within one event (field values, macro results) and what it folds
 /// away per event type must never change a verdict.

@@ -70,19 +70,6 @@ int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscall
                       const uint64_t *urgent_syscalls, uint32_t urgent_kinds, const struct tg_kill_table *kill,
                       struct tg_hooks *hooks, tg_record_handler handler, void *context, char *error, size_t error_size);
 
-/* What the verifier did for one program of an object. */
-struct tg_program_stats {
-    char name[32];
-    uint32_t instructions; /* instructions processed (the verifier's "processed N insns") */
-};
-
-/* Loads `object` as tg_capture_load does in AUTO mode (both syscall-exit programs), with the
- * verifier's statistics on, writes up to `capacity` programs' figures into `stats` and unloads
- * it. The instructions processed are what verification time follows: start-up pays for them
- * on every run. Returns the number of programs written, or -errno. */
-int tg_capture_verifier_stats(const void *object, size_t size, const struct tg_capture_config *config,
-                              struct tg_program_stats *stats, int capacity);
-
 /* Adds a thread-group id to the tracked tree; its descendants are added by the kernel as
  * they are forked. Then freezes the map for bpf(2) from user space (the program still adds
  * and removes), so a root job cannot delete itself: call once. Returns 0 or -errno. */

@@ -20,10 +20,6 @@
 enum tg_monitor_mode {
     TG_MONITOR_PTRACE = 1,  /* SECCOMP_RET_TRACE filter + ptrace: arguments, results, payloads */
     TG_MONITOR_SECCOMP = 2, /* SECCOMP_RET_USER_NOTIF filter: arguments and payloads at entry */
-    /* The floor of each (benchmarks): the same filter, every stop or notification taken and
-     * let go at once, nothing read and no syscall recorded (the tree is still followed). */
-    TG_MONITOR_PTRACE_FLOOR = 3,
-    TG_MONITOR_SECCOMP_FLOOR = 4,
 };
 
 enum { TG_MONITOR_KILLED_MAX = 256 };
@@ -87,6 +83,23 @@ struct tg_monitor *tg_monitor_start(enum tg_monitor_mode mode, const char *file,
                                     char *const envp[], const struct tg_capture_config *config,
                                     const uint64_t *exit_syscalls, const struct tg_verdict_config *verdicts,
                                     double grace_seconds, char *error, size_t error_size);
+
+/* A seccomp filter program (`struct sock_fprog`, linux/filter.h). */
+struct sock_fprog;
+
+/* Builds the filter tg_monitor_start has the job install in `mode`: SECCOMP_RET_TRACE or
+ * SECCOMP_RET_USER_NOTIF for the syscalls `config` wants plus those the monitor needs itself,
+ * and for every call that may aim at this process or at `monitor_pid` (the process that will
+ * trace or answer the job). Release it with tg_monitor_filter_free. Returns 0 or -errno. */
+int tg_monitor_filter(enum tg_monitor_mode mode, const struct tg_capture_config *config, pid_t monitor_pid,
+                      struct sock_fprog *filter);
+
+void tg_monitor_filter_free(struct sock_fprog *filter);
+
+/* waitpid(-1, status, __WALL) as the monitor's ptrace loop waits for the next stop: polling
+ * without blocking for up to 50 µs first (a stop usually follows within microseconds of the
+ * last resume, and waking a halted vCPU costs tens of microseconds). Returns waitpid's. */
+pid_t tg_ptrace_wait(int *status);
 
 /* Answers the oldest record still awaiting a verdict (or, with TG_VERDICT_KILL, none): the
  * monitor kills every process of the job at once on TG_VERDICT_KILL. Returns 0 or -errno. */

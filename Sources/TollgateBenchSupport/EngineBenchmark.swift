@@ -1,4 +1,6 @@
-/// Times the engine over a synthetic workload (used by `tollgate rules bench-engine`).
+import TollgateRules
+
+/// Times the engine over a synthetic workload (`tollgate-bench engine`).
 package enum EngineBenchmark {
     package struct Result: Sendable {
         package var evaluated: Int

@@ -1,11 +1,14 @@
-/// A deterministic, CI-job-like stream of `RawEvent`s for benchmarks and smoke tests: a seeded
+import TollgateEvents
+
+/// A deterministic, CI-job-like stream of `RawEvent`s for the decoder's tests: a seeded
 /// `make` forks children that exec compilers, shells and network tools; they open sources,
 /// headers and libraries (absolute and relative), now and then a sensitive file, connect out,
 /// rename and unlink temporaries, dup a socket onto stdout, and exit.
 ///
 /// Drive it with `seed(_:)` then `decoder.decode` over `events(...)`. Event counts per child
-/// are fixed, so throughput figures compare across runs.
-public enum SyntheticWorkload {
+/// are fixed, so throughput figures compare across runs. (`SyntheticWorkload` is the decoded
+/// mix the engine benchmark evaluates.)
+public enum SyntheticRawEvents {
     /// The seeded job process.
     public static let jobPID: Int32 = 1000
 
@@ -51,20 +54,20 @@ public enum SyntheticWorkload {
             guard let number = SyscallTable.info(named: name)?.number(for: arch) else { return }
             time += 250
             events.append(RawEvent(
-                kind: .syscall, timestamp: time, pid: pid, tid: pid, ppid: SyntheticWorkload.jobPID, uid: 1001,
+                kind: .syscall, timestamp: time, pid: pid, tid: pid, ppid: SyntheticRawEvents.jobPID, uid: 1001,
                 gid: 1001, syscall: number, args: RawEvent.Arguments(args), returnValue: ret, payloads: payloads))
         }
 
         mutating func child(_ index: Int) {
-            let pid = SyntheticWorkload.jobPID + 1 + Int32(index % 30_000)
+            let pid = SyntheticRawEvents.jobPID + 1 + Int32(index % 30_000)
             let (exe, argv) = Self.programs[index % Self.programs.count]
             time += 1_000
             events.append(RawEvent(
-                kind: .processFork, timestamp: time, pid: SyntheticWorkload.jobPID, tid: SyntheticWorkload.jobPID,
+                kind: .processFork, timestamp: time, pid: SyntheticRawEvents.jobPID, tid: SyntheticRawEvents.jobPID,
                 ppid: 1, uid: 1001, gid: 1001, args: [0x1200011, UInt64(pid)], returnValue: Int64(pid)))
             time += 1_000
             events.append(RawEvent(
-                kind: .processExec, timestamp: time, pid: pid, tid: pid, ppid: SyntheticWorkload.jobPID, uid: 1001,
+                kind: .processExec, timestamp: time, pid: pid, tid: pid, ppid: SyntheticRawEvents.jobPID, uid: 1001,
                 gid: 1001, args: [0], payloads: [.exePath: exe, .argv: ByteString.joined(argv, separator: 0)]))
             for i in 0..<24 {
                 let path = index % 50 == 0 && i == 3 ? "/etc/shadow" : Self.reads[(index + i) % Self.reads.count]

@@ -1,14 +1,15 @@
 import Testing
 
 @testable import TollgateEvents
+import TollgateBenchSupport
 
-struct SyntheticWorkloadTests {
+struct SyntheticRawEventsTests {
     @Test(arguments: Architecture.allCases)
     func everyRecordDecodesAndStateStaysBounded(arch: Architecture) {
         let decoder = EventDecoder(arch: arch, users: TestEvents.users)
-        SyntheticWorkload.seed(decoder)
-        let events = SyntheticWorkload.events(children: 200, arch: arch)
-        #expect(events.count == 200 * SyntheticWorkload.eventsPerChild)
+        SyntheticRawEvents.seed(decoder)
+        let events = SyntheticRawEvents.events(children: 200, arch: arch)
+        #expect(events.count == 200 * SyntheticRawEvents.eventsPerChild)
         var types: [String: Int] = [:]
         var sensitive = 0
         for raw in events {
@@ -26,9 +27,9 @@ struct SyntheticWorkloadTests {
 
     @Test func relativeOpensResolveAgainstTheJobDirectory() throws {
         let decoder = EventDecoder(arch: .x86_64, users: TestEvents.users)
-        SyntheticWorkload.seed(decoder)
+        SyntheticRawEvents.seed(decoder)
         var names: Set<ByteString> = []
-        for raw in SyntheticWorkload.events(children: 4, arch: .x86_64) {
+        for raw in SyntheticRawEvents.events(children: 4, arch: .x86_64) {
             if let event = decoder.decode(raw), event.name == "openat", let name = event.fd?.name { names.insert(name) }
         }
         #expect(names.contains("/home/runner/work/app/src/main.c"))

@@ -1,5 +1,6 @@
 import CTollgate
 import Glibc
+import TollgateCapture
 
 /// tollgate's tracepoints with empty programs attached, the syscall-exit one in the same hook
 /// mode a capture of `syscallNames` would use: what a benchmark compares against to learn the
@@ -9,7 +10,7 @@ package final class FloorProbe {
     package let hooks: EBPFHooks
 
     package init(syscallNames: Set<String>) throws(CaptureStartError) {
-        (attached, hooks) = try EBPFHooks.open(EmbeddedBPF.floor, config: nil, syscallNames: syscallNames,
+        (attached, hooks) = try EBPFHooks.open(FloorBPF.object, config: nil, syscallNames: syscallNames,
                                                handler: nil, context: nil)
     }
 

@@ -1,6 +1,6 @@
 import TollgateEvents
 
-/// A synthetic but realistic CI event mix for benchmarks and engine tests: a build's process
+/// A synthetic but realistic CI event mix for the engine benchmark and the engine's tests: a build's process
 /// tree (make -> sh -> cc/ld/git/curl) that execs, opens sources for reading, writes objects,
 /// connects to a registry, renames temporaries, closes fds, and now and then reads
 /// `/etc/shadow` (which Falco's stable rules flag).

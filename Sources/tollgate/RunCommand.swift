@@ -233,8 +233,9 @@ struct Console {
 
     func finding(_ finding: ReportFinding) {
         guard !quiet else { return }
-        let action = (finding.action.map { " [\($0.rawValue)]" } ?? "") + (finding.resultAssumed ? " [\(ReportFinding.resultAssumedNote)]" : "")
-        write("tollgate: \(finding.priority.description) \(finding.rule)\(action): \(finding.output)")
+        let action = finding.action.map { " [\($0.rawValue)]" } ?? ""
+        let note = finding.resultAssumed ? " [\(ReportFinding.resultAssumedNote)]" : ""
+        write("tollgate: \(finding.priority.description) \(finding.rule)\(action): \(finding.output)\(note)")
     }
 
     func note(_ text: String) {

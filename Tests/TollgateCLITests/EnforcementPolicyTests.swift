@@ -14,9 +14,9 @@ struct EnforcementPolicyTests {
           condition: evt.type in (open, openat) and fd.name endswith "/.ssh/id_rsa"
           output: "key %fd.name"
           priority: ERROR
-        - rule: Key read that succeeded
+        - rule: Key read above stderr
           desc: d
-          condition: evt.type = openat and fd.name endswith "/.ssh/id_ed25519" and evt.res = SUCCESS
+          condition: evt.type = openat and fd.name endswith "/.ssh/id_ed25519" and fd.num > 2
           output: "key %fd.name"
           priority: CRITICAL
         - rule: Outbound

@@ -62,7 +62,8 @@ struct EBPFFieldsTests {
         #expect(!exec.raw.flags.contains(.payloadTruncated))
     }
 
-    @Test func aPathDeeperThanTheWalkIsTruncatedToItsTail() throws {
+    /// A path of more components than an old 40-step walk took is named whole.
+    @Test func aDeepPathIsNamedWhole() throws {
         let dir = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let deep = dir + String(repeating: "/d", count: 45)
@@ -70,9 +71,22 @@ struct EBPFFieldsTests {
         let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$DEEP/deeptool\" && \"$DEEP/deeptool\""],
                                 environment: ["PATH=/usr/bin:/bin", "DEEP=\(deep)"])
         let exec = try #require(Self.decodedExecs(sink).first { $0.name == "deeptool" })
-        let path = try #require(exec.raw.payload(.resolvedPath)?.string)
-        #expect(exec.raw.flags.contains(.payloadTruncated))
-        #expect(path.hasSuffix("/d/d/d/deeptool") && path.count < (deep + "/deeptool").count)
+        #expect(exec.raw.payload(.resolvedPath)?.string == deep + "/deeptool")
+        #expect(!exec.raw.flags.contains(.payloadTruncated) && !exec.raw.flags.contains(.payloadReadFailed))
+    }
+
+    /// A name the walk cannot finish (more components than it takes) could be any file's tail:
+    /// it is left out as unreadable, and the run fails closed on it, never named by its tail.
+    @Test func aPathDeeperThanTheWalkIsLeftOutAsUnreadable() throws {
+        let dir = try Self.makeFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let deep = dir + String(repeating: "/d", count: 600)
+        try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+        let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$DEEP/deeptool\" && \"$DEEP/deeptool\""],
+                                environment: ["PATH=/usr/bin:/bin", "DEEP=\(deep)"])
+        let exec = try #require(Self.decodedExecs(sink).first { $0.name == "deeptool" })
+        #expect(exec.raw.payload(.resolvedPath) == nil)
+        #expect(exec.raw.flags.contains(.payloadReadFailed) && exec.raw.hasUnreadablePayload)
     }
 
     /// The largest exec record: a ~3.4 KB exe path and its resolved twin, an environment cut at

@@ -62,29 +62,29 @@ struct EBPFFieldsTests {
         #expect(!exec.raw.flags.contains(.payloadTruncated))
     }
 
-    /// A path of more components than an old 40-step walk took is named whole.
-    @Test func aDeepPathIsNamedWhole() throws {
+    /// The exec record of a copy of /bin/true run `depth` folders below a fresh folder, and
+    /// that copy's path.
+    private func deepToolExec(depth: Int) throws -> (exec: DecodedExec, path: String) {
         let dir = try Self.makeFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let deep = dir + String(repeating: "/d", count: 45)
+        let deep = dir + String(repeating: "/d", count: depth)
         try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
         let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$DEEP/deeptool\" && \"$DEEP/deeptool\""],
                                 environment: ["PATH=/usr/bin:/bin", "DEEP=\(deep)"])
-        let exec = try #require(Self.decodedExecs(sink).first { $0.name == "deeptool" })
-        #expect(exec.raw.payload(.resolvedPath)?.string == deep + "/deeptool")
+        return (try #require(Self.decodedExecs(sink).first { $0.name == "deeptool" }), deep + "/deeptool")
+    }
+
+    /// A path of more components than an old 40-step walk took is named whole.
+    @Test func aDeepPathIsNamedWhole() throws {
+        let (exec, path) = try deepToolExec(depth: 45)
+        #expect(exec.raw.payload(.resolvedPath)?.string == path)
         #expect(!exec.raw.flags.contains(.payloadTruncated) && !exec.raw.flags.contains(.payloadReadFailed))
     }
 
     /// A name the walk cannot finish (more components than it takes) could be any file's tail:
     /// it is left out as unreadable, and the run fails closed on it, never named by its tail.
     @Test func aPathDeeperThanTheWalkIsLeftOutAsUnreadable() throws {
-        let dir = try Self.makeFolder()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let deep = dir + String(repeating: "/d", count: 600)
-        try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
-        let sink = try Self.run(["/bin/sh", "-c", "cp /bin/true \"$DEEP/deeptool\" && \"$DEEP/deeptool\""],
-                                environment: ["PATH=/usr/bin:/bin", "DEEP=\(deep)"])
-        let exec = try #require(Self.decodedExecs(sink).first { $0.name == "deeptool" })
+        let (exec, _) = try deepToolExec(depth: 600)
         #expect(exec.raw.payload(.resolvedPath) == nil)
         #expect(exec.raw.flags.contains(.payloadReadFailed) && exec.raw.hasUnreadablePayload)
     }

@@ -138,6 +138,10 @@ void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncat
 /* Overwrites the `mask` bits of the first 8 bytes of the record's payload for `slot` with
  * those of `value` (openat2's flags: see tg_record_open_how_flags). */
 void tg_record_patch_word(uint16_t slot, uint64_t mask, uint64_t value);
+/* The bytes of the record's payload for `slot`, and their length; NULL when it has none. */
+char *tg_record_payload(uint16_t slot, size_t *length);
+/* Overwrites `length` bytes at `offset` of the record's payload for `slot`, when it is that long. */
+void tg_record_patch_bytes(uint16_t slot, size_t offset, const void *data, size_t length);
 /* Room for one command line being assembled: TG_ARGV_MAX + 1 bytes, mapped at start. */
 char *tg_argv_area(void);
 /* Appends a NUL-terminated string read from `address` in `task`'s memory; returns its length or
@@ -160,6 +164,11 @@ void tg_record_opened_path(pid_t tid, int fd);
  * the user memory read at the exit since: the access mode, O_PATH, O_DIRECTORY and O_TMPFILE
  * bits of the record's copy are taken from the file opened (/proc/<tid>/fdinfo/<fd>). */
 void tg_record_open_how_flags(pid_t tid, int fd);
+/* connect: the kernel copied the sockaddr at the call's entry, and another thread may have
+ * rewritten the user memory read at the exit since: the port and address of the record's copy
+ * are taken from the socket (its fd duplicated with pidfd_getfd, then getpeername), when the
+ * families agree. Nothing changes where pidfd_getfd is refused. */
+void tg_record_connect_peer(pid_t tgid, int fd);
 /* seccomp, at the entry of an open: appends the name of the file it would open now (or, for
  * a file it creates, of its folder plus the new name). The job may change the file before
  * the kernel opens it: a coverage limit. */

@@ -226,22 +226,40 @@ static void record_remote_bytes(const struct tg_task *task, uint16_t slot, uint6
     tg_record_bytes(slot, buffer, length, 0);
 }
 
-void tg_record_patch_word(uint16_t slot, uint64_t mask, uint64_t value)
+char *tg_record_payload(uint16_t slot, size_t *length)
 {
     const struct tg_record *record = (const struct tg_record *)record_area;
     size_t at = sizeof(*record);
     for (int i = 0; i < record->payload_count && at + sizeof(struct tg_payload) <= record_used; i++) {
         struct tg_payload header;
         memcpy(&header, record_area + at, sizeof(header));
-        if (header.slot == slot && header.length >= sizeof(uint64_t)) {
-            uint64_t word;
-            memcpy(&word, record_area + at + sizeof(header), sizeof(word));
-            word = (word & ~mask) | (value & mask);
-            memcpy(record_area + at + sizeof(header), &word, sizeof(word));
-            return;
+        if (header.slot == slot) {
+            *length = header.length;
+            return record_area + at + sizeof(header);
         }
         at += sizeof(header) + ((header.length + 7) & ~7u);
     }
+    return NULL;
+}
+
+void tg_record_patch_word(uint16_t slot, uint64_t mask, uint64_t value)
+{
+    size_t length = 0;
+    char *bytes = tg_record_payload(slot, &length);
+    if (!bytes || length < sizeof(uint64_t))
+        return;
+    uint64_t word;
+    memcpy(&word, bytes, sizeof(word));
+    word = (word & ~mask) | (value & mask);
+    memcpy(bytes, &word, sizeof(word));
+}
+
+void tg_record_patch_bytes(uint16_t slot, size_t offset, const void *data, size_t length)
+{
+    size_t available = 0;
+    char *bytes = tg_record_payload(slot, &available);
+    if (bytes && offset + length <= available)
+        memcpy(bytes + offset, data, length);
 }
 
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry)

@@ -148,6 +148,8 @@ static void syscall_exit_stop(struct tg_task *task)
                 tg_record_opened_path(task->tid, (int)info.exit.rval);
             if (task->nr == SYS_openat2 && info.exit.rval >= 0)
                 tg_record_open_how_flags(task->tid, (int)info.exit.rval);
+            if (task->nr == SYS_connect && (info.exit.rval == 0 || info.exit.rval == -EINPROGRESS))
+                tg_record_connect_peer(task->tgid, (int)task->args[0]);
         }
         tg_record_finish();
     }

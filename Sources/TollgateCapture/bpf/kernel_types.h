@@ -103,9 +103,12 @@ struct in6_addr___tg {
 };
 
 struct sock_common___tg {
+    __be32 skc_daddr;
     __be32 skc_rcv_saddr;
+    __be16 skc_dport;
     __u16 skc_num;
     unsigned short skc_family;
+    struct in6_addr___tg skc_v6_daddr;
     struct in6_addr___tg skc_v6_rcv_saddr;
 } CORE;
 

@@ -72,4 +72,29 @@ static __always_inline __u32 read_local_address(struct task_struct___tg *task, l
     return 0;
 }
 
+/* connect's peer in the record: the kernel copied the sockaddr at the call's entry, and another
+ * thread may have rewritten the user memory the record copied at its exit; the port and
+ * address are taken from the socket the call connected (same family only). `header` is the
+ * record's payload of argument 1, `peer` its bytes. */
+static __always_inline void correct_connect_peer(const struct tg_payload *header, struct local_address *peer, long fd)
+{
+    if (header->slot != TG_SLOT_ARG0 + 1 || header->length < 8)
+        return;
+    struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
+    if (!file)
+        return;
+    struct socket___tg *socket = BPF_CORE_READ(file, private_data);
+    struct sock_common___tg *common = &BPF_CORE_READ(socket, sk)->__sk_common;
+    __u16 family = BPF_CORE_READ(common, skc_family);
+    if (family != peer->family)
+        return;
+    if (family == TG_AF_INET) {
+        peer->port = BPF_CORE_READ(common, skc_dport);
+        peer->v4.address = BPF_CORE_READ(common, skc_daddr);
+    } else if (family == TG_AF_INET6 && header->length >= 24) {
+        peer->port = BPF_CORE_READ(common, skc_dport);
+        BPF_CORE_READ_INTO(&peer->v6.address, common, skc_v6_daddr);
+    }
+}
+
 #endif

@@ -294,6 +294,17 @@ static __always_inline __u64 opened_flags_bits(long fd)
  * thread may have rewritten the user memory the record copied at its exit; the bits the rules
  * read (evt.is_open_read/write, fd.typechar) are taken from the file the call opened. The
  * payload of argument 2 starts at `at`. */
+/* correct_connect_peer on this CPU's record (a global function: checked once). */
+__noinline int correct_peer(__u32 at, long fd)
+{
+    struct scratch *s = this_cpu_scratch();
+    if (!s || at >= PAYLOAD_AREA)
+        return 0;
+    correct_connect_peer((struct tg_payload *)&s->payloads[at & (PAYLOAD_AREA - 1)],
+                         (struct local_address *)&s->payloads[(at + sizeof(struct tg_payload)) & (PAYLOAD_AREA - 1)], fd);
+    return 1;
+}
+
 __noinline int correct_open_how(__u32 at, long fd)
 {
     struct scratch *s = this_cpu_scratch();
@@ -411,16 +422,20 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         bpf_send_signal(9 /* SIGKILL */);
         s->record.flags |= TG_FLAG_GATE_TARGET;
     }
-    __u32 pos = 0, how = PAYLOAD_AREA;
+    __u32 pos = 0, how = PAYLOAD_AREA, peer = PAYLOAD_AREA;
 #pragma unroll
     for (int i = 0; i < 6; i++) {
         s->record.args[i] = args[i];
+        if (i == 1)
+            peer = pos;
         if (i == 2)
             how = pos;
         pos = add_argument(pos, i, config.arg_kinds[nr][i], args[i], i < 5 ? args[i + 1] : 0);
     }
     if (nr == NR_OPENAT2 && ret >= 0)
         correct_open_how(how, ret);
+    if (nr == NR_CONNECT && (ret == 0 || ret == -115 /* EINPROGRESS */))
+        correct_peer(peer, (int)args[0]);
     pos = add_local_address(pos, nr, ret, args[0]);
     if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);

@@ -248,7 +248,9 @@ struct DefaultRulesetTests {
     func honestJobHasNoBlockingFinding(_ job: String, _ backend: RulesetBackend) throws {
         guard let outcome = try RulesetGateRun.run(job: "honest/\(job)", backend: backend) else { return }
         if let limitation = Self.backendLimitations[backend.rawValue + "/" + job] {
-            withKnownIssue(Comment(rawValue: limitation)) { Self.expectQuiet(outcome, job: job, backend: backend) }
+            withKnownIssue(Comment(rawValue: limitation), isIntermittent: Self.racingLimitations.contains(backend.rawValue + "/" + job)) {
+                Self.expectQuiet(outcome, job: job, backend: backend)
+            }
             return
         }
         Self.expectQuiet(outcome, job: job, backend: backend)
@@ -263,7 +265,9 @@ struct DefaultRulesetTests {
         guard let outcome = try RulesetGateRun.run(job: "honest/\(job)", backend: backend,
                                                    options: ["--kill-on", "warning", "--deny-on", "warning"]) else { return }
         if let limitation = Self.backendLimitations[backend.rawValue + "/" + job] {
-            withKnownIssue(Comment(rawValue: limitation)) { Self.expectQuiet(outcome, job: job, backend: backend) }
+            withKnownIssue(Comment(rawValue: limitation), isIntermittent: Self.racingLimitations.contains(backend.rawValue + "/" + job)) {
+                Self.expectQuiet(outcome, job: job, backend: backend)
+            }
             return
         }
         Self.expectQuiet(outcome, job: job, backend: backend)
@@ -271,6 +275,10 @@ struct DefaultRulesetTests {
     }
 
     /// Jobs a backend cannot run or observe as the rules need, with why and how to reproduce.
+    /// Limitations that depend on a race, so that a run may not show them (gpg-agent's daemon
+    /// on seccomp): their known issue is intermittent. The others reproduce every time.
+    static let racingLimitations: Set<String> = ["seccomp/near-miss/tools_read_their_credentials.sh"]
+
     static let backendLimitations: [String: String] = [
         "seccomp/download_pipe_to_shell.sh": """
             seccomp user notification sees syscall entries only: pipe2's result (the new fds) is \

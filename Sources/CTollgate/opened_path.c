@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -206,29 +205,6 @@ void tg_record_open_how_flags(pid_t tid, int fd)
         flags = flags * 8 + (uint64_t)(*line - '0');
     uint64_t bits = O_ACCMODE | O_PATH | O_DIRECTORY | __O_TMPFILE;
     tg_record_patch_word(TG_SLOT_ARG0 + 2, bits, flags);
-}
-
-void tg_record_connect_peer(pid_t tgid, int fd)
-{
-    int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
-    if (pidfd < 0)
-        return;
-    int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-    close(pidfd);
-    if (copy < 0)
-        return;
-    struct sockaddr_storage peer;
-    socklen_t length = sizeof(peer);
-    int known = getpeername(copy, (struct sockaddr *)&peer, &length) == 0;
-    close(copy);
-    size_t recorded = 0;
-    const char *bytes = known ? tg_record_payload(TG_SLOT_ARG0 + 1, &recorded) : NULL;
-    if (!bytes || recorded < sizeof(sa_family_t) || memcmp(bytes, &peer.ss_family, sizeof(sa_family_t)) != 0)
-        return;
-    /* Everything after the family: port and address (and IPv6's flow and scope). */
-    size_t span = length < recorded ? length : recorded;
-    if (span > sizeof(sa_family_t))
-        tg_record_patch_bytes(TG_SLOT_ARG0 + 1, sizeof(sa_family_t), (const char *)&peer + sizeof(sa_family_t), span - sizeof(sa_family_t));
 }
 
 /* `task`'s cwd (dirfd AT_FDCWD) or its fd `dirfd`, seen from the monitor. */

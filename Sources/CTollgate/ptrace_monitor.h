@@ -164,11 +164,6 @@ void tg_record_opened_path(pid_t tid, int fd);
  * the user memory read at the exit since: the access mode, O_PATH, O_DIRECTORY and O_TMPFILE
  * bits of the record's copy are taken from the file opened (/proc/<tid>/fdinfo/<fd>). */
 void tg_record_open_how_flags(pid_t tid, int fd);
-/* connect: the kernel copied the sockaddr at the call's entry, and another thread may have
- * rewritten the user memory read at the exit since: the port and address of the record's copy
- * are taken from the socket (its fd duplicated with pidfd_getfd, then getpeername), when the
- * families agree. Nothing changes where pidfd_getfd is refused. */
-void tg_record_connect_peer(pid_t tgid, int fd);
 /* seccomp, at the entry of an open: appends the name of the file it would open now (or, for
  * a file it creates, of its folder plus the new name). The job may change the file before
  * the kernel opens it: a coverage limit. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <elf.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/syscall.h>
@@ -29,6 +30,33 @@ static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
 {
     memset(info, 0, sizeof(*info));
     return ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info), info) > 0 ? 0 : -1;
+}
+
+/* connect: the kernel copied the sockaddr at the call's entry, and another thread may have
+ * rewritten the user memory read at the exit since: the port and address of the record's copy
+ * are taken from the socket (its fd duplicated with pidfd_getfd, then getpeername), when the
+ * families agree. Nothing changes where pidfd_getfd is refused. */
+static void record_connect_peer(pid_t tgid, int fd)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+    if (pidfd < 0)
+        return;
+    int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+    close(pidfd);
+    if (copy < 0)
+        return;
+    struct sockaddr_storage peer;
+    socklen_t length = sizeof(peer);
+    int known = getpeername(copy, (struct sockaddr *)&peer, &length) == 0;
+    close(copy);
+    size_t recorded = 0;
+    const char *bytes = known ? tg_record_payload(TG_SLOT_ARG0 + 1, &recorded) : NULL;
+    if (!bytes || recorded < sizeof(sa_family_t) || memcmp(bytes, &peer.ss_family, sizeof(sa_family_t)) != 0)
+        return;
+    /* Everything after the family: port and address (and IPv6's flow and scope). */
+    size_t span = length < recorded ? length : recorded;
+    if (span > sizeof(sa_family_t))
+        tg_record_patch_bytes(TG_SLOT_ARG0 + 1, sizeof(sa_family_t), (const char *)&peer + sizeof(sa_family_t), span - sizeof(sa_family_t));
 }
 
 /* Skips the stopped syscall of `tid` (at its seccomp stop): it returns -`error`. */
@@ -149,7 +177,7 @@ static void syscall_exit_stop(struct tg_task *task)
             if (task->nr == SYS_openat2 && info.exit.rval >= 0)
                 tg_record_open_how_flags(task->tid, (int)info.exit.rval);
             if (task->nr == SYS_connect && (info.exit.rval == 0 || info.exit.rval == -EINPROGRESS))
-                tg_record_connect_peer(task->tgid, (int)task->args[0]);
+                record_connect_peer(task->tgid, (int)task->args[0]);
         }
         tg_record_finish();
     }

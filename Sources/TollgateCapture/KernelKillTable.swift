@@ -27,6 +27,12 @@ public struct KernelKillTable {
         for rule in decided where add(rule.condition) { rules.append(rule.rule) }
     }
 
+    /// Whether `condition` fits a table on its own.
+    public static func fits(_ condition: KernelOpenCondition) -> Bool {
+        var table = KernelKillTable([])
+        return table.add(condition)
+    }
+
     /// Adds every clause of `condition`, or nothing when it does not fit.
     private mutating func add(_ condition: KernelOpenCondition) -> Bool {
         var trial = self

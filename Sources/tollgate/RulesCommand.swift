@@ -84,7 +84,7 @@ struct RulesListCommand: ParsableCommand {
                 file: $0.location.file, line: $0.location.line, tags: $0.tags, uncapturedFields: $0.uncapturedFields,
                 exitDataFields: $0.exitDataFields,
                 denies: EnforcementPolicy.canDeny($0) ? EnforcementPolicy.denyingBackends.map(\.rawValue) : [],
-                killsInKernel: $0.kernelOpenCondition.map { !KernelKillTable([KernelDecidedRule(rule: "", condition: $0)]).rules.isEmpty } ?? false)
+                killsInKernel: $0.kernelOpenCondition.map(KernelKillTable.fits) ?? false)
         }
         if json {
             let encoder = JSONEncoder()

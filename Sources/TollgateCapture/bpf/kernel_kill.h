@@ -11,14 +11,7 @@
 #define KILL_SUBJECTS 4
 #define KILL_SLASH_SEARCH (PATH_NAME_MAX + 2) /* the last component and its slash */
 
-#if defined(__TARGET_ARCH_x86)
-#define OPEN_DIRECTORY 0200000
-#else
-#define OPEN_DIRECTORY 040000
-#endif
-#define OPEN_PATH 010000000
 #define PROC_PREFIX 0x2f636f72702fULL /* "/proc/" read as a little-endian word */
-#define OPEN_TMPFILE_BIT 020000000
 
 /* The decision under way on this CPU: where each subject lies in path_space's bytes, the tests
  * matched so far, and what the clauses made of them. Kept in a map rather than on the stack,

@@ -45,6 +45,17 @@ struct {
 #endif
 #define NR_OPENAT2 437
 
+/* Open flags the capture reads (native values). */
+#if defined(__TARGET_ARCH_x86)
+#define OPEN_DIRECTORY 0200000
+#else
+#define OPEN_DIRECTORY 040000
+#endif
+#define OPEN_PATH 010000000
+#define OPEN_TMPFILE_BIT 020000000 /* O_TMPFILE is this bit with O_DIRECTORY */
+/* The bits a struct file's f_flags keeps as the open asked for them. */
+#define OPENED_BITS (3 /* O_ACCMODE */ | OPEN_PATH | OPEN_DIRECTORY | OPEN_TMPFILE_BIT)
+
 /* Whether syscall `nr` returns a new fd for a file it opened (fd.name comes from that file). */
 static __always_inline int is_open(long nr)
 {

@@ -49,15 +49,23 @@ static __always_inline long local_address_fd(long nr, long ret, __u64 first_argu
     return -1;
 }
 
+/* The kernel socket behind `fd` of `task`, or NULL when the fd is not open. */
+static __always_inline struct sock_common___tg *socket_at(struct task_struct___tg *task, long fd)
+{
+    struct file___tg *file = fd_file(task, fd);
+    if (!file)
+        return NULL;
+    struct socket___tg *socket = BPF_CORE_READ(file, private_data);
+    return &BPF_CORE_READ(socket, sk)->__sk_common;
+}
+
 /* Fills `out` from the socket at `fd` of `task`; returns its length, or 0 when the fd is not
  * an IPv4/IPv6 socket. */
 static __always_inline __u32 read_local_address(struct task_struct___tg *task, long fd, struct local_address *out)
 {
-    struct file___tg *file = fd_file(task, fd);
-    if (!file)
+    struct sock_common___tg *common = socket_at(task, fd);
+    if (!common)
         return 0;
-    struct socket___tg *socket = BPF_CORE_READ(file, private_data);
-    struct sock_common___tg *common = &BPF_CORE_READ(socket, sk)->__sk_common;
     __builtin_memset(out, 0, sizeof(*out));
     out->family = BPF_CORE_READ(common, skc_family);
     out->port = bpf_htons(BPF_CORE_READ(common, skc_num));
@@ -74,24 +82,20 @@ static __always_inline __u32 read_local_address(struct task_struct___tg *task, l
 
 /* connect's peer in the record: the kernel copied the sockaddr at the call's entry, and another
  * thread may have rewritten the user memory the record copied at its exit; the port and
- * address are taken from the socket the call connected (same family only). `header` is the
- * record's payload of argument 1, `peer` its bytes. */
-static __always_inline void correct_connect_peer(const struct tg_payload *header, struct local_address *peer, long fd)
+ * address are taken from the socket the call connected (same family only). `peer` is the
+ * record's copy, at least 8 bytes long (`v6_room`: 24, room for an IPv6 address). */
+static __always_inline void correct_connect_peer(struct local_address *peer, int v6_room, long fd)
 {
-    if (header->slot != TG_SLOT_ARG0 + 1 || header->length < 8)
+    struct sock_common___tg *common = socket_at((struct task_struct___tg *)bpf_get_current_task(), fd);
+    if (!common)
         return;
-    struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
-    if (!file)
-        return;
-    struct socket___tg *socket = BPF_CORE_READ(file, private_data);
-    struct sock_common___tg *common = &BPF_CORE_READ(socket, sk)->__sk_common;
     __u16 family = BPF_CORE_READ(common, skc_family);
     if (family != peer->family)
         return;
     if (family == TG_AF_INET) {
         peer->port = BPF_CORE_READ(common, skc_dport);
         peer->v4.address = BPF_CORE_READ(common, skc_daddr);
-    } else if (family == TG_AF_INET6 && header->length >= 24) {
+    } else if (family == TG_AF_INET6 && v6_room) {
         peer->port = BPF_CORE_READ(common, skc_dport);
         BPF_CORE_READ_INTO(&peer->v6.address, common, skc_v6_daddr);
     }

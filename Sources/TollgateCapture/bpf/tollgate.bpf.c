@@ -278,44 +278,43 @@ __noinline __u32 add_opened_path(__u32 pos, long fd)
 
 /* The access mode, O_PATH, O_DIRECTORY and O_TMPFILE bits of the file `fd` of the current
  * task, as the kernel opened it (struct file's f_flags keeps them). */
-#define OPENED_BITS (3 | 010000000 | OPEN_DIRECTORY_BIT | 020000000)
-#if defined(__TARGET_ARCH_x86)
-#define OPEN_DIRECTORY_BIT 0200000
-#else
-#define OPEN_DIRECTORY_BIT 040000
-#endif
 static __always_inline __u64 opened_flags_bits(long fd)
 {
     struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
     return file ? BPF_CORE_READ(file, f_flags) & OPENED_BITS : 0;
 }
 
-/* openat2's flags in the record: the kernel copied open_how at the call's entry, and another
- * thread may have rewritten the user memory the record copied at its exit; the bits the rules
- * read (evt.is_open_read/write, fd.typechar) are taken from the file the call opened. The
- * payload of argument 2 starts at `at`. */
-/* correct_connect_peer on this CPU's record (a global function: checked once). */
-__noinline int correct_peer(__u32 at, long fd)
+/* The bytes of this CPU's record's payload at `at`, when it is of `slot` and at least
+ * `length` long; NULL otherwise. The fixes below rewrite what the record copied from user
+ * memory at the call's exit, which another thread may have changed since the kernel's copy. */
+static __always_inline void *payload_at(__u32 at, __u32 slot, __u32 length)
 {
     struct scratch *s = this_cpu_scratch();
     if (!s || at >= PAYLOAD_AREA)
-        return 0;
-    correct_connect_peer((struct tg_payload *)&s->payloads[at & (PAYLOAD_AREA - 1)],
-                         (struct local_address *)&s->payloads[(at + sizeof(struct tg_payload)) & (PAYLOAD_AREA - 1)], fd);
-    return 1;
+        return NULL;
+    struct tg_payload *header = (struct tg_payload *)&s->payloads[at & (PAYLOAD_AREA - 1)];
+    if (header->slot != slot || header->length < length)
+        return NULL;
+    return &s->payloads[(at + sizeof(struct tg_payload)) & (PAYLOAD_AREA - 1)];
 }
 
+/* connect's peer (the payload of argument 1 at `at`): from the socket the call connected. */
+__noinline int correct_peer(__u32 at, long fd)
+{
+    struct local_address *peer = payload_at(at, TG_SLOT_ARG0 + 1, 8);
+    if (peer)
+        correct_connect_peer(peer, ((const struct tg_payload *)peer - 1)->length >= 24, fd);
+    return 0;
+}
+
+/* openat2's flags (the payload of argument 2 at `at`): the bits the rules read
+ * (evt.is_open_read/write, fd.typechar) from the file the call opened. */
 __noinline int correct_open_how(__u32 at, long fd)
 {
-    struct scratch *s = this_cpu_scratch();
-    if (!s || at >= PAYLOAD_AREA)
-        return 0;
-    struct tg_payload *header = (struct tg_payload *)&s->payloads[at & (PAYLOAD_AREA - 1)];
-    if (header->slot != TG_SLOT_ARG0 + 2 || header->length < 8)
-        return 0;
-    __u64 *flags = (__u64 *)&s->payloads[(at + sizeof(struct tg_payload)) & (PAYLOAD_AREA - 1)];
-    *flags = (*flags & ~(__u64)OPENED_BITS) | opened_flags_bits(fd);
-    return 1;
+    __u64 *flags = payload_at(at, TG_SLOT_ARG0 + 2, 8);
+    if (flags)
+        *flags = (*flags & ~(__u64)OPENED_BITS) | opened_flags_bits(fd);
+    return 0;
 }
 
 #include "kernel_kill.h"

@@ -37,9 +37,14 @@ enum UnknownResult {
         return value == "SUCCESS" && [.equal, .doubleEqual].contains(op.base)
     }
 
+    /// The backend did not see the result of `event`'s call.
+    static func isUnknown(_ event: Event) -> Bool {
+        event.raw.kind == .syscall && event.raw.flags.contains(.returnValueUnknown)
+    }
+
     /// `field` has no value on `event` because the call's result is unknown (for `fd.num`: the
     /// fd is the one the call returns).
     static func applies(to event: Event, field: String) -> Bool {
-        event.raw.kind == .syscall && event.raw.flags.contains(.returnValueUnknown) && (field != "fd.num" || event.info.fdIsReturnValue)
+        isUnknown(event) && (field != "fd.num" || event.info.fdIsReturnValue)
     }
 }

@@ -82,7 +82,7 @@ public final class Engine: Sendable {
                 outputFields: rule.output.fieldValues(event), tags: rule.tags, source: rule.source,
                 time: event.wallClockTime, ruleLocation: rule.location, eventNumber: event.number,
                 eventType: event.name, pid: event.process.pid,
-                resultAssumed: rule.readsResult && UnknownResult.applies(to: event, field: "")))
+                resultAssumed: rule.readsResult && UnknownResult.isUnknown(event)))
         }
         return findings
     }

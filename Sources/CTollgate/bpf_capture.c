@@ -123,7 +123,8 @@ static const struct {
     {SYS_ptrace, TG_AIM_PTRACE},       {SYS_process_vm_readv, TG_AIM_ARG0}, {SYS_process_vm_writev, TG_AIM_ARG0},
     {SYS_kill, TG_AIM_KILL},           {SYS_tkill, TG_AIM_SIGNAL_ARG1},     {SYS_tgkill, TG_AIM_SIGNAL_ARG2},
     {SYS_rt_sigqueueinfo, TG_AIM_SIGNAL_ARG1}, {SYS_rt_tgsigqueueinfo, TG_AIM_SIGNAL_ARG2},
-    {SYS_pidfd_open, TG_AIM_ARG0},
+    {SYS_pidfd_open, TG_AIM_ARG0},     {SYS_pidfd_send_signal, TG_AIM_PIDFD_SIGNAL},
+    {SYS_pidfd_getfd, TG_AIM_PIDFD},
 };
 
 static int set_config(struct bpf_object *object, const struct tg_capture_config *config)

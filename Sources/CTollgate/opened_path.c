@@ -169,7 +169,7 @@ static size_t file_name(pid_t tid, const char *link, char *out, size_t capacity)
     return named;
 }
 
-void tg_record_opened_path(pid_t tid, int fd)
+int tg_record_opened_path(pid_t tid, int fd)
 {
     char link[64], name[TG_PAYLOAD_MAX];
     char *at = tg_append(link, link + sizeof(link), "/proc/");
@@ -177,8 +177,10 @@ void tg_record_opened_path(pid_t tid, int fd)
     at = tg_append(at, link + sizeof(link), "/fd/");
     tg_append_number(at, link + sizeof(link), fd);
     size_t length = file_name(tid, link, name, sizeof(name));
-    if (length)
-        tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
+    if (!length)
+        return 0;
+    tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
+    return tg_names_gate_entry(name);
 }
 
 void tg_record_open_how_flags(pid_t tid, int fd)
@@ -320,7 +322,7 @@ static int open_handle_like_task(const struct tg_task *task, int mount_fd, uint6
     return fd;
 }
 
-void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6])
+int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6])
 {
     char path[TG_PAYLOAD_MAX], name[TG_PAYLOAD_MAX];
     int fd;
@@ -332,7 +334,7 @@ void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t arg
         uint64_t address = at_form ? args[1] : args[0];
         ssize_t got = tg_read_remote_string(task, address, path, sizeof(path));
         if (got <= 0 || !memchr(path, 0, (size_t)got))
-            return;
+            return 0;
         struct open_how how = {.flags = nr == SYS_openat ? args[2] : 0};
 #ifdef SYS_open
         if (nr == SYS_open)
@@ -341,18 +343,18 @@ void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t arg
             how.flags = O_CREAT;
 #endif
         if (nr == SYS_openat2 && tg_read_remote(task, args[2], &how, sizeof(how)) != (ssize_t)sizeof(how))
-            return;
+            return 0;
         fd = open_like_task(task, at_form ? (int)args[0] : AT_FDCWD, path, &how, &last);
     }
     if (fd < 0)
-        return;
+        return 0;
     char link[64];
     char *at = tg_append(link, link + sizeof(link), "/proc/self/fd/");
     tg_append_number(at, link + sizeof(link), fd);
     size_t length = file_name(task->tid, link, name, sizeof(name));
     close(fd);
     if (!length)
-        return;
+        return 0;
     if (last) {
         char *end = name + length;
         if (length > 1)
@@ -361,4 +363,5 @@ void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t arg
         length = (size_t)(end - name);
     }
     tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
+    return tg_names_gate_entry(name);
 }

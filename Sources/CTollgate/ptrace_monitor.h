@@ -153,25 +153,33 @@ void tg_record_failed_read(void);
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry);
 void tg_record_finish(void);
 /* A syscall record made at entry: arguments and their input memory (for an open, the file it
- * would open now), with `flags` and `ret` (TG_FLAG_RETURN_UNKNOWN and 0 for a call let run). */
-void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret);
+ * would open now), with `flags` and `ret` (TG_FLAG_RETURN_UNKNOWN and 0 for a call let run).
+ * Returns 1, the record made a refused attempt on the gate (ret -EPERM, TG_FLAG_GATE_TARGET),
+ * when the open would open one of the gate's or the monitor's /proc entries: the caller must
+ * refuse the call with EPERM. */
+int tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret);
 /* fd.name of opens (opened_path.c). Whether `nr` returns a new fd for a file it opened. */
 int tg_is_open(int nr);
 /* ptrace, at the exit of an open that returned `fd`: appends the opened file's name as
- * TG_SLOT_RESOLVED_PATH (nothing for a pipe, socket or anon inode). */
-void tg_record_opened_path(pid_t tid, int fd);
+ * TG_SLOT_RESOLVED_PATH (nothing for a pipe, socket or anon inode). Returns 1 when that file
+ * is one of the gate's or the monitor's /proc entries (tg_names_gate_entry). */
+int tg_record_opened_path(pid_t tid, int fd);
 /* openat2: the kernel copied open_how at the call's entry, and another thread may have rewritten
  * the user memory read at the exit since: the access mode, O_PATH, O_DIRECTORY and O_TMPFILE
  * bits of the record's copy are taken from the file opened (/proc/<tid>/fdinfo/<fd>). */
 void tg_record_open_how_flags(pid_t tid, int fd);
 /* seccomp, at the entry of an open: appends the name of the file it would open now (or, for
  * a file it creates, of its folder plus the new name). The job may change the file before
- * the kernel opens it: a coverage limit. */
-void tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6]);
+ * the kernel opens it: a coverage limit. Returns 1 as tg_record_opened_path does. */
+int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args[6]);
 
 /* Whether a call the filter routed here aims at the gate or the monitor (their pids, threads,
  * process groups, or a pidfd of theirs): the monitor refuses it with EPERM. */
 int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
+/* Whether `path` (a resolved name) is an entry of /proc/<pid> or /proc/<pid>/task/<tid> of the
+ * gate or the monitor that reads or writes its memory, environment or descriptors (mem,
+ * environ, fd, ...; GateTarget.swift keeps the same list for the decoder). */
+int tg_names_gate_entry(const char *path);
 /* Whether `nr` is one of the calls the filter may route here for that check (a cheap test). */
 int tg_is_gate_routed(int nr);
 /* Records a refused call aimed at the gate: ret -EPERM, TG_FLAG_GATE_TARGET. */

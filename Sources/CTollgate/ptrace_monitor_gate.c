@@ -53,6 +53,30 @@ static pid_t pidfd_target(pid_t tid, int fd)
     return *end == 0 || *end == '/' ? (pid_t)pid : 0;
 }
 
+int tg_names_gate_entry(const char *path)
+{
+    static const char *const entries[] = {"mem",    "environ", "maps",  "smaps",  "smaps_rollup", "pagemap",
+                                          "auxv",   "syscall", "stack", "fd",     "fdinfo",       "map_files"};
+    if (strncmp(path, "/proc/", 6) != 0)
+        return 0;
+    char *end;
+    long id = strtol(path + 6, &end, 10);
+    if (end == path + 6 || *end != '/' || id <= 0)
+        return 0;
+    const char *entry = end + 1;
+    if (strncmp(entry, "task/", 5) == 0) {
+        strtol(entry + 5, &end, 10);
+        if (end == entry + 5 || *end != '/')
+            return 0;
+        entry = end + 1;
+    }
+    size_t length = strcspn(entry, "/");
+    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+        if (strlen(entries[i]) == length && strncmp(entry, entries[i], length) == 0)
+            return is_protected((pid_t)id);
+    return 0;
+}
+
 int tg_is_gate_routed(int nr)
 {
     return nr == SYS_kill || nr == SYS_ptrace || nr == SYS_tkill || nr == SYS_tgkill || nr == SYS_rt_sigqueueinfo ||

@@ -309,7 +309,7 @@ void tg_record_finish(void)
         tg_mon.records++;
 }
 
-void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret)
+int tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags, int64_t ret)
 {
     struct tg_record *record = tg_record_begin(TG_KIND_SYSCALL, task);
     record->syscall = nr;
@@ -317,9 +317,14 @@ void tg_record_at_entry(const struct tg_task *task, int nr, const uint64_t args[
     record->ret = ret;
     memcpy(record->args, args, sizeof(record->args));
     tg_record_arguments(task, nr, args, 1);
-    if (tg_is_open(nr))
-        tg_record_entry_path(task, nr, args);
+    int aims_at_gate = tg_is_open(nr) && !(flags & TG_FLAG_DENIED) && tg_record_entry_path(task, nr, args);
+    if (aims_at_gate) {
+        uint16_t undecided = TG_FLAG_RETURN_UNKNOWN | TG_FLAG_AWAITS_VERDICT | TG_FLAG_PROBE;
+        record->flags = (uint16_t)((record->flags & ~undecided) | TG_FLAG_GATE_TARGET);
+        record->ret = -EPERM;
+    }
     tg_record_finish();
+    return aims_at_gate;
 }
 
 size_t tg_output_mark(void)

@@ -87,8 +87,9 @@ char tg_probe(const struct tg_task *task, int nr, const uint64_t args[6])
 {
     struct tg_task probed = *task;
     uint16_t flags = TG_FLAG_PROBE | TG_FLAG_AWAITS_VERDICT;
-    if (!(tg_is_exec(nr) && tg_record_exec_at_entry(&probed, nr, args, flags)))
-        tg_record_at_entry(task, nr, args, flags | TG_FLAG_RETURN_UNKNOWN, 0);
+    if (!(tg_is_exec(nr) && tg_record_exec_at_entry(&probed, nr, args, flags)) &&
+        tg_record_at_entry(task, nr, args, flags | TG_FLAG_RETURN_UNKNOWN, 0))
+        return TG_VERDICT_KILL; /* an open of the gate's /proc entries, refused with EPERM */
     return tg_settle();
 }
 

@@ -172,8 +172,12 @@ static void syscall_exit_stop(struct tg_task *task)
             }
         } else {
             tg_record_arguments(task, task->nr, task->args, 0);
-            if (tg_is_open(task->nr) && info.exit.rval >= 0)
-                tg_record_opened_path(task->tid, (int)info.exit.rval);
+            if (tg_is_open(task->nr) && info.exit.rval >= 0 && tg_record_opened_path(task->tid, (int)info.exit.rval)) {
+                /* It opened the gate's memory, environment or descriptors: it dies before it
+                 * returns to use them (a thread sharing its descriptors is a listed limit). */
+                record->flags |= TG_FLAG_GATE_TARGET;
+                kill(task->tgid, SIGKILL);
+            }
             if (task->nr == SYS_openat2 && info.exit.rval >= 0)
                 tg_record_open_how_flags(task->tid, (int)info.exit.rval);
             if (task->nr == SYS_connect && (info.exit.rval == 0 || info.exit.rval == -EINPROGRESS))

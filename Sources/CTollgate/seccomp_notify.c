@@ -397,8 +397,8 @@ static int handle_notification(int listener)
     /* An exec expected to succeed is told once, by its exec record (as the eBPF backend does);
      * the attempts of a PATH search stay syscall records. */
     int exec_recorded = task && tg_is_exec(nr) && tg_record_exec_at_entry(task, nr, args, 0);
-    if (task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded)
-        tg_record_at_entry(task, nr, args, TG_FLAG_RETURN_UNKNOWN, 0);
+    int aims_at_gate = task && tg_wants(nr) && !tg_is_exit(nr) && !exec_recorded &&
+                       tg_record_at_entry(task, nr, args, TG_FLAG_RETURN_UNKNOWN, 0);
     /* What was read is only the task's memory (or /proc entry) if the notification is still
      * alive; a call recorded from its registers alone needs no check. */
     int valid = tg_mon.task_reads == reads_before || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request.id) == 0;
@@ -408,6 +408,10 @@ static int handle_notification(int listener)
      * after a vfork, the parent's memory), so the next read opens a new one. */
     if (task && tg_is_exec(nr))
         tg_memory_forget(task->tgid);
+    if (valid && aims_at_gate) {
+        refuse(listener, request.id, EPERM); /* an open of the gate's /proc entries */
+        return 0;
+    }
     if (valid && tg_settle() == TG_VERDICT_KILL) {
         refuse(listener, request.id, EPERM); /* the job is being killed on this record: the call never runs */
         return 0;

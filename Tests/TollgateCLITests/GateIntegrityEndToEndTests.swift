@@ -13,12 +13,14 @@ import Testing
 ///   lockdown is `integrity`): the first call runs before its caller dies. A `kill -STOP` of
 ///   the gate leaves it stopped (the run never ends, so never passes); one `process_vm_writev`
 ///   into the gate's memory happens.
-/// - eBPF does not resolve a pidfd's target (`pidfd_send_signal` of an opened `/proc/<gate>`).
 /// - Under eBPF's per-syscall tracepoints (not used on this kernel), the calls aimed at the gate
 ///   are seen only when the rules want them (the default rules do).
 /// - seccomp: a pidfd the monitor checked can be swapped by another thread before the call
 ///   continues (opening `/proc/<gate>/fd` or a pidfd for it is a finding of its own).
-/// - A root job opening `/proc/<gate>/mem` is a finding but is not refused.
+/// - A root job's open of `/proc/<gate>/mem` (or environ, fd, ...) is refused at entry on
+///   seccomp (a listed race: the path is looked up before the kernel does); ptrace (at the
+///   call's exit) and eBPF kill the caller before the call returns, so a thread or process
+///   sharing its descriptors can still use the fd in between.
 @Suite(.enabled(if: getuid() == 0, "needs root to switch to the nobody user"))
 struct GateIntegrityEndToEndTests {
     /// ExitStatus.blockingFinding (the executable's table; tests cannot import it).
@@ -37,7 +39,8 @@ struct GateIntegrityEndToEndTests {
         #expect(gateProcesses.count == 2, "the monitor and the gate are the job's ancestors: \(line) \(outcome.stderr)")
         for entry in gateProcesses {
             #expect(entry.contains("seize=Operation not permitted"), "\(entry)")
-            #expect(entry.contains("mem=Permission denied"), "\(entry)")
+            // Not dumpable: the kernel refuses (ptrace); seccomp's monitor refuses first.
+            #expect(entry.contains(backend == .seccomp ? "mem=Operation not permitted" : "mem=Permission denied"), "\(entry)")
         }
         #expect(outcome.status == Self.blocking, "each refused attempt is a finding: \(outcome.stderr)")
     }
@@ -49,13 +52,20 @@ struct GateIntegrityEndToEndTests {
                                              "python3", Self.attack.path], timeout: 60).run()
         let gateProcesses = String(decoding: traced.stdout, as: UTF8.self).split(separator: "\n")
             .filter { $0.split(separator: ":").dropFirst().first == "tollgate" }
-        #expect(gateProcesses.count == 2, "\(traced.stderr)")
-        for entry in gateProcesses {
-            #expect(entry.contains("seize=Operation not permitted"), "\(entry)")
+        if backend == .seccomp {
+            #expect(gateProcesses.count == 2, "\(traced.stderr)")
+            for entry in gateProcesses {
+                #expect(entry.contains("seize=Operation not permitted"), "\(entry)")
+                #expect(entry.contains("mem=Operation not permitted"), "\(entry)")
+            }
+        } else {
+            #expect(gateProcesses.isEmpty, "killed at its first open of a gate's memory: \(traced.stdout)")
+            #expect(traced.stderr.contains("job killed by signal 9"), "\(traced.stderr)")
         }
         #expect(traced.status == Self.blocking, "\(traced.stderr)")
         #expect(traced.stderr.contains("CRITICAL CI Attack on the gate: Attack on the gate by python3: ptrace aimed at tollgate"),
                 "\(traced.stderr)")
+        #expect(traced.stderr.contains("Attack on the gate by python3: openat aimed at tollgate"), "\(traced.stderr)")
         // SIGSTOP to the monitor (the job's parent) and to the gate (its grandparent) is refused.
         let job = """
             monitor=$PPID; gate=$(cut -d' ' -f4 /proc/$monitor/stat)
@@ -132,6 +142,46 @@ struct GateIntegrityEndToEndTests {
         #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("SSH private key read by detach_links"), "the capture still saw the job: \(outcome.stderr)")
         #expect(!outcome.stderr.contains("CI BPF use by the job"))
+    }
+
+    static let memoryOpen = EndToEnd.repository.appendingPathComponent("Tests/Fixtures/gate-attacks/open_the_gate_memory.py")
+
+    /// A root job may open the gate's memory (it has CAP_SYS_PTRACE), then write its verdict
+    /// into it. seccomp refuses the open; ptrace and eBPF kill the caller before it returns.
+    @Test(arguments: GateBackend.allCases)
+    func aRootJobCannotOpenTheGatesMemory(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: true)
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--",
+                                              "python3", Self.memoryOpen.path], timeout: 60).run()
+        let printed = String(decoding: outcome.stdout, as: UTF8.self)
+        if backend == .seccomp {
+            #expect(printed == "open=Operation not permitted\n", "\(printed) \(outcome.stderr)")
+        } else {
+            #expect(printed.isEmpty, "the caller dies before the open returns: \(printed)")
+            #expect(outcome.stderr.contains("job killed by signal 9"), "\(outcome.stderr)")
+        }
+        #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Attack on the gate by python3: openat aimed at tollgate"), "\(outcome.stderr)")
+    }
+
+    static let procDirectorySignal = EndToEnd.repository.appendingPathComponent("Tests/Fixtures/gate-attacks/signal_through_proc_dir.py")
+
+    /// A signal sent through a pidfd names no pid in the call: each backend resolves the fd
+    /// (here an opened `/proc/<gate>` directory, which pidfd_send_signal accepts) to its process.
+    @Test(arguments: GateBackend.allCases)
+    func aSignalThroughAnOpenedProcDirectoryIsAnAttack(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: true)
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--",
+                                              "python3", Self.procDirectorySignal.path], timeout: 60).run()
+        let printed = String(decoding: outcome.stdout, as: UTF8.self)
+        if backend == .ebpf {
+            #expect(printed.isEmpty, "the caller dies before it returns: \(printed)")
+            #expect(outcome.stderr.contains("job killed by signal 9"), "\(outcome.stderr)")
+        } else {
+            #expect(printed == "signal=Operation not permitted\n", "refused: \(printed) \(outcome.stderr)")
+        }
+        #expect(outcome.status == Self.blocking, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("Attack on the gate by python3: pidfd_send_signal aimed at tollgate"), "\(outcome.stderr)")
     }
 
     /// eBPF cannot refuse the call here, but kills its caller, and the run fails with the finding.

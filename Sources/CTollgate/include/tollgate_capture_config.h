@@ -121,6 +121,8 @@ enum tg_aim {
     TG_AIM_KILL = 3,   /* kill: a pid, 0 (own group), -1 (all) or -group; the signal in argument 1 */
     TG_AIM_SIGNAL_ARG1 = 4, /* a pid or tid in argument 0, the signal in argument 1 */
     TG_AIM_SIGNAL_ARG2 = 5, /* a pid or tgid in argument 0, the signal in argument 2 */
+    TG_AIM_PIDFD = 6,        /* a pidfd (or an open /proc/<pid> directory) in argument 0 */
+    TG_AIM_PIDFD_SIGNAL = 7, /* the same, the signal in argument 1 */
 };
 
 #endif

@@ -78,8 +78,18 @@ struct path___tg {
     struct dentry___tg *dentry;
 } CORE;
 
+struct super_block___tg {
+    unsigned long s_magic;
+} CORE;
+
+struct inode___tg {
+    struct super_block___tg *i_sb;
+    void *i_private;
+} CORE;
+
 struct file___tg {
     struct path___tg f_path;
+    struct inode___tg *f_inode;
     unsigned int f_flags;
     void *private_data;
 } CORE;
@@ -126,6 +136,12 @@ struct upid___tg {
 
 struct pid___tg {
     struct upid___tg numbers[1];
+} CORE;
+
+/* procfs's inode (fs/proc/internal.h): the process a /proc/<pid> entry belongs to. */
+struct proc_inode___tg {
+    struct pid___tg *pid;
+    struct inode___tg vfs_inode;
 } CORE;
 
 typedef struct { int counter; } atomic_t___tg;

@@ -322,12 +322,67 @@ __noinline int correct_open_how(__u32 at, long fd)
 /* Calls of the job aimed at the gate (config.aimed_syscalls, always wanted): this kernel lets
  * no BPF program refuse a call (no BPF LSM, fmod_ret or error injection here: see `tollgate
  * doctor`), so the call has run, but its caller is killed (SIGKILL, delivered as the call
- * returns to user space) and the record, flagged, makes the run fail. A pidfd's target
- * (pidfd_send_signal, pidfd_getfd) is not resolved here. */
+ * returns to user space) and the record, flagged, makes the run fail. */
 static __always_inline int is_gate_thread(long id)
 {
     __u32 key = (__u32)id;
     return (int)id > 0 && ((int)id == config.gate_tgid || bpf_map_lookup_elem(&gate_threads, &key) != NULL);
+}
+
+#define PID_FS_MAGIC 0x50494446
+#define PROC_SUPER_MAGIC 0x9fa0
+
+/* The process (or thread) a pidfd of the current task refers to: a pidfs file (its inode holds the
+ * struct pid), or an open /proc/<pid> directory, which pidfd_send_signal accepts too;
+ * 0 for any other file. */
+__noinline int pidfd_target(long fd)
+{
+    struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
+    if (!file)
+        return 0;
+    struct inode___tg *inode = BPF_CORE_READ(file, f_inode);
+    unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+    struct pid___tg *pid = NULL;
+    if (magic == PID_FS_MAGIC) {
+        pid = BPF_CORE_READ(inode, i_private);
+    } else if (magic == PROC_SUPER_MAGIC) {
+        struct proc_inode___tg *proc =
+            (struct proc_inode___tg *)((char *)inode - bpf_core_field_offset(struct proc_inode___tg, vfs_inode));
+        pid = BPF_CORE_READ(proc, pid);
+    }
+    return pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
+}
+
+/* Whether the file the current task opened at `fd` is an entry of a gate process's (or
+ * thread's) /proc directory that reads or writes its memory, environment or descriptors:
+ * mem, environ, maps, smaps, smaps_rollup, pagemap, auxv, syscall, stack, fd, fdinfo,
+ * map_files (GateTarget.swift's list), compared as the two little-endian words of the
+ * NUL-padded name. */
+__noinline int opens_gate_entry(long fd)
+{
+    struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
+    if (!file)
+        return 0;
+    struct inode___tg *inode = BPF_CORE_READ(file, f_inode);
+    if (BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+        return 0;
+    struct proc_inode___tg *proc =
+        (struct proc_inode___tg *)((char *)inode - bpf_core_field_offset(struct proc_inode___tg, vfs_inode));
+    struct pid___tg *pid = BPF_CORE_READ(proc, pid);
+    if (!pid || !is_gate_thread(BPF_CORE_READ(pid, numbers[0].nr)))
+        return 0;
+    __u64 name[2] = {};
+    bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+    if (name[1] == 0x70756c6cULL) /* "smaps_rollup" */
+        return name[0] == 0x6f725f7370616d73ULL;
+    if (name[1] == 0x73ULL) /* "map_files" */
+        return name[0] == 0x656c69665f70616dULL;
+    return name[1] == 0 &&
+           (name[0] == 0x6d656dULL /* mem */ || name[0] == 0x6e6f7269766e65ULL /* environ */ ||
+            name[0] == 0x7370616dULL /* maps */ || name[0] == 0x7370616d73ULL /* smaps */ ||
+            name[0] == 0x70616d65676170ULL /* pagemap */ || name[0] == 0x76787561ULL /* auxv */ ||
+            name[0] == 0x6c6c6163737973ULL /* syscall */ || name[0] == 0x6b63617473ULL /* stack */ ||
+            name[0] == 0x6466ULL /* fd */ || name[0] == 0x6f666e696466ULL /* fdinfo */);
 }
 
 static __always_inline int process_group(struct task_struct___tg *task)
@@ -341,7 +396,7 @@ static __always_inline int aims_at_gate(long nr, const __u64 *args, struct task_
 {
     int first = (int)args[0];
     __u32 how = nr >= 0 && nr < TG_MAX_SYSCALLS ? config.aimed_how[nr & (TG_MAX_SYSCALLS - 1)] : TG_AIM_NONE;
-    if ((how == TG_AIM_KILL || how == TG_AIM_SIGNAL_ARG1) && (int)args[1] == 0)
+    if ((how == TG_AIM_KILL || how == TG_AIM_SIGNAL_ARG1 || how == TG_AIM_PIDFD_SIGNAL) && (int)args[1] == 0)
         return 0; /* signal 0 only asks whether the process exists */
     if (how == TG_AIM_SIGNAL_ARG2 && (int)args[2] == 0)
         return 0;
@@ -349,6 +404,8 @@ static __always_inline int aims_at_gate(long nr, const __u64 *args, struct task_
         return args[0] != 0 /* PTRACE_TRACEME */ && is_gate_thread((int)args[1]);
     if (how == TG_AIM_ARG0 || how == TG_AIM_SIGNAL_ARG1 || how == TG_AIM_SIGNAL_ARG2)
         return is_gate_thread(first);
+    if (how == TG_AIM_PIDFD || how == TG_AIM_PIDFD_SIGNAL)
+        return is_gate_thread(pidfd_target(first));
     if (how != TG_AIM_KILL)
         return 0;
     if (first == -1)
@@ -438,6 +495,11 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
     pos = add_local_address(pos, nr, ret, args[0]);
     if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);
+        if (opens_gate_entry(ret)) {
+            /* Dead before it returns to use the fd (a thread sharing it is a listed limit). */
+            bpf_send_signal(9 /* SIGKILL */);
+            s->record.flags |= TG_FLAG_GATE_TARGET;
+        }
         if (config.kill.clause_count && kill_in_kernel(nr, args[1], args[2], ret)) {
             bpf_send_signal(9 /* SIGKILL */);
             condemned = 1;

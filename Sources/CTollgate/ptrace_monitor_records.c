@@ -262,6 +262,46 @@ void tg_record_patch_bytes(uint16_t slot, size_t offset, const void *data, size_
         memcpy(bytes + offset, data, length);
 }
 
+/* sendmmsg: whether the first `count` messages of `vector` do not all go to the first one's
+ * destination (or cannot be read, or are more than the capture compares; see TG_ARG_MESSAGE_NAME). */
+static int messages_go_elsewhere(const struct tg_task *task, uint64_t vector, uint64_t count)
+{
+    char first[128], name[128];
+    struct tg_message_name header;
+    size_t first_length = 0;
+    if (count > TG_MMSG_CHECKED)
+        return 1;
+    for (uint64_t i = 0; i < count; i++) {
+        if (tg_read_remote(task, vector + i * TG_MMSGHDR_SIZE, &header, sizeof(header)) != (ssize_t)sizeof(header) ||
+            header.name_length > sizeof(name))
+            return 1;
+        char *into = i == 0 ? first : name;
+        if (header.name && header.name_length &&
+            tg_read_remote(task, header.name, into, header.name_length) != (ssize_t)header.name_length)
+            return 1;
+        size_t length = header.name ? header.name_length : 0;
+        if (i == 0)
+            first_length = length;
+        else if (length != first_length || memcmp(first, name, length) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The sockaddr a message header's msg_name points to (TG_ARG_MESSAGE_NAME). */
+static void record_message_name(const struct tg_task *task, int nr, uint16_t slot, const uint64_t args[6])
+{
+    struct tg_message_name header;
+    if (tg_read_remote(task, args[1], &header, sizeof(header)) != (ssize_t)sizeof(header)) {
+        tg_record_failed_read();
+        return;
+    }
+    if (header.name)
+        record_remote_bytes(task, slot, header.name, header.name_length);
+    if (nr == SYS_sendmmsg && messages_go_elsewhere(task, args[1], args[2]))
+        tg_record_failed_read();
+}
+
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry)
 {
     const struct tg_record *record = (const struct tg_record *)record_area;
@@ -278,6 +318,8 @@ void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args
                 record_remote_bytes(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i], 2 * sizeof(int));
         } else if ((kind == TG_ARG_SOCKADDR_LEN_NEXT || kind == TG_ARG_STRUCT_LEN_NEXT) && i < 5) {
             record_remote_bytes(task, (uint16_t)(TG_SLOT_ARG0 + i), args[i], (size_t)args[i + 1]);
+        } else if (kind == TG_ARG_MESSAGE_NAME && i == 1 && !(at_entry && nr == SYS_recvmsg)) {
+            record_message_name(task, nr, (uint16_t)(TG_SLOT_ARG0 + i), args);
         } else if (kind == TG_ARG_SOCKADDR_LEN_PTR_NEXT && i < 5 && !at_entry) {
             int length = 0;
             tg_read_remote(task, args[i + 1], &length, sizeof(length));

@@ -7,6 +7,8 @@ import TollgateEvents
 package enum BPFCaptureConfig {
     /// Syscalls that are read with a sockaddr length behind a pointer (the kernel writes it).
     private static let lengthBehindPointer: Set<String> = ["accept", "accept4", "recvfrom", "getsockname", "getpeername"]
+    /// Calls whose sockaddr is the `msg_name` of a message header the argument points to.
+    private static let messageHeader: Set<String> = ["sendmsg", "recvmsg", "sendmmsg"]
 
     /// A configuration capturing `syscallNames` (unknown names and names absent on `arch`
     /// are left out) that wakes the consumer once `wakeupBytes` wait in the ring.
@@ -54,6 +56,7 @@ package enum BPFCaptureConfig {
     static func argKind(_ type: ValueType, syscall: String) -> tg_arg_kind_value {
         switch type {
         case .path, .relativePath, .string: return .string
+        case .sockaddr where messageHeader.contains(syscall): return .messageName
         case .sockaddr: return lengthBehindPointer.contains(syscall) ? .sockaddrLengthBehindPointer : .sockaddrLengthNext
         case .fdPair: return .fdPair
         case .sizedStruct: return .structLengthNext
@@ -83,4 +86,5 @@ enum tg_arg_kind_value: UInt8 {
     case sockaddrLengthBehindPointer = 3
     case fdPair = 4
     case structLengthNext = 5
+    case messageName = 6
 }

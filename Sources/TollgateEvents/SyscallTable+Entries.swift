@@ -290,6 +290,12 @@ private let describedSyscallSpecs: [SyscallSpec] = [
     sc("sendmsg", 46, 211, .network, [("fd", .fd), ("msg", .sockaddr), ("flags", .unsigned)],
        [.res, .na("data", .bytes), .arg("fd", 0), .na("size", .size), .tuple],
        fd: .argument(0), effect: .datagram(addressArgument: 1)),
+    // Falco emits one event per message; here one per call, with the first message's
+    // destination (a vector that goes elsewhere too leaves the payload unreadable: fails closed).
+    sc("sendmmsg", 307, 269, .network,
+       [("fd", .fd), ("msgvec", .sockaddr), ("vlen", .unsigned), ("flags", .unsigned)],
+       [.res, .arg("fd", 0), .na("size", .size), .na("data", .bytes), .tuple],
+       fd: .argument(0), effect: .datagram(addressArgument: 1)),
     sc("recvmsg", 47, 212, .network, [("fd", .fd), ("msg", .sockaddr), ("flags", .unsigned)],
        [.res, .na("size", .size), .na("data", .bytes), .tuple, .na("msgcontrol", .bytes), .arg("fd", 0)],
        fd: .argument(0), effect: .datagram(addressArgument: 1)),

@@ -281,7 +281,6 @@ let falcoOnlyEventTypes: [(name: String, x86_64: Int32?, arm64: Int32?)] = [
     ("send", nil, nil),
     ("sendfile", 40, 71),
     ("sendfile64", nil, nil),
-    ("sendmmsg", 307, 269),
     ("set_mempolicy", 238, 237),
     ("set_mempolicy_home_node", 450, 450),
     ("set_robust_list", 273, 99),

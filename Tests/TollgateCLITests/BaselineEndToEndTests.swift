@@ -107,6 +107,14 @@ struct BaselineEndToEndTests {
         Injection(name: "a new outbound endpoint", step: """
             python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("192.0.2.7", 53))'
             """, expected: "network endpoint: udp 192.0.2.7:53", needsRoot: true),
+        // sendmsg's destination is the msg_name of its message header, sendmmsg's that of each
+        // message of its vector (issue 21: both were endpoints no backend saw).
+        Injection(name: "a new outbound endpoint through sendmsg", step: """
+            python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendmsg([b"x"], [], 0, ("192.0.2.7", 53))'
+            """, expected: "network endpoint: udp 192.0.2.7:53", needsRoot: true),
+        Injection(name: "a new outbound endpoint through sendmmsg",
+                  step: "python3 \(EndToEnd.repository.path)/Tests/Fixtures/attacks/sendmmsg.py 192.0.2.7:53 192.0.2.7:53",
+                  expected: "network endpoint: udp 192.0.2.7:53", needsRoot: true),
         Injection(name: "a binary written to /usr/local/bin", step: #"cp /bin/true /usr/local/bin/tollgate-e2e-baseline-probe; rm -f /usr/local/bin/tollgate-e2e-baseline-probe"#,
                   expected: "file written: /usr/local/bin/tollgate-e2e-baseline-probe", needsRoot: true),
         Injection(name: "a file written to /etc", step: #"printf 'x\n' > /etc/tollgate-e2e-baseline-probe; rm -f /etc/tollgate-e2e-baseline-probe"#,

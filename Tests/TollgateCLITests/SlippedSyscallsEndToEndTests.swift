@@ -24,6 +24,40 @@ struct SlippedSyscallsEndToEndTests {
         Attack(job: "network_tool_command_line_cut", rule: "CI Network tool with a cut command line"),
     ]
 
+    static let sendmmsg = EndToEnd.repository.appendingPathComponent("Tests/Fixtures/attacks/sendmmsg.py")
+
+    /// A datagram's destination given to sendmsg or sendmmsg is the msg_name of a message
+    /// header, which every backend once read as if the header were a sockaddr: no rule saw where
+    /// the datagram went. A sendmmsg record carries its first message's destination; a vector
+    /// whose messages go to several destinations makes the record unreadable, and the run fails
+    /// closed (sending the secret to the second destination after a harmless first).
+    @Test(arguments: GateBackend.allCases)
+    func datagramDestinationsOfSendmsgAndSendmmsgAreSeen(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rules = try scratch.write("rules.yaml", """
+            - rule: Datagram to the discard port
+              desc: a datagram sent to port 9
+              condition: evt.type in (sendmsg, sendmmsg) and fd.sport = 9
+              output: "%evt.type to %fd.sip:%fd.sport"
+              priority: WARNING
+            """)
+        func gate(_ job: [String]) throws -> GateRun.Outcome {
+            try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "-r", rules.path, "--"] + job, timeout: 60).run()
+        }
+        let unreadable = "could not be read"
+        let message = try gate(["python3", "-c", "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendmsg([b'x'], [], 0, ('127.0.0.2', 9))"])
+        #expect(message.status == 3 && message.stderr.contains("sendmsg to 127.0.0.2:9"), "\(message.stderr)")
+        let vector = try gate(["python3", Self.sendmmsg.path, "127.0.0.2:9", "127.0.0.2:9"])
+        #expect(vector.status == 3 && vector.stderr.contains("sendmmsg to 127.0.0.2:9"), "\(vector.stderr)")
+        #expect(!vector.stderr.contains(unreadable), "\(vector.stderr)")
+        let split = try gate(["python3", Self.sendmmsg.path, "127.0.0.2:53", "127.0.0.3:9"])
+        #expect(String(decoding: split.stdout, as: UTF8.self) == "sent=2\n", "\(split.stderr)")
+        #expect(split.status == 3 && split.stderr.contains(unreadable), "\(split.stderr)")
+        #expect(!split.stderr.contains("Datagram to the discard port"), "only the first destination is in the record: \(split.stderr)")
+    }
+
     @Test(.enabled(if: EndToEnd.isRoot, "needs root: captures as root, and switches to nobody with setpriv"),
           arguments: attacks, AttackRunner.allCases)
     func attackFailsTheGate(_ attack: Attack, _ runner: AttackRunner) throws {

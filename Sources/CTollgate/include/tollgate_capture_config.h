@@ -16,7 +16,20 @@ enum tg_arg_kind {
     TG_ARG_FD_PAIR = 4,               /* two ints written by the kernel (pipe, socketpair) */
     TG_ARG_STRUCT_LEN_NEXT = 5,       /* a struct the syscall reads whose size is the next argument
                                        * (openat2's open_how); like a sockaddr, at most 128 bytes */
+    TG_ARG_MESSAGE_NAME = 6,          /* a struct msghdr (sendmsg, recvmsg) or an array of struct
+                                       * mmsghdr (sendmmsg, whose first member is a msghdr): the
+                                       * sockaddr its msg_name points to, msg_namelen bytes (at most
+                                       * 128); for sendmmsg, a message of the vector that goes
+                                       * elsewhere than the first makes the payload unreadable */
 };
+
+/* The start of struct msghdr (and so of struct mmsghdr) on 64-bit Linux. */
+struct tg_message_name {
+    __u64 name;
+    __u32 name_length;
+};
+#define TG_MMSGHDR_SIZE 64 /* sizeof(struct mmsghdr) on 64-bit Linux */
+#define TG_MMSG_CHECKED 64 /* messages of a sendmmsg vector compared with the first */
 
 /* Flags of a TG_KIND_EXEC record's args[0]. */
 enum tg_exec_flag {

@@ -215,11 +215,82 @@ __noinline __u32 add_argument(__u32 pos, __u32 index, __u32 kind, __u64 pointer,
         int value = 0;
         bpf_probe_read_user(&value, sizeof(value), (const void *)next);
         length = value > 0 ? (__u64)value : 0;
+    } else if (kind == TG_ARG_MESSAGE_NAME) {
+        struct tg_message_name header = {};
+        bpf_probe_read_user(&header, sizeof(header), (const void *)pointer);
+        pointer = header.name;
+        length = header.name_length;
+        if (!pointer)
+            return pos;
     }
     if (kind != TG_ARG_STRING && length > 128)
         length = 128; /* sizeof(struct sockaddr_storage) */
     return add_payload(pos, TG_SLOT_ARG0 + index, pointer, length,
                        kind == TG_ARG_STRING ? COPY_USER_STRING : COPY_USER_BYTES);
+}
+
+#if defined(__TARGET_ARCH_x86)
+#define NR_SENDMMSG 307
+#else
+#define NR_SENDMMSG 269
+#endif
+
+/* A message's destination: the first 32 bytes of its msg_name, zero-padded, and its length. */
+struct message_name {
+    __u64 bytes[4];
+    __u32 length;
+    __u32 unused;
+};
+
+/* sendmmsg: the vector, and the first message's destination, to which the others are compared. */
+struct message_names {
+    __u64 vector;
+    __u32 differ;
+    __u32 unused;
+    struct message_name first;
+};
+
+/* The destination of message `index` of a sendmmsg vector; 0, or -1 when unreadable. */
+__noinline int read_message_name(__u64 vector, __u32 index, struct message_name *name)
+{
+    struct tg_message_name header = {};
+    if (!name || bpf_probe_read_user(&header, sizeof(header), (const void *)(vector + (__u64)index * TG_MMSGHDR_SIZE)) != 0)
+        return -1;
+    __u32 bytes = header.name_length;
+    if (bytes > sizeof(name->bytes))
+        return -1;
+    name->length = bytes;
+    if (header.name && bytes && bpf_probe_read_user(name->bytes, bytes, (const void *)header.name) != 0)
+        return -1;
+    return 0;
+}
+
+/* A bpf_loop callback: whether message `index` + 1 goes where the first one does. */
+static long compare_message(__u32 index, void *context)
+{
+    struct message_names *names = context;
+    struct message_name name = {};
+    if (read_message_name(names->vector, index + 1, &name) != 0 || name.length != names->first.length ||
+        name.bytes[0] != names->first.bytes[0] || name.bytes[1] != names->first.bytes[1] ||
+        name.bytes[2] != names->first.bytes[2] || name.bytes[3] != names->first.bytes[3]) {
+        names->differ = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* sendmmsg: 1 when the `sent` messages of `vector` do not all go to the first one's destination
+ * (or cannot be read, or are more than the program compares): its record carries only the
+ * first destination, so the payload is then unreadable and the run fails closed. */
+__noinline int messages_go_elsewhere(__u64 vector, long sent)
+{
+    struct message_names names = {.vector = vector};
+    if (sent <= 1)
+        return 0;
+    if (sent > TG_MMSG_CHECKED || read_message_name(vector, 0, &names.first) != 0)
+        return 1;
+    bpf_loop((__u32)sent - 1, compare_message, &names, 0);
+    return names.differ;
 }
 
 /* Appends the local address of the socket a completed connect/accept made known, as a
@@ -492,6 +563,8 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         correct_open_how(how, ret);
     if (nr == NR_CONNECT && (ret == 0 || ret == -115 /* EINPROGRESS */))
         correct_peer(peer, (int)args[0]);
+    if (nr == NR_SENDMMSG && messages_go_elsewhere(args[1], ret))
+        s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
     pos = add_local_address(pos, nr, ret, args[0]);
     if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);

@@ -177,8 +177,9 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
  * process groups, or a pidfd of theirs): the monitor refuses it with EPERM. */
 int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
 /* Whether `path` (a resolved name) is an entry of /proc/<pid> or /proc/<pid>/task/<tid> of the
- * gate or the monitor that reads or writes its memory, environment or descriptors (mem,
- * environ, fd, ...; GateTarget.swift keeps the same list for the decoder). */
+ * gate or the monitor that reads or writes its memory or descriptors (mem, maps, fd, ...): the
+ * way to take it over. GateTarget.swift's list, which makes findings, also has `environ`, which
+ * `ps` opens for every process and which holds nothing the job's own environment does not. */
 int tg_names_gate_entry(const char *path);
 /* Whether `nr` is one of the calls the filter may route here for that check (a cheap test). */
 int tg_is_gate_routed(int nr);

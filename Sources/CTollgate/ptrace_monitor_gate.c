@@ -55,8 +55,8 @@ static pid_t pidfd_target(pid_t tid, int fd)
 
 int tg_names_gate_entry(const char *path)
 {
-    static const char *const entries[] = {"mem",    "environ", "maps",  "smaps",  "smaps_rollup", "pagemap",
-                                          "auxv",   "syscall", "stack", "fd",     "fdinfo",       "map_files"};
+    static const char *const entries[] = {"mem",   "maps", "smaps",  "smaps_rollup", "pagemap", "auxv",
+                                          "syscall", "stack", "fd", "fdinfo",     "map_files"};
     if (strncmp(path, "/proc/", 6) != 0)
         return 0;
     char *end;

@@ -117,7 +117,7 @@ public final class EBPFBackend: CaptureBackend {
             leavesOutFailures ? "failed calls that no rule can match and that change no state are filtered out in the kernel" : nil,
             "io_uring submissions are not seen as syscalls",
             "a file opened through an overlay mount is named by its overlay path, not by the layer it lies in: a credential folder a root job makes an overlay layer is not recognized there",
-            "an open of the gate's /proc/<pid> entries (mem, environ, fd, ...) kills its caller as the call returns: a thread or process sharing its fd table can use the fd until the kill lands",
+            "an open of the gate's /proc/<pid> entries (mem, maps, fd, ...) kills its caller as the call returns: a thread or process sharing its fd table can use the fd until the kill lands",
             hooks.blindSpot,
         ].compactMap { $0 }
         coverage.untracedSyscalls = Set(hooks.untraced)

@@ -26,6 +26,11 @@ public struct CIContext: Sendable, Equatable {
     public var actor = ""
     /// `hosted` or `self-hosted`.
     public var runner = ""
+    /// The provider's job-control files, absolute and normalized: a line written to one sets a
+    /// variable, a PATH entry, an output or state for the steps that follow (GitHub's
+    /// `GITHUB_ENV`, `GITHUB_PATH`, `GITHUB_OUTPUT`, `GITHUB_STATE`, `GITHUB_STEP_SUMMARY`,
+    /// whatever the provider: runners that mimic GitHub's set them too).
+    public var jobControlFiles: Set<ByteString> = []
 
     public init() {}
 
@@ -35,6 +40,8 @@ public struct CIContext: Sendable, Equatable {
         (\.workflow, "GITHUB_WORKFLOW"), (\.job, "GITHUB_JOB"), (\.step, "GITHUB_ACTION"), (\.runID, "GITHUB_RUN_ID"),
         (\.runAttempt, "GITHUB_RUN_ATTEMPT"), (\.actor, "GITHUB_ACTOR"),
     ]
+    /// GitHub's environment files ("workflow commands" written to files).
+    static let gitHubJobControlVariables = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"]
     private static let gitLabVariables: [(WritableKeyPath<CIContext, String> & Sendable, String)] = [
         (\.repository, "CI_PROJECT_PATH"), (\.repositoryURL, "CI_PROJECT_URL"), (\.sha, "CI_COMMIT_SHA"),
         (\.event, "CI_PIPELINE_SOURCE"), (\.pr, "CI_MERGE_REQUEST_IID"), (\.workflow, "CI_PIPELINE_NAME"),
@@ -67,6 +74,9 @@ public struct CIContext: Sendable, Equatable {
         } else if value("CI") == "true" {
             provider = "ci"
         }
+        // Whoever set them (GitHub, or a runner that mimics it, such as act).
+        jobControlFiles = Set(Self.gitHubJobControlVariables.map(value).filter { $0.hasPrefix("/") }
+            .map { PathNormalization.normalize(ByteString($0)) })
     }
 
     /// The rule fields (`ci.provider` ... `ci.runner`) and the value each reads, in a fixed order.

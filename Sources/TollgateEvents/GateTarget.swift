@@ -8,7 +8,8 @@ import Musl
 enum GateTarget {
     /// The entries of `/proc/<pid>` (or `/proc/<pid>/task/<tid>`) that read or write a process's
     /// memory, environment or descriptors. Others (`stat`, `status`, `cmdline`) are what `ps`
-    /// reads of every process, the gate's included.
+    /// reads of every process, the gate's included. The backends stop opens of these but
+    /// `environ` (tg_names_gate_entry), which `ps` also reads of every process.
     private static let entries: Set<ByteString> = [
         "mem", "environ", "maps", "smaps", "smaps_rollup", "pagemap", "auxv", "syscall", "stack", "fd", "fdinfo",
         "map_files",

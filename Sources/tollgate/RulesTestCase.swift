@@ -29,6 +29,9 @@ struct RulesTestCase {
     /// Rules files, resolved against the case file's folder; empty means the built-in ruleset.
     var rules: [String]
     var seed = Seed()
+    /// The gate's own environment, `NAME=value` entries: what the `ci.*` fields and the CI
+    /// provider's job-control files come from.
+    var gateEnvironment: [String] = []
     var events: [RawEvent] = []
     /// A capture file to replay instead of `events`.
     var capture: String?
@@ -44,7 +47,7 @@ struct RulesTestFileError: Error, CustomStringConvertible {
 
 /// Reads rule case files.
 enum RulesTestCaseReader {
-    static let caseKeys = ["case", "rules", "seed", "events", "capture", "expect"]
+    static let caseKeys = ["case", "rules", "seed", "gate_env", "events", "capture", "expect"]
     static let eventKeys = ["kind", "pid", "tid", "ppid", "uid", "gid", "syscall", "args", "ret", "exe", "argv", "env",
                             "cwd", "child", "status", "flags", "resolved", "time", "cut", "gate"]
 
@@ -79,6 +82,7 @@ enum RulesTestCaseReader {
             name: name, location: value.location,
             rules: try strings(entries["rules"]).map { resolve($0, folder) }, expectations: try expectations(expect))
         if let seed = entries["seed"] { testCase.seed = try readSeed(seed) }
+        testCase.gateEnvironment = try strings(entries["gate_env"])
         if let capture = entries["capture"] {
             guard let path = capture.scalar?.string else {
                 throw RulesTestFileError(location: capture.location, message: "'capture' takes a file path")

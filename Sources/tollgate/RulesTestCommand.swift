@@ -71,7 +71,14 @@ struct RulesTestCommand: ParsableCommand {
             outcome.problems.append("the rules did not load (see the errors above)")
             return outcome
         }
-        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil, launcher: nil) { _ in }
+        let ci = CIContext(environment: Dictionary(testCase.gateEnvironment.map { entry in
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+        }) { $1 })
+        // The seed's parent is the gate that started it, as in a run.
+        let launcher = LauncherIdentity(pid: testCase.seed.ppid, name: "tollgate", executable: "/usr/local/bin/tollgate",
+                                        arguments: ["tollgate", "run", "--"] + testCase.seed.args.map { ByteString($0) })
+        let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil, launcher: launcher, ci: ci) { _ in }
         if let capture = testCase.capture {
             do {
                 let replay = try CaptureReplay(path: capture)

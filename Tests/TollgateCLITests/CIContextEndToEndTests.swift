@@ -43,6 +43,41 @@ struct CIContextEndToEndTests {
         summary: "| CI | gitlab: group/app refs/merge-requests/9/head (merge\\_request\\_event \\#9), MR pipeline / test, run 1234, by alice, hosted runner |"),
     ]
 
+    /// GitHub's job-control files may be written by the step's own shell and the shell scripts
+    /// it runs; a program (here python, as an install script would) or a shell a program
+    /// started is a finding of `CI Job control file written by a program` (issue 26), with the
+    /// default rules, on every backend.
+    @Test(arguments: GateBackend.allCases)
+    func onlyTheStepsShellWritesTheJobControlFiles(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: false)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let env = try scratch.write("set_env", "")
+        let path = try scratch.write("add_path", "")
+        let script = try scratch.write("step.sh", """
+            echo FROM_STEP=1 >> "$GITHUB_ENV"
+            sh "$(dirname "$0")/helper.sh"
+            python3 "$(dirname "$0")/inject.py"
+            """)
+        _ = try scratch.write("inject.py", """
+            import os
+            open(os.environ["GITHUB_ENV"], "a").write("NODE_OPTIONS=--require=/tmp/x.js\\n")
+            os.system('echo /tmp/evil >> "$GITHUB_PATH"')
+            """)
+        _ = try scratch.write("helper.sh", "echo /opt/tool/bin >> \"$GITHUB_PATH\"\n")
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(["GITHUB_ACTIONS": "true", "GITHUB_ENV": env.path, "GITHUB_PATH": path.path]) { $1 }
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--", "bash", script.path],
+                                  environment: environment, timeout: 60).run()
+        let findings = outcome.stderr.split(separator: "\n").filter { $0.contains("CI Job control file written by a program") }
+        #expect(findings.count == 2, "\(outcome.stderr)")
+        #expect(findings.contains { $0.contains("\(env.path) written by python3") }, "\(findings)")
+        #expect(findings.contains { $0.contains("\(path.path) written by sh") && $0.contains("parent=python3") }, "\(findings)")
+        #expect(outcome.status == 3, "\(outcome.stderr)")
+        let written = try String(contentsOf: path, encoding: .utf8)
+        #expect(written == "/opt/tool/bin\n/tmp/evil\n", "the step's helper and the injected line: \(written)")
+    }
+
     /// Fires on the marker only in pull- and merge-request pipelines, and prints the context.
     static let rule = """
         - rule: Marker in a change request

@@ -86,6 +86,7 @@ struct DefaultRulesetTests {
         AttackCase("history_linked_to_dev_null", "CI Log or shell history cleared"),
         AttackCase("ptrace_attach", "CI Ptrace attach or injection"),
         AttackCase("signal_the_gate", "CI Attack on the gate"),
+        AttackCase("job_control_file_injected", "CI Job control file written by a program"),
         AttackCase("bpf_map_lookup", "CI BPF use by the job"),
         AttackCase("kernel_module", "CI Kernel module loaded"),
         AttackCase("security_tool_disabled", "CI Security tool disabled"),
@@ -129,6 +130,7 @@ struct DefaultRulesetTests {
         "CI Kernel module loaded": ["kernel_module_queries"],
         "CI io_uring set up": ["event_interfaces_without_io_uring"],
         "CI Attack on the gate": ["signals_of_its_own"],
+        "CI Job control file written by a program": ["job_control_files_from_the_step"],
         "CI BPF use by the job": ["bpf_settings_read"],
         "CI Security tool disabled": ["kernel_module_queries"],
         "CI Namespace escape": ["namespaces_without_user_ns"],
@@ -372,8 +374,12 @@ enum RulesetGateRun {
         let json = scratch.appendingPathComponent("findings.json")
         let work = scratch.appendingPathComponent("job")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        // Every job runs as a GitHub step would, with job-control files of its own.
+        let jobControl = ["GITHUB_ENV": "github_env", "GITHUB_PATH": "github_path", "GITHUB_OUTPUT": "github_output"]
+            .mapValues { scratch.appendingPathComponent($0).path }
         let outcome = try execute(["run", "--quiet", "--backend", backend.rawValue, "--json", json.path] + options + ["--",
-                                   "/bin/sh", RulesetFixtures.url(job).path, work.path], environment: environment)
+                                   "/bin/sh", RulesetFixtures.url(job).path, work.path],
+                                  environment: jobControl.merging(environment) { $1 })
         if outcome.status == 69 {
             print("skipped \(job) under \(backend): tollgate run exited 69 (no capture backend): \(outcome.stderr)")
             return nil

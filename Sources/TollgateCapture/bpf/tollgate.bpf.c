@@ -425,10 +425,9 @@ __noinline int pidfd_target(long fd)
 }
 
 /* Whether the file the current task opened at `fd` is an entry of a gate process's (or
- * thread's) /proc directory that reads or writes its memory, environment or descriptors:
- * mem, environ, maps, smaps, smaps_rollup, pagemap, auxv, syscall, stack, fd, fdinfo,
- * map_files (GateTarget.swift's list), compared as the two little-endian words of the
- * NUL-padded name. */
+ * thread's) /proc directory that reads or writes its memory or descriptors: mem, maps, smaps,
+ * smaps_rollup, pagemap, auxv, syscall, stack, fd, fdinfo, map_files (tg_names_gate_entry's
+ * list), compared as the two little-endian words of the NUL-padded name. */
 __noinline int opens_gate_entry(long fd)
 {
     struct file___tg *file = fd_file((struct task_struct___tg *)bpf_get_current_task(), fd);
@@ -449,7 +448,7 @@ __noinline int opens_gate_entry(long fd)
     if (name[1] == 0x73ULL) /* "map_files" */
         return name[0] == 0x656c69665f70616dULL;
     return name[1] == 0 &&
-           (name[0] == 0x6d656dULL /* mem */ || name[0] == 0x6e6f7269766e65ULL /* environ */ ||
+           (name[0] == 0x6d656dULL /* mem */ ||
             name[0] == 0x7370616dULL /* maps */ || name[0] == 0x7370616d73ULL /* smaps */ ||
             name[0] == 0x70616d65676170ULL /* pagemap */ || name[0] == 0x76787561ULL /* auxv */ ||
             name[0] == 0x6c6c6163737973ULL /* syscall */ || name[0] == 0x6b63617473ULL /* stack */ ||

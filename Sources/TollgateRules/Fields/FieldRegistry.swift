@@ -1,7 +1,7 @@
 /// Every field the engine knows, by name (syscall source: `evt proc thread user group fd
 /// fs.path container k8s`).
 package struct FieldRegistry: Sendable {
-    package static let shared = FieldRegistry(EventFields.all + ProcessFields.all + FileDescriptorFields.all + ContextFields.all + CIFields.all)
+    package static let shared = FieldRegistry(EventFields.all + ProcessFields.all + FileDescriptorFields.all + ContextFields.all + CIFields.all + StepFields.all)
 
     package let fields: [String: FieldDefinition]
     package let ordered: [FieldDefinition]

@@ -1,0 +1,34 @@
+import TollgateEvents
+
+/// Fields about the CI step the job is: the provider's job-control files, and the step's own
+/// shell, the only writer of them an honest step has (tollgate's fields).
+enum StepFields {
+    static let all: [FieldDefinition] = [
+        FieldDefinition("fd.is_job_control_file", .bool,
+                        "'true' if the fd is one of the CI provider's job-control files, which set environment variables, PATH entries, outputs or state for the steps that follow (GitHub's GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY); 'false' outside such a CI (tollgate's field).",
+                        .bool { event in event.fd.map { fd in !fd.type.isSocket && fd.path.map(event.facts.ci.jobControlFiles.contains) == true } }),
+        FieldDefinition("proc.is_step_shell", .bool,
+                        "'true' if the process is a shell (sh, bash, dash, zsh, ksh, pwsh) and so is every ancestor up to the job's first process: the step's own script and the shell scripts it runs, not a shell a program started (tollgate's field).",
+                        .bool { event in isStepShell(event.process) }),
+    ]
+
+    /// Shells by the real path of their executable (`proc.exepath`), so that a program copied
+    /// or linked under a shell's name is not one.
+    static let shellPaths: Set<ByteString> = Set(["sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "pwsh"].flatMap {
+        ["/usr/bin/\($0)", "/bin/\($0)"].map { ByteString($0) }
+    } + ["/opt/microsoft/powershell/7/pwsh"].map { ByteString($0) })
+
+    /// Whether `process` and its ancestors below the gate are all shells; nil when the chain is
+    /// not known to its root (a process first seen mid-life).
+    static func isStepShell(_ process: ProcessInfo) -> Bool? {
+        var current: ProcessInfo? = process
+        for _ in 0...ProcessInfo.maxAncestorDepth {
+            guard let link = current else { return nil }
+            if link.isLauncher { return link !== process }
+            guard link.isKnown else { return nil }
+            guard let path = link.exePath, shellPaths.contains(path) else { return false }
+            current = link.parent
+        }
+        return nil
+    }
+}

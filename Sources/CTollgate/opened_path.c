@@ -169,6 +169,19 @@ static size_t file_name(pid_t tid, const char *link, char *out, size_t capacity)
     return named;
 }
 
+void tg_record_executable_name(const char *name, size_t length)
+{
+    static const char deleted[] = " (deleted)";
+    size_t suffix = sizeof(deleted) - 1;
+    if (length > 7 && strncmp(name, "/memfd:", 7) == 0) {
+        name++, length--; /* "memfd:<name>", without the kernel's " (deleted)" */
+        if (length > suffix && memcmp(name + length - suffix, deleted, suffix) == 0)
+            length -= suffix;
+    }
+    if (length && name[0] != '\0')
+        tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
+}
+
 int tg_record_opened_path(pid_t tid, int fd)
 {
     char link[64], name[TG_PAYLOAD_MAX];

@@ -164,6 +164,10 @@ int tg_is_open(int nr);
  * TG_SLOT_RESOLVED_PATH (nothing for a pipe, socket or anon inode). Returns 1 when that file
  * is one of the gate's or the monitor's /proc entries (tg_names_gate_entry). */
 int tg_record_opened_path(pid_t tid, int fd);
+/* proc.exepath as the kernel names an executable (`name`, `length` bytes: /proc/<pid>/exe's
+ * target): `memfd:<name>` for an image executed from a memfd, as Falco has it. Appends it as
+ * TG_SLOT_RESOLVED_PATH. */
+void tg_record_executable_name(const char *name, size_t length);
 /* openat2: the kernel copied open_how at the call's entry, and another thread may have rewritten
  * the user memory read at the exit since: the access mode, O_PATH, O_DIRECTORY and O_TMPFILE
  * bits of the record's copy are taken from the file opened (/proc/<tid>/fdinfo/<fd>). */

@@ -35,7 +35,8 @@ static int syscall_info(pid_t tid, struct __ptrace_syscall_info *info)
 /* connect: the kernel copied the sockaddr at the call's entry, and another thread may have
  * rewritten the user memory read at the exit since: the port and address of the record's copy
  * are taken from the socket (its fd duplicated with pidfd_getfd, then getpeername), when the
- * families agree. Nothing changes where pidfd_getfd is refused. */
+ * families agree. The socket's local address (getsockname) is appended as
+ * TG_SLOT_RESOLVED_PATH, as the eBPF capture does. Nothing changes where pidfd_getfd is refused. */
 static void record_connect_peer(pid_t tgid, int fd)
 {
     int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
@@ -45,9 +46,12 @@ static void record_connect_peer(pid_t tgid, int fd)
     close(pidfd);
     if (copy < 0)
         return;
-    struct sockaddr_storage peer;
-    socklen_t length = sizeof(peer);
+    struct sockaddr_storage peer, local;
+    socklen_t length = sizeof(peer), local_length = sizeof(local);
     int known = getpeername(copy, (struct sockaddr *)&peer, &length) == 0;
+    if (getsockname(copy, (struct sockaddr *)&local, &local_length) == 0 &&
+        (local.ss_family == AF_INET || local.ss_family == AF_INET6) && local_length <= sizeof(local))
+        tg_record_bytes(TG_SLOT_RESOLVED_PATH, (const char *)&local, local_length, 0);
     close(copy);
     size_t recorded = 0;
     const char *bytes = known ? tg_record_payload(TG_SLOT_ARG0 + 1, &recorded) : NULL;
@@ -264,6 +268,8 @@ static struct tg_task *exec_event(struct tg_task *task)
             tg_record_failed_read();
         tg_record_bytes(TG_SLOT_EXE_PATH, exe, exe_length > 0 ? (size_t)exe_length : 0, 0);
     }
+    if (exe_length > 0)
+        tg_record_executable_name(exe, (size_t)exe_length);
     /* One byte more than is kept: a longer command line is cut and flagged by tg_record_bytes. */
     char *argv = tg_argv_area();
     ssize_t n = tg_read_file(tg_proc_path(path, sizeof(path), leader, "/cmdline"), argv, TG_ARGV_MAX + 1);

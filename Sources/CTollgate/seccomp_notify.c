@@ -175,6 +175,28 @@ static void monitor_view(const struct tg_task *task, int nr, const uint64_t args
     tg_append(at, end, path);
 }
 
+/* proc.exepath of an exec about to run `view` (the monitor's view of its file): the file, symlinks
+ * resolved, or for a script (`interpreter`: its #! line's program, absolute in the task's root)
+ * the interpreter's, as /proc/<pid>/exe will name it. The task may swap either first: a listed
+ * race. */
+static void record_image_name(const struct tg_task *task, const char *view, const char *interpreter)
+{
+    char interpreter_view[TG_PAYLOAD_MAX + 64], self[40], name[TG_PAYLOAD_MAX];
+    if (interpreter) {
+        char *at = tg_proc_path(interpreter_view, sizeof(interpreter_view), task->tid, "/root");
+        tg_append(at, interpreter_view + sizeof(interpreter_view), interpreter);
+        view = interpreter_view;
+    }
+    int image = open(view, O_PATH | O_CLOEXEC);
+    if (image < 0)
+        return;
+    tg_append_number(tg_append(self, self + sizeof(self), "/proc/self/fd/"), self + sizeof(self), image);
+    ssize_t named = readlink(self, name, sizeof(name) - 1);
+    close(image);
+    if (named > 0)
+        tg_record_executable_name(name, (size_t)named);
+}
+
 int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6], uint16_t flags)
 {
     char path[TG_PAYLOAD_MAX], view[TG_PAYLOAD_MAX + 64], filename[TG_PAYLOAD_MAX];
@@ -202,6 +224,7 @@ int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6]
     tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
     char script_head[TG_PAYLOAD_MAX];
     size_t head_length = script_argv_head(view, path, length, script_head, sizeof(script_head));
+    record_image_name(task, view, head_length ? script_head : NULL);
     record_string_array(task, TG_SLOT_ARGV, script_head, head_length, nr == SYS_execveat ? args[2] : args[1],
                         head_length ? 1 : 0, tg_argv_area(), TG_ARGV_MAX);
     char environment[TG_PAYLOAD_MAX];

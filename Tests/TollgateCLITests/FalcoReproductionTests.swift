@@ -17,7 +17,7 @@ struct FalcoReproductionTests {
             try Self.verifyReportedNotEvaluable(reproduction, on: backend, reason: reason)
             return
         }
-        try Self.verify(reproduction, backendOption: backend.rawValue, knownBug: reproduction.knownBugs[backend])
+        try Self.verify(reproduction, backendOption: backend.rawValue)
     }
 
     /// Where a backend cannot evaluate the reproduction's rules, the gate itself must say so:
@@ -51,7 +51,7 @@ struct FalcoReproductionTests {
         try Self.skipIfNotEvaluable(reproduction, on: .ptrace)
         let copy = try TollgateBinary.copyForOtherUsers()
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
-        let outcome = try Self.verify(reproduction, backendOption: "auto", knownBug: reproduction.knownBugs[.ptrace],
+        let outcome = try Self.verify(reproduction, backendOption: "auto",
                                       wrapper: DoctorCommandTests.nobody, executable: copy)
         #expect(outcome.stderr.contains("tollgate: backend ptrace"), "auto did not choose ptrace:\n\(outcome.stderr)")
     }
@@ -65,7 +65,7 @@ struct FalcoReproductionTests {
 
     /// Runs the reproduction's job under the gate and checks the rules, stderr and exit status.
     @discardableResult
-    static func verify(_ reproduction: Reproduction, backendOption: String, knownBug: String?,
+    static func verify(_ reproduction: Reproduction, backendOption: String,
                        wrapper: [String] = [], executable: URL = TollgateBinary.url) throws -> GateRun.Outcome {
         let backend = GateBackend(rawValue: backendOption)
         let scratch = try Scratch()
@@ -83,40 +83,25 @@ struct FalcoReproductionTests {
         let outcome = try GateRun(arguments: arguments, wrapper: wrapper, executable: executable, timeout: 90).run()
         if let backend { try EndToEnd.skipIfNotImplemented(backend, outcome) }
 
-        let check = {
-            let findings = try FalcoJSONFile(json)
-            for expected in reproduction.fires + (reproduction.witness.map { [$0.expected] } ?? []) {
-                let lines = findings.lines(for: expected.rule)
-                #expect(!lines.isEmpty, "'\(expected.rule)' did not fire; rules seen: \(findings.ruleNames); stderr:\n\(outcome.stderr)")
-                #expect(lines.allSatisfy { $0.priority == expected.priority.falcoName },
-                        "'\(expected.rule)' priority: \(lines.map(\.priority))")
-                #expect(outcome.stderr.contains("tollgate: \(expected.priority.consoleWord) \(expected.rule): "),
-                        "no stderr line for '\(expected.rule)':\n\(outcome.stderr)")
-            }
-            for rule in reproduction.staysQuiet {
-                #expect(findings.lines(for: rule).isEmpty, "'\(rule)' must stay quiet on the host")
-                #expect(!outcome.stderr.contains(" \(rule): "), "'\(rule)' printed on stderr")
-            }
-            #expect(outcome.status == reproduction.exit, "gate exit \(outcome.status); stderr:\n\(outcome.stderr)")
-        }
-        if let knownBug {
-            try withKnownIssue(Comment(rawValue: knownBug), isIntermittent: true) { try check() }
-        } else {
-            try check()
-        }
         let findings = try FalcoJSONFile(json)
+        for expected in reproduction.fires + (reproduction.witness.map { [$0.expected] } ?? []) {
+            let lines = findings.lines(for: expected.rule)
+            #expect(!lines.isEmpty, "'\(expected.rule)' did not fire; rules seen: \(findings.ruleNames); stderr:\n\(outcome.stderr)")
+            #expect(lines.allSatisfy { $0.priority == expected.priority.falcoName },
+                    "'\(expected.rule)' priority: \(lines.map(\.priority))")
+            #expect(outcome.stderr.contains("tollgate: \(expected.priority.consoleWord) \(expected.rule): "),
+                    "no stderr line for '\(expected.rule)':\n\(outcome.stderr)")
+        }
+        for rule in reproduction.staysQuiet {
+            #expect(findings.lines(for: rule).isEmpty, "'\(rule)' must stay quiet on the host")
+            #expect(!outcome.stderr.contains(" \(rule): "), "'\(rule)' printed on stderr")
+        }
+        #expect(outcome.status == reproduction.exit, "gate exit \(outcome.status); stderr:\n\(outcome.stderr)")
         for field in reproduction.fields {
             let seen = findings.lines(for: field.rule).map { FieldCheck.text($0.outputFields[field.field]) }
             let expected = field.expected(scratch: scratch.url.path)
-            let verify = {
-                #expect(seen.contains { field.matches($0, expected) },
-                        "'\(field.rule)' \(field.field): expected '\(expected)', seen \(seen)")
-            }
-            if let bug = field.knownBugs[backend ?? .ptrace] {
-                withKnownIssue(Comment(rawValue: bug), isIntermittent: true) { verify() }
-            } else {
-                verify()
-            }
+            #expect(seen.contains { field.matches($0, expected) },
+                    "'\(field.rule)' \(field.field): expected '\(expected)', seen \(seen)")
         }
         return outcome
     }
@@ -163,8 +148,6 @@ struct Reproduction: Sendable, CustomTestStringConvertible {
     /// Backends that cannot evaluate the rule, and why: there the gate must report the fired
     /// rules as not evaluable (`verifyReportedNotEvaluable`).
     var notEvaluable: [GateBackend: String] = [:]
-    /// Known tollgate bugs per backend, each with file, what is wrong and a repro command.
-    var knownBugs: [GateBackend: String] = [:]
     /// Output fields of the fired rules that must carry Falco's value.
     var fields: [FieldCheck] = []
 
@@ -183,7 +166,7 @@ extension Reproduction {
                          .init(rule: "Read sensitive file untrusted", field: "fd.name", value: "/etc/shadow"),
                          .init(rule: "Read sensitive file untrusted", field: "proc.cmdline", value: "cat /etc/shadow"),
                          .init(rule: "Read sensitive file untrusted", field: "evt.type", value: "openat"),
-                         .init(rule: "Read sensitive file untrusted", field: "user.loginuid", value: "$LOGINUID", knownBugs: .onEvery(KnownBugs.loginUIDUnknown))]),
+                         .init(rule: "Read sensitive file untrusted", field: "user.loginuid", value: "$LOGINUID")]),
         // Directory traversal monitored file read: open_read, etc_dir (fd.name=/etc/shadow),
         // directory_traversal (fd.nameraw=/etc/../etc/../etc/shadow matches '*../*../*') and the
         // parent of cat is the gate, not a shell. Read sensitive file untrusted fires as well.
@@ -199,8 +182,7 @@ extension Reproduction {
         // daemon (setpriv execs it: its parent is the gate). The job's status 1 gives way to 3.
         Reproduction(name: "directory traversal read of /etc/shadow denied", job: .script("directory_traversal_denied.sh"),
                      fires: [.init(rule: "Directory traversal monitored file read", priority: .warning)],
-                     needsRoot: true,
-                     knownBugs: [.ebpf: KnownBugs.failedOpenHasNoFdNumber, .ptrace: KnownBugs.failedOpenHasNoFdNumber]),
+                     needsRoot: true),
         // Create Symlink Over Sensitive Files: symlinkat with evt.arg.target=/etc, which is in
         // sensitive_directory_names.
         Reproduction(name: "symlink to /etc", job: .script("symlink_over_sensitive_dir.sh"),
@@ -243,14 +225,14 @@ extension Reproduction {
                      fires: [.init(rule: "Fileless execution via memfd_create", priority: .critical)],
                      fields: [
                          .init(rule: "Fileless execution via memfd_create", field: "evt.arg.flags", value: "EXE_FROM_MEMFD"),
-                         .init(rule: "Fileless execution via memfd_create", field: "proc.exepath", value: "memfd:payload", knownBugs: .onEvery(KnownBugs.exepathNotCanonical))]),
+                         .init(rule: "Fileless execution via memfd_create", field: "proc.exepath", value: "memfd:payload")]),
         // Execution from /dev/shm: spawned_process, shell_procs (sh) and proc.args startswith
         // "-c /dev/shm"; the script's own exec has proc.exe startswith "/dev/shm/".
         Reproduction(name: "exec from /dev/shm", job: .script("exec_from_dev_shm.sh"),
                      fires: [.init(rule: "Execution from /dev/shm", priority: .warning)],
                      fields: [
                          .init(rule: "Execution from /dev/shm", field: "proc.cmdline", value: "sh -c /dev/shm/tollgate-e2e-", match: .prefix),
-                         .init(rule: "Execution from /dev/shm", field: "proc.pcmdline", value: "exec_from_dev_s $FIXTURES/exec_from_dev_shm.sh $SCRATCH", knownBugs: [.seccomp: KnownBugs.seccompScriptArguments])]),
+                         .init(rule: "Execution from /dev/shm", field: "proc.pcmdline", value: "exec_from_dev_s $FIXTURES/exec_from_dev_shm.sh $SCRATCH")]),
         // Search Private Keys or Passwords: spawned_process, proc.name=find and proc.args
         // contains id_rsa.
         Reproduction(name: "find id_rsa", job: .script("find_private_keys.sh"),
@@ -274,7 +256,7 @@ extension Reproduction {
                      fields: [
                          .init(rule: "Run shell untrusted", field: "proc.pname", value: "httpd"),
                          .init(rule: "Run shell untrusted", field: "proc.pexe", value: "$SCRATCH/httpd"),
-                         .init(rule: "Run shell untrusted", field: "proc.pexepath", value: "$SH_CANONICAL", knownBugs: .onEvery(KnownBugs.exepathNotCanonical))]),
+                         .init(rule: "Run shell untrusted", field: "proc.pexepath", value: "$SH_CANONICAL")]),
         // Read sensitive file trusted after startup: open_read of /etc/shadow by proc.name=httpd
         // (server_procs) whose proc.duration > 5 s (not proc_is_new). The untrusted rule fires too.
         Reproduction(name: "httpd reads /etc/shadow after startup", job: .script("httpd_reads_shadow_late.sh"),
@@ -298,7 +280,7 @@ extension Reproduction {
                      fields: [
                          .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.rport", value: "443"),
                          .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.l4proto", value: "tcp"),
-                         .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.lport", match: .known, knownBugs: .onEvery(KnownBugs.connectLocalAddressMissing))]),
+                         .init(rule: "Disallowed SSH Connection Non Standard Port", field: "fd.lport", match: .known)]),
 
         // Container-only rules: `container` (container.id != host) is false on the host.
         // Netcat Remote Code Execution in Container: spawned_process, container, proc.name=nc
@@ -370,8 +352,6 @@ struct FieldCheck: Sendable {
     let field: String
     var value = ""
     var match = Match.equals
-    /// Known tollgate bugs that make the value wrong, per backend.
-    var knownBugs: [GateBackend: String] = [:]
 
     func expected(scratch: String) -> String {
         value.replacingOccurrences(of: "$SCRATCH", with: scratch)
@@ -402,13 +382,6 @@ struct FieldCheck: Sendable {
         case let number as NSNumber: number.stringValue
         default: "<NA>"
         }
-    }
-}
-
-extension [GateBackend: String] {
-    /// The same known bug on every backend.
-    static func onEvery(_ bug: String) -> Self {
-        Dictionary(uniqueKeysWithValues: GateBackend.allCases.map { ($0, bug) })
     }
 }
 

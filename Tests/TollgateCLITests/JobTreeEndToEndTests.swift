@@ -38,9 +38,7 @@ struct JobTreeEndToEndTests {
         let findings = try FalcoJSONFile(json)
         let search = findings.lines(for: "Search Private Keys or Passwords")
         #expect(!search.isEmpty, "rules seen: \(findings.ruleNames); stderr:\n\(outcome.stderr)")
-        KnownBugs.expect(KnownBugs.execDeliveredTwice, on: backend, except: .ebpf) {
-            #expect(search.count == 1, "one find, one finding")
-        }
+        #expect(search.count == 1, "one find, one finding")
         #expect(search.first?.outputFields["proc.name"] as? String == "find")
         #expect(outcome.status == daemon.gateStatus, "\(outcome.stderr)")
     }
@@ -86,9 +84,7 @@ struct JobTreeEndToEndTests {
         let lines = try FalcoJSONFile(json).lines(for: MarkerRule.name)
         let pids = Set(lines.compactMap { ($0.outputFields["proc.pid"] as? NSNumber)?.intValue })
         let parents = Set(lines.compactMap { ($0.outputFields["proc.ppid"] as? NSNumber)?.intValue })
-        KnownBugs.expect(KnownBugs.execDeliveredTwice, on: backend, except: .ebpf) {
-            #expect(lines.count == 1000, "one finding per exec")
-        }
+        #expect(lines.count == 1000, "one finding per exec")
         #expect(pids.count == 1000)
         #expect(parents.count == 1, "children attributed to parents \(parents.sorted().prefix(5))")
     }

@@ -33,9 +33,7 @@ struct RunCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let expected = Array("plain".utf8) + [0] + Array("two words".utf8) + [0]
             + Array("caf".utf8) + [0xE9, 0x20, 0xFF, 0x01, 0]
-        withKnownIssue(Comment(rawValue: KnownBugs.argumentsDecodedAsUTF8), isIntermittent: true) {
-            #expect(outcome.stdout == Data(expected))
-        }
+        #expect(outcome.stdout == Data(expected))
     }
 
     @Test(arguments: GateBackend.allCases)
@@ -250,7 +248,6 @@ struct RunCommandTests {
         /// of a clear one.
         let inheritsBlockedMask: Bool
         let status: Int32
-        var knownBug: String? = nil
         var testDescription: String { name }
     }
 
@@ -258,8 +255,7 @@ struct RunCommandTests {
           arguments: [
               SignalCase(name: "no finding: the job's 143", findsFirst: false, inheritsBlockedMask: false, status: 143),
               SignalCase(name: "a blocking finding first: 3", findsFirst: true, inheritsBlockedMask: false, status: 3),
-              SignalCase(name: "gate started with SIGTERM blocked", findsFirst: false, inheritsBlockedMask: true,
-                         status: 143, knownBug: KnownBugs.forwardedSignalsStayBlocked),
+              SignalCase(name: "gate started with SIGTERM blocked", findsFirst: false, inheritsBlockedMask: true, status: 143),
           ])
     func sigtermToTheGateIsForwardedAndReportsAreWritten(_ signal: SignalCase) throws {
         let scratch = try Scratch()
@@ -278,15 +274,8 @@ struct RunCommandTests {
         let signalledAt = Date()
         kill(gate.pid, SIGTERM)
         let outcome = gate.finish()
-        let check = {
-            #expect(Date().timeIntervalSince(signalledAt) < 10, "the job did not end promptly after SIGTERM")
-            #expect(outcome.status == signal.status, "\(outcome.stderr)")
-        }
-        if let bug = signal.knownBug {
-            withKnownIssue(Comment(rawValue: bug), isIntermittent: true) { check() }
-        } else {
-            check()
-        }
+        #expect(Date().timeIntervalSince(signalledAt) < 10, "the job did not end promptly after SIGTERM")
+        #expect(outcome.status == signal.status, "\(outcome.stderr)")
         #expect(FileManager.default.fileExists(atPath: json.path), "--json was not written")
         let findings = try FalcoJSONFile(json)
         #expect(findings.lines(for: "Search Private Keys or Passwords").isEmpty == !signal.findsFirst,
@@ -294,82 +283,6 @@ struct RunCommandTests {
     }
 }
 
-/// Bugs these tests found in tollgate, each with where it is, what is wrong and a repro command.
-/// The cases that hit them are marked with `withKnownIssue` so that they report, not fail.
-enum KnownBugs {
-    /// Runs `body` as a known issue `bug`, except on the backend where it is fixed.
-    static func expect(_ bug: String, on backend: GateBackend, except fixed: GateBackend, _ body: () -> Void) {
-        if backend == fixed {
-            body()
-        } else {
-            withKnownIssue(Comment(rawValue: bug), isIntermittent: true) { body() }
-        }
-    }
-
-    static let failedOpenHasNoFdNumber = """
-        fd.num is <NA> for a failed open, where Falco gives -1: Falco's open_file_failed macro \
-        (fd.num=-1 and evt.res startswith E) never matches, so 'Directory traversal monitored file read' \
-        misses refused attempts. Sources/TollgateEvents/EventDecoder.swift makeEvent sets fdNumber only \
-        for a return value >= 0 (fd.num in Sources/TollgateRules/Fields/FileDescriptorFields.swift reads it). \
-        Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
-        Tests/Fixtures/jobs/directory_traversal_denied.sh` reports 0 findings (the open fails with EACCES).
-        """
-    static let loginUIDUnknown = """
-        user.loginuid is <NA> for every process of the job, though the gate can read it \
-        (/proc/self/loginuid; 4294967295 when unset, which Falco prints as -1): \
-        Sources/tollgate/Gate.swift jobStarted(pid:job:timestamp:) calls decoder.seed without its \
-        loginUID argument, and children inherit the nil. Repro: `tollgate run --rules \
-        ../shared/falco-rules/falco_rules.yaml -- cat /etc/shadow` prints user_loginuid=<NA>; Falco prints -1.
-        """
-    static let exepathNotCanonical = """
-        proc.exepath is the path as executed, not Falco's canonical executable path: a symlinked \
-        program (/bin/sh -> /usr/bin/dash, or a symlink named httpd) gives the link's path, and an exec \
-        from a memfd gives /proc/self/fd/N where Falco gives memfd:<name> (which the stable rule's \
-        known_memfd_execution_processes exception, 'memfd:runc_cloned:/proc/self/exe', relies on). \
-        Sources/TollgateEvents process state sets exepath from the exec filename instead of the new \
-        image's exe file. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
-        Tests/Fixtures/jobs/shell_below_httpd.sh $(mktemp -d)` prints parent_exepath=/tmp/.../httpd, not /usr/bin/dash.
-        """
-    static let connectLocalAddressMissing = """
-        connect() records no local address: fd.name is '0.0.0.0:0->198.51.100.7:443' and fd.lport <NA>, \
-        where Falco reads the socket's bound address at connect exit ('192.0.2.2:PORT->...'). \
-        The eBPF and ptrace backends (Sources/TollgateCapture/bpf/tollgate.bpf.c, Sources/CTollgate/ptrace_tracer.c) capture only \
-        the sockaddr argument. Repro: `tollgate run --rules ../shared/falco-rules/falco_rules.yaml -- \
-        Tests/Fixtures/jobs/ssh_non_standard_port.sh /tmp` prints connection=0.0.0.0:0->198.51.100.7:443 lport=<NA>.
-        """
-    static let seccompScriptArguments = """
-        seccomp backend, exec of a #! script: proc.exe/args/cmdline come from the execve call's argv, \
-        not the argv the kernel gives the interpreter (argv[0]=/bin/sh, args='<script> <args>', as Falco \
-        and the eBPF/ptrace backends see): the script's parent cmdline loses the script path and \
-        'Execution from /dev/shm' fires twice as often (proc.exe=/dev/shm/...). Sources/CTollgate/ \
-        seccomp_notify.c (arguments read at notification time). Repro: `tollgate run --backend seccomp \
-        --rules ../shared/falco-rules/falco_rules.yaml -- Tests/Fixtures/jobs/exec_from_dev_shm.sh /tmp` \
-        prints pcmdline=exec_from_dev_s /tmp instead of exec_from_dev_s .../exec_from_dev_shm.sh /tmp.
-        """
-    static let forwardedSignalsStayBlocked = """
-        SIGTERM to the gate is never forwarded when the gate starts with it blocked (a blocked mask \
-        survives exec; thread-pool threads, e.g. Foundation.Process from Swift concurrency or \
-        subprocess from a Python thread, have it): Sources/CTollgate/launch.c tg_signal_pipe installs \
-        the handlers but does not unblock SIGINT/SIGTERM/SIGHUP/SIGQUIT, so the job runs to its end. \
-        Repro: `python3 -c 'import signal,subprocess,time; signal.pthread_sigmask(signal.SIG_BLOCK,{15}); \
-        p=subprocess.Popen(["tollgate","run","--","sleep","8"]); time.sleep(1.5); p.terminate(); print(p.wait())'` \
-        prints 0 after 8 s instead of 143 after 1.5 s.
-        """
-    static let execDeliveredTwice = """
-        ptrace and seccomp backends: every exec reaches the rules twice (two findings per exec, the \
-        first with evt.arg.flags 0): the backend sends both a TG_KIND_EXEC lifecycle record and the \
-        execve syscall record, and Sources/TollgateEvents/EventDecoder.swift eventType(of:) decodes both \
-        as evt.type=execve (fixed for eBPF in a0bec41, "tell a successful exec once"). Repro: a rule \
-        'evt.type in (execve, execveat) and proc.name = tg-marker' and `cp /bin/true /tmp/tg-marker; \
-        tollgate run --backend ptrace --rules m.yaml -- /tmp/tg-marker` prints the finding twice.
-        """
-    static let argumentsDecodedAsUTF8 = """
-        The job's arguments are decoded as UTF-8 and repaired: invalid bytes reach the job as U+FFFD. \
-        Sources/tollgate/RunCommand.swift takes the command from ArgumentParser's [String] (built from \
-        CommandLine.arguments); it must exec the original argv bytes. Repro: \
-        `tollgate run -- printf '%s' "$(printf 'caf\\351')" | od -An -tx1` prints 63 61 66 ef bf bd, not 63 61 66 e9.
-        """
-}
 
 /// A rule file of our own that fires on every exec of a marker program (a copy of /bin/true
 /// called `tg-marker`), both in the scratch folder.

@@ -7,9 +7,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -193,7 +195,8 @@ int tg_record_opened_path(pid_t tid, int fd)
     if (!length)
         return 0;
     tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
-    return tg_names_gate_entry(name);
+    struct statfs filesystem;
+    return tg_names_gate_entry(name, statfs(link, &filesystem) == 0 && filesystem.f_type == PROC_SUPER_MAGIC);
 }
 
 void tg_record_open_how_flags(pid_t tid, int fd)
@@ -365,6 +368,8 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
     char *at = tg_append(link, link + sizeof(link), "/proc/self/fd/");
     tg_append_number(at, link + sizeof(link), fd);
     size_t length = file_name(task->tid, link, name, sizeof(name));
+    struct statfs filesystem;
+    int on_procfs = fstatfs(fd, &filesystem) == 0 && filesystem.f_type == PROC_SUPER_MAGIC;
     close(fd);
     if (!length)
         return 0;
@@ -376,5 +381,5 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
         length = (size_t)(end - name);
     }
     tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
-    return tg_names_gate_entry(name);
+    return tg_names_gate_entry(name, on_procfs && !last);
 }

@@ -53,27 +53,34 @@ static pid_t pidfd_target(pid_t tid, int fd)
     return *end == 0 || *end == '/' ? (pid_t)pid : 0;
 }
 
-int tg_names_gate_entry(const char *path)
+int tg_names_gate_entry(const char *path, int on_procfs)
 {
     static const char *const entries[] = {"mem",   "maps", "smaps",  "smaps_rollup", "pagemap", "auxv",
                                           "syscall", "stack", "fd", "fdinfo",     "map_files"};
-    if (strncmp(path, "/proc/", 6) != 0)
+    if (!on_procfs)
         return 0;
-    char *end;
-    long id = strtol(path + 6, &end, 10);
-    if (end == path + 6 || *end != '/' || id <= 0)
-        return 0;
-    const char *entry = end + 1;
-    if (strncmp(entry, "task/", 5) == 0) {
-        strtol(entry + 5, &end, 10);
-        if (end == entry + 5 || *end != '/')
-            return 0;
-        entry = end + 1;
+    /* Wherever this procfs is mounted (a job can mount another one): a number followed by one
+     * of the entries names that process's or thread's entry; the deepest such pair counts. */
+    const char *components[64];
+    size_t lengths[64], count = 0;
+    for (const char *at = path; *at && count < 64;) {
+        while (*at == '/')
+            at++;
+        if (!*at)
+            break;
+        components[count] = at;
+        lengths[count] = strcspn(at, "/");
+        at += lengths[count++];
     }
-    size_t length = strcspn(entry, "/");
-    for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-        if (strlen(entries[i]) == length && strncmp(entry, entries[i], length) == 0)
-            return is_protected((pid_t)id);
+    for (long i = (long)count - 2; i >= 0; i--) {
+        const char *number = components[i];
+        size_t digits = strspn(number, "0123456789");
+        if (digits == 0 || digits != lengths[i] || digits > 9)
+            continue;
+        for (size_t k = 0; k < sizeof(entries) / sizeof(entries[0]); k++)
+            if (strlen(entries[k]) == lengths[i + 1] && strncmp(components[i + 1], entries[k], lengths[i + 1]) == 0)
+                return is_protected((pid_t)strtol(number, NULL, 10));
+    }
     return 0;
 }
 

@@ -14,7 +14,7 @@ enum InventoryRules {
         - rule: networkEndpoint
           desc: A connection or datagram to a peer outside the machine.
           condition: >
-            evt.type in (connect, sendto, sendmsg) and (evt.failed = false or evt.res = EINPROGRESS)
+            evt.type in (connect, sendto, sendmsg, sendmmsg) and (evt.failed = false or evt.res = EINPROGRESS)
             and fd.type in (ipv4, ipv6) and fd.rip exists
             and not fd.rnet = "127.0.0.0/8" and not fd.rip = "::1" and not fd.rip = "::ffff:127.0.0.1"
           output: "%fd.l4proto %fd.rip:%fd.rport"
@@ -22,7 +22,7 @@ enum InventoryRules {
         - rule: loopbackEndpoint
           desc: A connection or datagram to a loopback peer.
           condition: >
-            evt.type in (connect, sendto, sendmsg) and (evt.failed = false or evt.res = EINPROGRESS)
+            evt.type in (connect, sendto, sendmsg, sendmmsg) and (evt.failed = false or evt.res = EINPROGRESS)
             and fd.type in (ipv4, ipv6) and fd.rip exists
             and (fd.rnet = "127.0.0.0/8" or fd.rip = "::1" or fd.rip = "::ffff:127.0.0.1")
           output: "%fd.l4proto %fd.rip:%fd.rport"

@@ -11,7 +11,7 @@ public final class SeccompBackend: CaptureBackend {
         "file descriptors allocated by a call (open, socket, accept, dup, pipe) are unknown, so later fd.* fields are too",
         "memory the kernel writes (accept's peer address, pipe's fds) is not read",
         "arguments are read at syscall entry; the job could change that memory before the kernel reads it",
-        "fd.name of an open is resolved by the monitor at entry (symlinks, /proc/<pid>/root, cwd and dirfd); the job could swap a symlink or mount between that lookup and the kernel's (also for the opens of the gate's /proc/<pid> entries it refuses)",
+        "fd.name of an open is resolved by the monitor at entry (symlinks, /proc/<pid>/root, cwd and dirfd); the job could swap a symlink or mount between that lookup and the kernel's (also for the opens of the gate's /proc/<pid> entries it refuses; a reopen of the gate's own pipes through /proc/<pid>/fd/N is not refused)",
         "exec records are derived when exec is called (path, argv, env from memory, if the target is an executable file)",
         "exits of processes killed by a signal are seen only when the monitor is their parent",
         "syscalls outside the rules' and state tracking's set are not notified (the filter allows them)",

@@ -83,6 +83,7 @@ extension EventDecoder {
         process.argsTruncated = raw.flags.contains(.commandLineTruncated)
         // proc.exepath is the file the kernel runs (symlinks resolved, `memfd:NAME` for a memfd)
         // when the backend knows it; the name stays the one the program was executed by.
+        if let previous = process.exePath { process.earlierImages.insert(previous) }
         process.exePath = raw.payload(.resolvedPath) ?? exePath
         if let commSource = filename ?? exePath { process.name = commName(of: commSource) }
         if let env = raw.payload(.env) { process.env = env.split(separator: 0) }

@@ -60,7 +60,17 @@ extension EventDecoder {
         guard let address = Self.address(raw, argument: addressArgument) else { return }
         let socketFd = socketFdCreatingIfNeeded(process, number: Self.fdValue(raw.args[0]), family: address.family)
         Self.adoptFamily(of: address, into: socketFd)
-        guard socketFd.socket?.connected != true else { return }
+        if socketFd.socket?.connected == true {
+            // A connected datagram socket still sends to an address given with the call (the
+            // kernel uses it): this event shows that destination; the socket stays connected to
+            // its peer. A stream socket ignores it.
+            guard socketFd.socket?.l4proto != .tcp, socketFd.socket?.remote != address else { return }
+            let elsewhere = socketFd.duplicate(as: socketFd.number)
+            elsewhere.socket?.remote = address
+            change.nameChanged = true
+            change.fd = elsewhere
+            return
+        }
         if socketFd.socket?.remote != address {
             change.nameChanged = true
             socketFd.socket?.remote = address

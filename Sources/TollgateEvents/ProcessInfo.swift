@@ -18,6 +18,9 @@ public final class ProcessInfo {
     public internal(set) var exe: ByteString?
     /// `proc.exepath`: the real executable path.
     public internal(set) var exePath: ByteString?
+    /// The executables this process ran before its last exec (a program that exec'd a shell is
+    /// not the shell its parent started). Children start with none.
+    public internal(set) var earlierImages: Set<ByteString> = []
     /// `proc.name`: the kernel's comm (basename of the exec'd file, at most 15 bytes).
     public internal(set) var name: ByteString?
     /// `proc.args`: argv without argv[0].

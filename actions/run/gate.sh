@@ -52,6 +52,12 @@ if [ "$status" -eq 0 ] && [ ! -e "$sarif" ] && [ ! -e "$junit" ] && [ ! -e "$jso
     echo "::error title=tollgate::the gate exited 0 without writing its reports; it was stopped before its verdict"
     status=70
 fi
+# Nor is a 0 beside a report that says the job attacked the gate: a root job can write the
+# gate's memory before it dies (docs/trust.md), so its exit status cannot be trusted.
+if [ "$status" -eq 0 ] && grep -q '"rule":"CI Attack on the gate"' "$json" 2> /dev/null; then
+    echo "::error title=tollgate::the job attacked the gate (CI Attack on the gate in its report), yet it exited 0; its verdict cannot be trusted"
+    status=70
+fi
 
 if [ "${#privileged[@]}" -gt 0 ]; then
     # Reports written as root stay readable and removable by later steps.

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// One shipped executable, five libraries and one C target; beside them, not products, the
+// One shipped executable, six libraries and one C target; beside them, not products, the
 // benchmark executable and the support it shares with the tests. See README "Project layout".
 let package = Package(
     name: "tollgate",
@@ -43,12 +43,27 @@ let package = Package(
             exclude: ["bpf"],
             plugins: ["EmbedBPF"]
         ),
+        // The gate session `run` and `analyze` drive: a Gate per capture (decoding, state,
+        // evaluation, enforcement decisions), the verdict, the run report and the exit
+        // statuses (ArgumentParser's ExitCode, nothing else of it). Prints nothing.
+        .target(
+            name: "TollgateGate",
+            dependencies: [
+                "TollgateBaseline",
+                "TollgateCapture",
+                "TollgateEvents",
+                "TollgateReports",
+                "TollgateRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "tollgate",
             dependencies: [
                 "TollgateBaseline",
                 "TollgateCapture",
                 "TollgateEvents",
+                "TollgateGate",
                 "TollgateRules",
                 "TollgateReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -67,7 +82,7 @@ let package = Package(
         // Synthetic event mixes, the engine benchmark, the floors, the empty BPF programs.
         .target(
             name: "TollgateBenchSupport",
-            dependencies: ["TollgateEvents", "TollgateRules", "TollgateCapture", "CTollgateBench"],
+            dependencies: ["CTollgate", "CTollgateBench", "TollgateCapture", "TollgateEvents", "TollgateRules"],
             exclude: ["bpf"],
             plugins: ["EmbedBPF"]
         ),
@@ -78,16 +93,31 @@ let package = Package(
                 "TollgateBenchSupport",
                 "TollgateCapture",
                 "TollgateEvents",
+                "TollgateGate",
                 "TollgateRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["EmbedRules"]
         ),
         .testTarget(name: "TollgateEventsTests", dependencies: ["TollgateEvents", "TollgateBenchSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateRules", "TollgateBenchSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateReports"], exclude: ["Golden"]),
-        .testTarget(name: "TollgateCaptureTests", dependencies: ["TollgateCapture", "TollgateBenchSupport", "CTollgateBench"]),
+        .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateEvents", "TollgateRules", "TollgateBenchSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateEvents", "TollgateReports", "TollgateRules"], exclude: ["Golden"]),
+        .testTarget(name: "TollgateCaptureTests", dependencies: ["CTollgate", "CTollgateBench", "TollgateCapture", "TollgateEvents", "TollgateBenchSupport"]),
         .testTarget(name: "TollgateBaselineTests", dependencies: ["TollgateBaseline"], exclude: ["Golden"]),
-        .testTarget(name: "TollgateCLITests", dependencies: ["tollgate", "TollgateBenchSupport"]),
+        .testTarget(
+            name: "TollgateGateTests",
+            dependencies: [
+                "TollgateCapture", "TollgateGate", "TollgateReports", "TollgateRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TollgateCLITests",
+            dependencies: [
+                "tollgate", "TollgateBenchSupport", "TollgateCapture", "TollgateEvents", "TollgateGate", "TollgateReports",
+                "TollgateRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
     ]
 )

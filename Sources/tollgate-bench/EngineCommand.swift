@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TollgateBenchSupport
+import TollgateGate
 import TollgateRules
 
 /// `tollgate-bench engine [PATH...]`: events per second of the engine on a synthetic CI
@@ -22,7 +23,7 @@ struct EngineCommand: ParsableCommand {
 
     func run() throws {
         let (sources, diagnostics) = RuleFiles.read(paths.isEmpty ? ["rules"] : paths)
-        guard let ruleSet = RuleFiles.load(sources, readDiagnostics: diagnostics).ruleSet else { throw TollgateBench.invalidRules }
+        guard let ruleSet = RuleFiles.load(sources, readDiagnostics: diagnostics).ruleSet else { throw ExitStatus.invalidRules }
         print("rules: \(ruleSet.rules.count) (\(ruleSet.rules.filter(\.enabled).count) enabled)")
         let engine = Engine(ruleSet)
         print(EngineBenchmark.run(engine, events: events).report)

@@ -3,6 +3,7 @@ import Foundation
 import TollgateBenchSupport
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 import TollgateRules
 
 /// `tollgate-bench floor [--backend ebpf|ptrace|seccomp] -- COMMAND`: runs the command
@@ -28,14 +29,14 @@ struct FloorCommand: ParsableCommand {
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("missing the command to run: tollgate-bench floor -- COMMAND [ARG...]") }
         guard BackendKind(rawValue: backend) != nil else {
-            throw ValidationError("unknown backend '\(backend)' for '--backend'; use one of ebpf, ptrace, seccomp")
+            throw ValidationError("unknown backend '\(backend)' for '--backend'; use one of \(BackendKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
     }
 
     func run() throws {
         // The syscalls a run with the built-in rules captures (embedded here as in tollgate).
         guard let ruleSet = RuleFiles.load(RuleFiles.embedded(DefaultRuleFiles.base64)).ruleSet else {
-            throw TollgateBench.invalidRules
+            throw ExitStatus.invalidRules
         }
         let syscallNames = Engine(ruleSet).neededSyscalls.union(SyscallTable.stateSyscallNames)
         let job = RawCommandLine.job(command)
@@ -47,10 +48,9 @@ struct FloorCommand: ParsableCommand {
             }
         } catch let error as CaptureStartError {
             TollgateBench.error(error.description)
-            throw TollgateBench.noBackend
+            throw ExitStatus.noBackend
         }
         if let failure = outcome.execFailure { TollgateBench.error(failure.description) }
-        let status = outcome.termination.shellStatus
-        if status != 0 { throw ExitCode(status) }
+        if let status = ExitStatus.job(outcome.termination.shellStatus) { throw status }
     }
 }

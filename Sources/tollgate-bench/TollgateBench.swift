@@ -11,10 +11,6 @@ struct TollgateBench: ParsableCommand {
         subcommands: [FloorCommand.self, EngineCommand.self]
     )
 
-    /// Exit statuses, as `tollgate`'s for the same situations.
-    static let invalidRules = ExitCode(65)
-    static let noBackend = ExitCode(69)
-
     static func error(_ text: String) {
         FileHandle.standardError.write(Data("tollgate-bench: error: \(text)\n".utf8))
     }

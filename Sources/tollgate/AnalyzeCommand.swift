@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 import TollgateReports
 import TollgateRules
 
@@ -24,44 +25,28 @@ struct AnalyzeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Capture files written by 'tollgate record' or 'tollgate run --capture'.", valueName: "file"))
     var files: [String] = []
 
-    @Option(name: [.customLong("rules"), .customShort("r")], help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the built-in CI ruleset.", valueName: "path"))
-    var rulePaths: [String] = []
-
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug).", valueName: "priority"))
-    var failOn: String = "warning"
+    @OptionGroup
+    var gateOptions: GateOptions
 
     @Flag(help: "Analyse the records before the first damage of a damaged file instead of refusing it (the gate then fails unless --tolerate-drops).")
     var salvage = false
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events, has events whose payloads could not be read or, with --salvage, is damaged.")
-    var tolerateDrops = false
-
-    @Flag(help: "Do not stream findings or the summary to standard error.")
-    var quiet = false
-
     @Flag(help: "Print the replay rate (events per second) to standard error.")
     var timing = false
-
-    @Option(name: .customLong("secret-env"), help: ArgumentHelp("An environment variable whose value is a secret, masked as *** in every report and on standard error; repeatable.", valueName: "name"))
-    var secretNames: [String] = []
 
     @OptionGroup(title: "Reports")
     var reports: ReportOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("missing the capture file(s): tollgate analyze FILE...") }
-        guard Priority(parsing: failOn) != nil else {
-            throw ValidationError("unknown priority '\(failOn)' for '--fail-on'; use one of \(Priority.spellings.joined(separator: ", "))")
-        }
     }
 
     func run() throws {
-        let threshold = Priority(parsing: failOn) ?? .warning
-        let (engine, rules, policy) = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths)
-        let environment = ProcessInfo.processInfo.environment
-        let mask = SecretMask(environment: environment, extraNames: Set(secretNames))
-        let ci = CIContext(environment: environment)
-        let console = Console(quiet: quiet, mask: mask)
+        let rulePaths = gateOptions.rulePaths
+        let session = GateSession(policy: try RuleSources.policy(rulePaths.isEmpty ? nil : rulePaths), failOn: gateOptions.failOn ?? .warning,
+                                  tolerateDrops: gateOptions.tolerateDrops, environment: ProcessInfo.processInfo.environment,
+                                  secretNames: Set(gateOptions.secretNames))
+        let console = Console(quiet: gateOptions.quiet, mask: session.mask)
         var maskedSecrets = 0
         var findings = FindingLedger()
         var coverage = Coverage(events: 0)
@@ -89,8 +74,8 @@ struct AnalyzeCommand: ParsableCommand {
             }
             let header = replay.reader.header
             headers.append(header)
-            let gate = Gate(engine: engine, bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname,
-                            mask: mask, launcher: header.launcher, ci: ci) {
+            let gate = session.gate(bootTimeOffset: UInt64(max(0, header.bootTimeOffset)), hostname: header.hostname,
+                                    launcher: header.launcher) {
                 console.finding($0)
             }
             let (delivered, unreadable, late) = replay.replay(into: gate)
@@ -120,32 +105,20 @@ struct AnalyzeCommand: ParsableCommand {
                                   coverage.events, files.count, seconds, Double(coverage.events) / max(seconds, 1e-9)))
         }
 
-        let verdict = GateVerdict(findings: findings, failOn: threshold, drops: coverage.drops,
-                                  unreadablePayloads: coverage.unreadablePayloads, incomplete: !salvaged.isEmpty,
-                                  tolerateDrops: tolerateDrops, jobStatus: jobStatus)
-        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, console: console)
-        if verdict.partialCapture {
-            console.error("\(salvaged.joined(separator: ", ")) \(salvaged.count == 1 ? "is" : "are") damaged and only partly analysed: this run cannot pass (use --tolerate-drops to accept it)")
-        }
+        let verdict = session.verdict(findings: findings, coverage: coverage, damagedFiles: salvaged, jobStatus: jobStatus)
+        for damage in verdict.damage { console.error(damage) }
         console.note("replayed \(files.count) capture(s), \(coverage.events) events, \(coverage.drops) dropped; \(findings.total) findings, \(verdict.blocking) blocking")
 
         // A capture from seccomp has no exit data either.
         let seesExitData = headers.allSatisfy { BackendKind(rawValue: $0.backend)?.seesExitData ?? true }
-        coverage.notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: headers.first?.backend ?? "replay",
-                                                     deliverableSyscalls: nil, seesExitData: seesExitData)
+        coverage.notEvaluable = session.notEvaluable(backend: headers.first?.backend ?? "replay", deliverableSyscalls: nil,
+                                                     seesExitData: seesExitData)
         let first = headers.first
-        var report = RunReport(
-            toolVersion: TollgateVersion.current,
-            jobCommand: first?.command.map { mask.apply(String(decoding: $0.bytes, as: UTF8.self), count: &maskedSecrets) } ?? [],
-            jobName: RunReport.defaultJobName(environment: environment), hostname: first?.hostname ?? "",
-            startTime: first?.startTime ?? 0, endTime: endTime, jobExitStatus: jobStatus,
-            gateFailed: verdict.gateFailed, failOn: threshold,
-            backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, rules: rules,
-            findings: findings)
-        report.ci = mask.apply(to: ci, count: &maskedSecrets)
-        report.maskedSecrets = maskedSecrets
-        report.policy = policy
-        try verdict.conclude(report, reports: reports, console: console, environment: environment)
+        let report = session.report(
+            verdict, command: first?.command.map { String(decoding: $0.bytes, as: UTF8.self) } ?? [], mask: session.mask,
+            maskedSecrets: maskedSecrets, hostname: first?.hostname ?? "", startTime: first?.startTime ?? 0, endTime: endTime,
+            backend: first.map { "replay of \($0.backend)" } ?? "replay", coverage: coverage, findings: findings)
+        try reports.conclude(report, verdict: verdict, console: console, environment: session.environment)
     }
 
     static func printLine(_ line: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TollgateBaseline
+import TollgateGate
 import TollgateReports
 
 /// `tollgate baseline`: record, compare and join behaviour baselines (docs/baseline.md).

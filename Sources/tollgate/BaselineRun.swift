@@ -1,5 +1,6 @@
 import Foundation
 import TollgateBaseline
+import TollgateGate
 import TollgateReports
 import TollgateRules
 

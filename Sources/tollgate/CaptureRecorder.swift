@@ -1,6 +1,7 @@
 import Foundation
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 
 /// A `CaptureSink` that writes every record the backend delivers to a capture file. The file
 /// appears only at `finish` (temp file beside it, then rename), so a reader never sees half a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 
 /// `tollgate doctor`: probes what this machine lets tollgate do, which backend `auto` picks and
 /// which syscall hooks the eBPF backend gets for the default rules.
@@ -16,7 +17,7 @@ struct DoctorCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let syscallNames = (try? RuleSources.engine(nil).0.neededSyscalls)?.union(SyscallTable.stateSyscallNames)
+        let syscallNames = (try? RuleSources.policy(nil).engine.neededSyscalls)?.union(SyscallTable.stateSyscallNames)
         let report = MachineProbe.run(syscallNames: syscallNames ?? SyscallTable.stateSyscallNames)
         print(json ? try DoctorReportFormat.json(report) : DoctorReportFormat.table(report))
         if report.automaticBackend == nil { throw ExitStatus.noBackend }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TollgateGate
 import TollgateReports
 
 /// `tollgate hook install|uninstall`: a git hook (pre-push by default) that runs the project's

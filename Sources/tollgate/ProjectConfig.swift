@@ -1,4 +1,5 @@
 import Foundation
+import TollgateEvents
 import TollgateRules
 
 /// A project's `.tollgate.yaml`: defaults for `tollgate run` that flags override, and named
@@ -111,8 +112,8 @@ struct ProjectConfig: Equatable {
             case "baseline": config.baseline = relative(try string(entry.value, key: entry.key))
             case "backend":
                 let value = try string(entry.value, key: entry.key)
-                let choices = ["auto", "ebpf", "ptrace", "seccomp"]
-                guard choices.contains(value) else {
+                guard BackendChoice(rawValue: value) != nil else {
+                    let choices = BackendChoice.allCases.map(\.rawValue)
                     throw Problem(location: entry.value.location, message: "unknown backend '\(value)'; use one of \(choices.joined(separator: ", "))", code: "CONFIG_VALUE")
                 }
                 config.backend = value

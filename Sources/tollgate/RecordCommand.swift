@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 
 /// `tollgate record -o FILE -- COMMAND`: captures a job into a capture file without evaluating
 /// rules; `tollgate analyze` evaluates it later.
@@ -29,7 +30,7 @@ struct RecordCommand: ParsableCommand {
     var rulePaths: [String] = []
 
     @Option(help: ArgumentHelp("Capture backend: auto, ebpf, ptrace or seccomp.", valueName: "backend"))
-    var backend: CaptureBackends.Choice = .auto
+    var backend: BackendChoice = .auto
 
     @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them.", valueName: "seconds"))
     var grace: Double = 10
@@ -62,7 +63,7 @@ struct RecordCommand: ParsableCommand {
         if allSyscalls {
             syscallNames = Self.allSyscallNames
         } else {
-            syscallNames = try RuleSources.engine(rulePaths.isEmpty ? nil : rulePaths).0.neededSyscalls.union(SyscallTable.stateSyscallNames)
+            syscallNames = try RuleSources.policy(rulePaths.isEmpty ? nil : rulePaths).engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
         }
         let started: CaptureBackends.Started
         do {
@@ -100,7 +101,6 @@ struct RecordCommand: ParsableCommand {
         let coverage = result.coverage
         if let failure = result.outcome.execFailure { console.error(failure.description) }
         console.note("job \(result.outcome.termination); backend \(coverage.backend.rawValue), \(coverage.events) events, \(coverage.drops) dropped\(coverage.unreadablePayloads > 0 ? ", \(coverage.unreadablePayloads) with unreadable payloads" : ""); written to \(output)")
-        let status = result.outcome.termination.shellStatus
-        if status != 0 { throw ExitCode(status) }
+        if let status = ExitStatus.job(result.outcome.termination.shellStatus) { throw status }
     }
 }

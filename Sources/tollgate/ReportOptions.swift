@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import TollgateGate
 import TollgateReports
 
-/// The report flags `run` (and later `analyze`) share, and writing the reports they ask for.
+/// The report flags `run` and `analyze` share, and writing the reports they ask for.
 struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("json"), help: ArgumentHelp("Write findings as Falco json_output lines to this file.", valueName: "file"))
     var jsonPath: String?
@@ -56,5 +57,17 @@ struct ReportOptions: ParsableArguments {
             for line in GitHubAnnotations.lines(report, runAnchor: anchor) { print(line) }
         }
         if let firstFailure { throw firstFailure }
+    }
+
+    /// Writes every requested report, then ends as `verdict` says: exit 74 when a report could
+    /// not be written, 3 when the gate failed, else the job's own status.
+    func conclude(_ report: RunReport, verdict: GateVerdict, console: Console, environment: [String: String]) throws {
+        do {
+            try publish(report, environment: environment)
+        } catch {
+            console.error(error.description)
+            throw ExitStatus.cannotWriteReport
+        }
+        if let status = verdict.exitStatus { throw status }
     }
 }

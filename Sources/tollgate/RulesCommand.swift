@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TollgateCapture
+import TollgateGate
 import TollgateRules
 
 /// `tollgate rules`: check and inspect Falco rules files.

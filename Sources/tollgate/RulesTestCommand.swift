@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TollgateEvents
+import TollgateGate
 import TollgateReports
 import TollgateRules
 
@@ -36,7 +37,7 @@ struct RulesTestCommand: ParsableCommand {
             }
             for testCase in cases {
                 if engines[testCase.rules] == nil {
-                    engines[testCase.rules] = .some(try? RuleSources.engine(testCase.rules.isEmpty ? nil : testCase.rules).0)
+                    engines[testCase.rules] = .some(try? RuleSources.policy(testCase.rules.isEmpty ? nil : testCase.rules).engine)
                 }
                 let outcome = Self.evaluate(testCase, engine: engines[testCase.rules] ?? nil)
                 let place = "\(testCase.location.file):\(testCase.location.line)"

@@ -3,6 +3,7 @@ import Foundation
 import TollgateBaseline
 import TollgateCapture
 import TollgateEvents
+import TollgateGate
 import TollgateReports
 import TollgateRules
 
@@ -26,14 +27,11 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Option(name: [.customLong("rules"), .customShort("r")], help: ArgumentHelp("A rules file or folder (its *.yaml, sorted); repeatable. Default: the config's rules, else the built-in CI ruleset.", valueName: "path"))
-    var rulePaths: [String] = []
+    @OptionGroup
+    var gateOptions: GateOptions
 
     @Option(help: ArgumentHelp("Capture backend: auto (default), ebpf, ptrace or seccomp.", valueName: "backend"))
-    var backend: CaptureBackends.Choice?
-
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Lowest priority that fails the gate (emergency ... debug; default warning).", valueName: "priority"))
-    var failOn: String?
+    var backend: BackendChoice?
 
     @Option(help: ArgumentHelp("Seconds to wait for descendants after the main process ends before killing them (default 10).", valueName: "seconds"))
     var grace: Double?
@@ -47,20 +45,16 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run the config's named command (e.g. pre-push) instead of one given after '--'.", valueName: "name"))
     var named: String?
 
-    @Option(name: .customLong("kill-on"), help: ArgumentHelp("Kill the whole job at the first finding at or above this priority (exit 3).", valueName: "priority"))
-    var killOn: String?
+    @Option(name: .customLong("kill-on"), help: ArgumentHelp("Kill the whole job at the first finding at or above this priority (exit 3).", valueName: "priority"),
+            transform: Priority.argument(for: "--kill-on"))
+    var killOn: Priority?
 
-    @Option(name: .customLong("deny-on"), help: ArgumentHelp("Refuse a call before it runs when a rule at or above this priority matches it already (ptrace, seccomp; eBPF kills instead); the job goes on.", valueName: "priority"))
-    var denyOn: String?
+    @Option(name: .customLong("deny-on"), help: ArgumentHelp("Refuse a call before it runs when a rule at or above this priority matches it already (ptrace, seccomp; eBPF kills instead); the job goes on.", valueName: "priority"),
+            transform: Priority.argument(for: "--deny-on"))
+    var denyOn: Priority?
 
     @Option(name: .customLong("deny-errno"), help: ArgumentHelp("The error a refused call returns (default EPERM).", valueName: "errno"))
     var denyErrno: String?
-
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or could not read events' payloads (they are still reported).")
-    var tolerateDrops = false
-
-    @Flag(help: "Do not stream findings or the summary to standard error.")
-    var quiet = false
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say at the start how the backend hooks syscalls and why better backends were passed over.")
     var verbose = false
@@ -74,8 +68,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("baseline"), help: ArgumentHelp("A behaviour baseline: what the run does that it does not list is a finding. Default: the config's baseline, else .tollgate/baseline.yaml when it exists.", valueName: "file"))
     var baselinePath: String?
 
-    @Option(name: .customLong("baseline-priority"), help: ArgumentHelp("The priority of a behaviour missing from the baseline (default warning: it fails the gate).", valueName: "priority"))
-    var baselinePriority: String?
+    @Option(name: .customLong("baseline-priority"), help: ArgumentHelp("The priority of a behaviour missing from the baseline (default warning: it fails the gate).", valueName: "priority"),
+            transform: Priority.argument(for: "--baseline-priority"))
+    var baselinePriority: Priority?
 
     @Flag(name: .customLong("update-baseline"), help: "Merge what this run does into the baseline file instead of reporting it.")
     var updateBaseline = false
@@ -86,9 +81,6 @@ struct RunCommand: ParsableCommand {
     /// `tollgate baseline record`: write this run's behaviour to the file, replacing it.
     @Option(name: .customLong("record-baseline"), help: .hidden)
     var recordBaselinePath: String?
-
-    @Option(name: .customLong("secret-env"), help: ArgumentHelp("An environment variable whose value is a secret, masked as *** in every report and on standard error (besides *TOKEN*, *SECRET*, *PASSWORD*, *_KEY, AWS_* ...); repeatable.", valueName: "name"))
-    var secretNames: [String] = []
 
     @OptionGroup(title: "Reports")
     var reports: ReportOptions
@@ -104,27 +96,22 @@ struct RunCommand: ParsableCommand {
         }
         if let grace, !(grace >= 0 && grace.isFinite) { throw ValidationError("'--grace' takes a number of seconds, at least 0") }
         if config != nil && noConfig { throw ValidationError("'--config' and '--no-config' cannot be used together") }
-        for (flag, value) in [("--fail-on", failOn), ("--kill-on", killOn), ("--deny-on", denyOn), ("--baseline-priority", baselinePriority)] {
-            if let value, Priority(parsing: value) == nil {
-                throw ValidationError("unknown priority '\(value)' for '\(flag)'; use one of \(Priority.spellings.joined(separator: ", "))")
-            }
-        }
         if let denyErrno, DenyErrno.parse(denyErrno) == nil { throw ValidationError(DenyErrno.problem(denyErrno)) }
     }
 
     func run() throws {
         let settings = try RunSettings(flags: self)
-        let threshold = settings.failOn
         let command = settings.command
-        let reports = settings.reports
         let startTime = wallClockNow()
         // Loading the eBPF program takes longer than compiling the rules: both at once.
         let preparation = CaptureBackends.Preparation(settings.backend)
-        var (engine, rules, policy) = try RuleSources.engine(settings.rulePaths, extraPaths: settings.extraRulePaths)
-        if let config = settings.config { policy.sources.append(Policy.Source(kind: "config", path: config.path, text: config.text)) }
+        var policy = try RuleSources.policy(settings.rulePaths, extraPaths: settings.extraRulePaths)
+        if let config = settings.config { policy.policy.sources.append(Policy.Source(kind: "config", path: config.path, text: config.text)) }
+        let engine = policy.engine
         let environment = ProcessInfo.processInfo.environment
-        let mask = SecretMask(environment: environment, extraNames: settings.secretNames)
-        let console = Console(quiet: quiet, mask: mask)
+        let session = GateSession(policy: policy, failOn: settings.failOn,
+                                  tolerateDrops: gateOptions.tolerateDrops, environment: environment, secretNames: settings.secretNames)
+        let console = Console(quiet: gateOptions.quiet, mask: session.mask)
         let baselineRun = try BaselineRun.prepare(settings, flags: self, environment: environment, console: console)
         let syscallNames = engine.neededSyscalls.union(SyscallTable.stateSyscallNames)
             .union(baselineRun == nil ? [] : Inventory.neededSyscalls)
@@ -150,11 +137,10 @@ struct RunCommand: ParsableCommand {
         let enforcementPolicy = settings.enforcement.carriedOut(by: started.backend.kind)
         if enforcementPolicy.denyInsteadKills { console.note("eBPF cannot refuse calls here: --deny-on kills the job instead") }
         let bootTimeOffset = UInt64(max(0, BootClock.wallClockOffset()))
-        let ci = CIContext(environment: environment)
-        let gate = Gate(engine: engine, bootTimeOffset: bootTimeOffset,
-                        hostname: ProcessInfo.processInfo.hostName, mask: mask, launcher: .current, ci: ci,
-                        inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check,
-                        policy: enforcementPolicy, enforcement: enforcement) { finding in
+        let hostname = ProcessInfo.processInfo.hostName
+        let gate = session.gate(bootTimeOffset: bootTimeOffset, hostname: hostname, launcher: .current,
+                                inventory: baselineRun?.inventory, baselineCheck: baselineRun?.check,
+                                enforcementPolicy: enforcementPolicy, enforcement: enforcement) { finding in
             console.finding(finding)
         }
         let job = RawCommandLine.job(command, typed: named == nil)
@@ -172,38 +158,31 @@ struct RunCommand: ParsableCommand {
         try recorder?.conclude(result)
         result.coverage.blindSpots += enforcementPolicy.blindSpots(on: started.backend.kind)
 
-        let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
-                                  unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
-                                  jobKilled: gate.jobKill != nil, jobStatus: result.outcome.termination.shellStatus)
         // Rules none of whose event types the backend could deliver (untraced syscalls, event
         // types with no syscall number here), and on backends blind to syscall exits, rules
         // that need them.
-        let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: result.coverage.untracedSyscalls)
-        let notEvaluable = UnevaluableRule.find(in: engine.ruleSet, backend: result.coverage.backend.rawValue,
-                                                deliverableSyscalls: deliverable, seesExitData: result.coverage.backend.seesExitData)
+        let captured = result.coverage
+        let deliverable = SyscallTable.deliverableNames(hooked: syscallNames, untraced: captured.untracedSyscalls)
+        let coverage = Coverage(events: captured.events, drops: captured.drops, malformed: captured.malformed,
+                                unreadablePayloads: captured.unreadablePayloads, blindSpots: captured.blindSpots,
+                                degradations: captured.interference,
+                                notEvaluable: session.notEvaluable(backend: captured.backend.rawValue, deliverableSyscalls: deliverable,
+                                                                   seesExitData: captured.backend.seesExitData))
+        let verdict = session.verdict(findings: gate.findings, coverage: coverage, gateAttacked: !captured.interference.isEmpty,
+                                      jobKilled: gate.jobKill != nil, jobStatus: result.outcome.termination.shellStatus)
         let enforcementReport = enforcementPolicy.report(killed: gate.jobKill)
         if let killed = enforcementReport?.killSentence { console.error(killed) }
-        console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: notEvaluable.count)
+        console.summary(result, verdict: verdict, findings: gate.findings.total, notEvaluable: coverage.notEvaluable.count)
 
         // The mask as it ended: with the secrets learned from the job's own execs.
-        let finalMask = gate.mask ?? mask
+        let finalMask = gate.mask ?? session.mask
         var maskedSecrets = gate.maskedSecrets
-        var report = RunReport(
-            toolVersion: TollgateVersion.current, jobCommand: command.map { finalMask.apply($0, count: &maskedSecrets) },
-            jobName: RunReport.defaultJobName(environment: environment), hostname: ProcessInfo.processInfo.hostName,
-            startTime: startTime, endTime: wallClockNow(), jobExitStatus: verdict.jobStatus,
-            gateFailed: verdict.gateFailed, failOn: threshold, backend: result.coverage.backend.rawValue,
-            coverage: Coverage(events: result.coverage.events, drops: result.coverage.drops,
-                               malformed: result.coverage.malformed, unreadablePayloads: result.coverage.unreadablePayloads,
-                               blindSpots: result.coverage.blindSpots,
-                               degradations: result.coverage.interference, notEvaluable: notEvaluable),
-            rules: rules + (baselineRun?.ruleDescriptors ?? []),
-            findings: gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) })
+        let findings = gate.findings.map { finalMask.apply(to: $0, count: &maskedSecrets) }
+        var report = session.report(verdict, command: command, mask: finalMask, maskedSecrets: maskedSecrets, hostname: hostname,
+                                    startTime: startTime, endTime: wallClockNow(), backend: captured.backend.rawValue,
+                                    coverage: coverage, findings: findings, extraRules: baselineRun?.ruleDescriptors ?? [])
         report.behaviourChanges = try baselineRun?.conclude(console: console)
         report.enforcement = enforcementReport
-        report.ci = finalMask.apply(to: ci, count: &maskedSecrets)
-        report.maskedSecrets = maskedSecrets
-        report.policy = policy
         if let problem = settings.reportOutsideProject() {
             console.error(problem)
             Self.exit(withError: ExitStatus.cannotWriteReport)
@@ -211,7 +190,7 @@ struct RunCommand: ParsableCommand {
         // Ends the process here rather than returning: the engine's and the decoder's
         // objects need no freeing one by one when the process is about to go.
         do {
-            try verdict.conclude(report, reports: reports, console: console, environment: environment)
+            try settings.reports.conclude(report, verdict: verdict, console: console, environment: environment)
         } catch {
             Self.exit(withError: error)
         }
@@ -222,8 +201,6 @@ struct RunCommand: ParsableCommand {
         UInt64(Date().timeIntervalSince1970 * 1_000_000_000)
     }
 }
-
-extension CaptureBackends.Choice: ExpressibleByArgument {}
 
 /// What the gate itself says on standard error, prefixed `tollgate:`, with the job's secrets
 /// masked.
@@ -250,7 +227,7 @@ struct Console {
     func summary(_ result: CaptureResult, verdict: GateVerdict, findings: Int, notEvaluable: Int) {
         let coverage = result.coverage
         if let failure = result.outcome.execFailure { error(failure.description) }
-        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, console: self)
+        for damage in verdict.damage { error(damage) }
         for interference in coverage.interference {
             error("\(interference); this run cannot pass")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import TollgateCapture
+import TollgateEvents
+import TollgateGate
 import TollgateRules
 
 /// What a `tollgate run` does, from its flags over the project config over the defaults. A
@@ -17,7 +18,7 @@ struct RunSettings {
     /// Report paths the config chose (the flags did not): they must stay in its folder.
     var reportsFromConfig: [String] = []
     var failOn: Priority
-    var backend: CaptureBackends.Choice
+    var backend: BackendChoice
     var grace: Double
     var reports: ReportOptions
     var command: [String]
@@ -39,23 +40,24 @@ struct RunSettings {
 
     init(flags: RunCommand, config: ProjectConfig?) throws {
         self.config = config
-        rulePaths = flags.rulePaths.isEmpty ? config?.rules : flags.rulePaths
-        extraRulePaths = flags.rulePaths.isEmpty ? config?.extraRules ?? [] : []
-        failOn = Priority(parsing: flags.failOn ?? config?.failOn ?? "warning") ?? .warning
-        backend = flags.backend ?? config?.backend.flatMap(CaptureBackends.Choice.init(rawValue:)) ?? .auto
+        let gate = flags.gateOptions
+        rulePaths = gate.rulePaths.isEmpty ? config?.rules : gate.rulePaths
+        extraRulePaths = gate.rulePaths.isEmpty ? config?.extraRules ?? [] : []
+        failOn = gate.failOn ?? config?.failOn.flatMap(Priority.init(parsing:)) ?? .warning
+        backend = flags.backend ?? config?.backend.flatMap(BackendChoice.init(rawValue:)) ?? .auto
         grace = flags.grace ?? config?.grace ?? 10
-        secretNames = Set(flags.secretNames).union(config?.secrets ?? [])
+        secretNames = Set(gate.secretNames).union(config?.secrets ?? [])
         // The config belongs to the code under test: it may make new behaviour stricter than
         // `warning`, never milder; only the command line may.
         let configured = config?.baselinePriority.flatMap(Priority.init(parsing:)).map { min($0, .warning) }
-        baselinePriority = flags.baselinePriority.flatMap(Priority.init(parsing:)) ?? configured ?? .warning
+        baselinePriority = flags.baselinePriority ?? configured ?? .warning
         let fallbackBaseline = !flags.noConfig && (flags.updateBaseline || FileManager.default.fileExists(atPath: Self.defaultBaselinePath))
             ? Self.defaultBaselinePath : nil
         baselinePath = flags.recordBaselinePath ?? flags.baselinePath ?? config?.baseline ?? fallbackBaseline
         reports = flags.reports
         enforcement = EnforcementPolicy(
-            killOn: (flags.killOn ?? config?.killOn).flatMap(Priority.init(parsing:)),
-            denyOn: (flags.denyOn ?? config?.denyOn).flatMap(Priority.init(parsing:)),
+            killOn: flags.killOn ?? config?.killOn.flatMap(Priority.init(parsing:)),
+            denyOn: flags.denyOn ?? config?.denyOn.flatMap(Priority.init(parsing:)),
             denyErrno: (flags.denyErrno ?? config?.denyErrno).flatMap(DenyErrno.parse) ?? EPERM)
         if let fromConfig = config?.reports {
             let paths: [(key: String, option: WritableKeyPath<ReportOptions, String?>)] = [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TollgateGate
 
 /// `tollgate`: a CI/CD security gate that watches a job's syscalls against Falco rules.
 @main
@@ -9,9 +10,4 @@ struct Tollgate: ParsableCommand {
         version: TollgateVersion.current,
         subcommands: [RunCommand.self, RecordCommand.self, AnalyzeCommand.self, DoctorCommand.self, RulesCommand.self, BaselineCommand.self, HookCommand.self]
     )
-}
-
-/// The version tollgate reports in `--version`, reports and capture files.
-enum TollgateVersion {
-    static let current = "0.1.0"
 }

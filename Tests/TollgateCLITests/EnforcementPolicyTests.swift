@@ -4,6 +4,7 @@ import TollgateCapture
 import TollgateReports
 import TollgateRules
 
+@testable import TollgateGate
 @testable import tollgate
 
 /// What `--kill-on` and `--deny-on` ask of the backends, from the rules: no privileges.

@@ -1,6 +1,8 @@
 import Foundation
 import ArgumentParser
 import Testing
+import TollgateEvents
+import TollgateRules
 @testable import tollgate
 
 struct ProjectConfigTests {
@@ -117,6 +119,22 @@ struct RunSettingsTests {
                       ["--grace", "-1", "--", "make"], ["--config", "a", "--no-config", "--", "make"]])
     func usageErrors(arguments: [String]) {
         #expect(throws: (any Error).self) { try RunCommand.parse(arguments) }
+    }
+
+    /// The config and the flags take the same values, from the same lists.
+    @Test func theConfigAndTheFlagsTakeTheSameValues() throws {
+        for choice in BackendChoice.allCases {
+            #expect(try ProjectConfig.parse("backend: \(choice.rawValue)\n", path: "c.yaml").backend == choice.rawValue)
+            #expect(try settings(["--backend", choice.rawValue, "--", "make"]).backend == choice)
+        }
+        #expect(Priority.spellings.count == Priority.allCases.count + 1, "every priority, and INFO")
+        for spelling in Priority.spellings + Priority.spellings.map({ $0.lowercased() }) {
+            let priority = try #require(Priority(parsing: spelling))
+            #expect(try settings(["--", "make"], config: try ProjectConfig.parse("fail_on: \(spelling)\n", path: "c.yaml")).failOn == priority)
+            #expect(try settings(["--fail-on", spelling, "--kill-on", spelling, "--", "make"]).failOn == priority)
+        }
+        #expect(throws: (any Error).self) { try ProjectConfig.parse("backend: replay\n", path: "c.yaml") }
+        #expect(throws: (any Error).self) { try RunCommand.parse(["--backend", "replay", "--", "make"]) }
     }
 }
 

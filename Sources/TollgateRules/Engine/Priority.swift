@@ -33,8 +33,9 @@ public enum Priority: Int, Sendable, Comparable, CaseIterable, CustomStringConve
     /// Lower raw value means more severe.
     public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The spellings a rules file may use, for hints.
+    /// The spellings a rules file, a flag or the config may use, for hints: every case's
+    /// name, and `INFO`.
     public static var spellings: [String] {
-        ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFORMATIONAL", "INFO", "DEBUG"]
+        allCases.flatMap { $0 == .informational ? [$0.name.uppercased(), $0.description] : [$0.description] }
     }
 }

@@ -1,12 +1,11 @@
 import Foundation
+import TollgateEvents
 
 /// Starts the backend a run asks for: an explicit one or, for `auto`, the first that starts
 /// in preference order.
 public enum CaptureBackends {
     /// What `--backend` accepts.
-    public enum Choice: String, CaseIterable, Sendable {
-        case auto, ebpf, ptrace, seccomp
-    }
+    public typealias Choice = BackendChoice
 
     /// The started backend, in one short line for every run and in detail for `--verbose`.
     public struct Started {

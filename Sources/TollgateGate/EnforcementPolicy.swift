@@ -6,27 +6,33 @@ import TollgateRules
 
 /// `--kill-on` and `--deny-on`: what the gate does to the job on a finding, beyond reporting
 /// it.
-struct EnforcementPolicy: Equatable {
+public struct EnforcementPolicy: Equatable, Sendable {
     /// At the first finding at or above it, the whole job is killed.
-    var killOn: Priority?
+    public var killOn: Priority?
     /// A call whose entry already matches a rule at or above it is refused before it runs
     /// (ptrace and seccomp).
-    var denyOn: Priority?
+    public var denyOn: Priority?
     /// The error a refused call returns.
-    var denyErrno: Int32 = EPERM
+    public var denyErrno: Int32
 
-    var isEmpty: Bool { killOn == nil && denyOn == nil }
+    public init(killOn: Priority? = nil, denyOn: Priority? = nil, denyErrno: Int32 = EPERM) {
+        self.killOn = killOn
+        self.denyOn = denyOn
+        self.denyErrno = denyErrno
+    }
+
+    public var isEmpty: Bool { killOn == nil && denyOn == nil }
 
     /// Whether `rule` can refuse a call: its condition needs nothing of the call's result.
-    static func canDeny(_ rule: CompiledRule) -> Bool { rule.exitDataFields.isEmpty }
+    public static func canDeny(_ rule: CompiledRule) -> Bool { rule.exitDataFields.isEmpty }
 
     /// The backends that can refuse a call before it runs. eBPF cannot here (BPF LSM programs
     /// do not load where trampolines are refused): `--deny-on` kills the job there instead.
-    static let denyingBackends: [BackendKind] = [.ptrace, .seccomp]
+    public static let denyingBackends: [BackendKind] = [.ptrace, .seccomp]
 
     /// The policy as `backend` can carry it out: where calls cannot be refused, a finding at
     /// or above `--deny-on` kills the job instead.
-    func carriedOut(by backend: BackendKind) -> EnforcementPolicy {
+    public func carriedOut(by backend: BackendKind) -> EnforcementPolicy {
         guard let denyOn, !Self.denyingBackends.contains(backend) else { return self }
         var policy = self
         policy.killOn = max(killOn ?? denyOn, denyOn)
@@ -36,7 +42,7 @@ struct EnforcementPolicy: Equatable {
     }
 
     /// What `backend` cannot enforce of this policy, in words for the run's coverage.
-    func blindSpots(on backend: BackendKind) -> [String] {
+    public func blindSpots(on backend: BackendKind) -> [String] {
         switch backend {
         case .ebpf where killOn != nil:
             return ["--kill-on: eBPF's capture program kills the caller itself at the open on the rules it can decide ('kill: in the kernel' in `tollgate rules list`), but another thread or a process sharing its fd table can use the fd before the kill lands; on the other rules the gate kills from user space once the record reaches it, so a job can finish calls in between (send what it just read); io_uring submissions are not seen"]
@@ -50,14 +56,14 @@ struct EnforcementPolicy: Equatable {
     }
 
     /// `--deny-on` was turned into killing (`carriedOut(by:)`).
-    private(set) var denyInsteadKills = false
+    public private(set) var denyInsteadKills = false
 
     /// Calls that are never refused: a process that may not exit would run on.
     private static let neverDenied: Set<String> = ["exit", "exit_group"]
 
     /// What the backend must do for this policy with `engine`'s rules, and with `extraHold`,
     /// the syscalls of findings that do not come from rules (a baseline's) at `extraPriority`.
-    func enforcement(for engine: Engine, extraHold: Set<String> = [], extraPriority: Priority? = nil) -> Enforcement? {
+    public func enforcement(for engine: Engine, extraHold: Set<String> = [], extraPriority: Priority? = nil) -> Enforcement? {
         guard !isEmpty else { return nil }
         var hold = killOn.map { killOn in engine.syscalls { $0.priority <= killOn } } ?? []
         if let killOn, let extraPriority, extraPriority <= killOn { hold.formUnion(extraHold) }
@@ -71,7 +77,7 @@ struct EnforcementPolicy: Equatable {
 
     /// The rules eBPF's capture program can kill on itself, at an open's exit, most severe
     /// first (where `KernelKillTable` runs out of room, the rest are killed on from user space).
-    func kernelDecided(_ rules: [CompiledRule]) -> [KernelDecidedRule] {
+    public func kernelDecided(_ rules: [CompiledRule]) -> [KernelDecidedRule] {
         guard let level = carriedOut(by: .ebpf).killOn else { return [] }
         return rules.filter { $0.enabled && $0.priority <= level }
             .enumerated().sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }
@@ -79,21 +85,21 @@ struct EnforcementPolicy: Equatable {
     }
 
     /// What a finding of `priority` on a call about to run (its rule `canDeny`) makes the gate do.
-    func actionBeforeCall(_ priority: Priority) -> FindingAction? {
+    public func actionBeforeCall(_ priority: Priority) -> FindingAction? {
         if let killOn, priority <= killOn { return .killedJob }
         if let denyOn, priority <= denyOn { return .denied }
         return nil
     }
 
     /// Whether a finding of `priority` on a call that ran kills the job.
-    func kills(_ priority: Priority) -> Bool {
+    public func kills(_ priority: Priority) -> Bool {
         killOn.map { priority <= $0 } ?? false
     }
 }
 
 extension EnforcementPolicy {
     /// What reports say of it, with the kill when there was one; nil when nothing was enforced.
-    func report(killed: JobKill?) -> EnforcementReport? {
+    public func report(killed: JobKill?) -> EnforcementReport? {
         guard !isEmpty else { return nil }
         return EnforcementReport(killOn: killOn, denyOn: denyOn, denyErrno: Errno.name(Int64(denyErrno)) ?? "\(denyErrno)",
                                  killedOn: killed?.rule, killLatencyNanoseconds: killed?.latencyNanoseconds,
@@ -103,11 +109,17 @@ extension EnforcementPolicy {
 }
 
 /// The finding the gate killed the job on, and how long after its syscall.
-struct JobKill: Equatable {
-    var rule: String
+public struct JobKill: Equatable, Sendable {
+    public var rule: String
     /// From the record's timestamp (taken when the backend saw the call) to the gate's kill;
     /// for a kill in the kernel, to the exit of the thread that made the call, once seen.
-    var latencyNanoseconds: UInt64?
+    public var latencyNanoseconds: UInt64?
     /// eBPF's capture program killed the caller at the call's exit (`RawEvent.Flags.killedInKernel`).
-    var inKernel = false
+    public var inKernel: Bool
+
+    public init(rule: String, latencyNanoseconds: UInt64? = nil, inKernel: Bool = false) {
+        self.rule = rule
+        self.latencyNanoseconds = latencyNanoseconds
+        self.inKernel = inKernel
+    }
 }

@@ -7,45 +7,45 @@ import TollgateRules
 
 /// The evaluating end of a run: decodes captured records into events with process and fd
 /// state, evaluates every rule on each, and keeps (merged by identity) and streams the findings.
-final class Gate: CaptureSink {
+public final class Gate: CaptureSink {
     private let decoder: EventDecoder
     private let engine: Engine
     private let hostname: String
     private let launcher: LauncherIdentity?
     /// Grows as processes start with secret-named variables of their own.
-    private(set) var mask: SecretMask?
+    public private(set) var mask: SecretMask?
     private let onFinding: (ReportFinding) -> Void
-    private(set) var findings = FindingLedger()
+    public private(set) var findings = FindingLedger()
     /// Secret values masked in the findings so far.
-    private(set) var maskedSecrets = 0
+    public private(set) var maskedSecrets = 0
     /// What the run did, by kind, when a baseline or an inventory was asked for.
-    let inventory: Inventory?
+    public let inventory: Inventory?
     /// The baseline whose missing entries are findings, as the job shows them.
     private let baselineCheck: BaselineCheck?
     /// `--kill-on`, `--deny-on`.
     private let policy: EnforcementPolicy
     /// What the backend must do for `policy` (`EnforcementPolicy.enforcement`; CaptureSink).
-    let enforcement: Enforcement?
+    public let enforcement: Enforcement?
     /// Rules that can refuse a call (`EnforcementPolicy.canDeny`), by name.
     private let denyingRules: Set<String>
     /// Per thread, the rules a refused call was reported on from its probe: the record of the
     /// refused call that follows does not report them again.
     private var reportedDenials: [Int32: Set<String>] = [:]
     /// The finding the job was killed on, once it was.
-    private(set) var jobKill: JobKill?
+    public private(set) var jobKill: JobKill?
     /// The call eBPF's capture program killed its caller at, until that thread's exit is seen.
     private var kernelKill: (tid: Int32, timestamp: UInt64)?
 
     /// What a kill in the kernel is put down to when none of the rules found what the capture
     /// program did (they can disagree only if the job changed what both read in between).
-    static let unconfirmedKernelKill = "a kill in the kernel that no rule confirmed"
+    public static let unconfirmedKernelKill = "a kill in the kernel that no rule confirmed"
 
     /// `mask` hides the job's secrets in every finding before it is kept or streamed; it learns
     /// the secret-named variables of every environment a process of the job execs with. nil keeps
     /// findings verbatim (rule tests, whose events are made up). `launcher` is the process that
     /// started the job (this gate, or the recording one): the first process's parent. `ci` is
     /// what the `ci.*` fields say.
-    init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, launcher: LauncherIdentity?,
+    public init(engine: Engine, bootTimeOffset: UInt64, hostname: String, mask: SecretMask?, launcher: LauncherIdentity?,
          ci: CIContext = CIContext(), inventory: Inventory? = nil, baselineCheck: BaselineCheck? = nil,
          policy: EnforcementPolicy = EnforcementPolicy(), enforcement: Enforcement? = nil,
          onFinding: @escaping (ReportFinding) -> Void) {
@@ -62,11 +62,11 @@ final class Gate: CaptureSink {
         self.onFinding = onFinding
     }
 
-    func gateStarted(processes: [Int32]) {
+    public func gateStarted(processes: [Int32]) {
         decoder.gateProcessIDs = Set(processes)
     }
 
-    func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) {
+    public func jobStarted(pid: Int32, job: JobSpec, timestamp: UInt64) {
         let executable = ExecutableSearch.resolve(job.command[0], environment: job.environment)
         decoder.seed(
             pid: pid, ppid: launcher?.pid ?? getpid(), exePath: ByteString(executable), argv: job.arguments.map { ByteString($0) },
@@ -87,7 +87,7 @@ final class Gate: CaptureSink {
             .flatMap { UInt32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    func receive(_ raw: RawEvent) {
+    public func receive(_ raw: RawEvent) {
         let killedBefore = jobKill != nil
         // The closure form: the event never travels in an Optional (see `EventDecoder`).
         decoder.decode(raw) { event in
@@ -127,12 +127,12 @@ final class Gate: CaptureSink {
         }
     }
 
-    var killsJob: Bool { jobKill != nil }
+    public var killsJob: Bool { jobKill != nil }
 
     /// A call about to run: refused (or the job killed) when a rule that needs nothing of its
     /// result matches it at or above `--deny-on` (`--kill-on`). Those findings are reported
     /// now, with what was done; the rest wait for the call's own record.
-    func decide(_ probe: RawEvent) -> RecordVerdict {
+    public func decide(_ probe: RawEvent) -> RecordVerdict {
         guard !killsJob else { return .kill }
         var verdict = RecordVerdict.allow
         decoder.preview(probe) { event in
@@ -175,8 +175,8 @@ final class Gate: CaptureSink {
 }
 
 /// Finds the executable a command name runs, as execvp(3) would.
-enum ExecutableSearch {
-    static func resolve(_ command: String, environment: [String]) -> String {
+public enum ExecutableSearch {
+    public static func resolve(_ command: String, environment: [String]) -> String {
         if command.contains("/") { return command }
         let path = environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":", omittingEmptySubsequences: false) {

@@ -10,6 +10,7 @@ public final class PtraceBackend: CaptureBackend {
         "syscalls outside the rules' and state tracking's set are not stopped (the filter allows them)",
         "io_uring submissions are not seen as syscalls",
         "the job cannot ptrace its own processes (they are traced already); use --backend seccomp for debuggers",
+        "proc.is_exe_upper_layer and proc.is_exe_lower_layer are unknown for an image on overlayfs (/proc does not tell the layer)",
     ]
 
     /// Checks for real that this process may trace a child under a `SECCOMP_RET_TRACE` filter

@@ -324,20 +324,26 @@ extension Reproduction {
                      staysQuiet: ["Redirect STDOUT/STDIN to Network Connection in Container"],
                      witness: .init(name: "socket onto stdout", condition: "dup and evt.rawres in (0, 1, 2) and fd.type in (\"ipv4\", \"ipv6\")"), exit: 0,
                      notEvaluable: [.seccomp: "evt.rawres is dup's return value, which seccomp notification cannot see"]),
-        // Linux Kernel Module Injection Detected: finit_module, container, CAP_SYS_MODULE.
+        // Linux Kernel Module Injection Detected: finit_module, container, CAP_SYS_MODULE in
+        // thread.cap_effective (the witness keeps that check: root has it).
         Reproduction(name: "finit_module stays quiet on the host", job: .compiled("load_kernel_module"),
                      staysQuiet: ["Linux Kernel Module Injection Detected"],
-                     witness: .init(name: "finit_module", condition: "kernel_module_load"), exit: 0),
+                     witness: .init(name: "finit_module", condition: "kernel_module_load and thread.cap_effective icontains sys_module"),
+                     exit: 0, needsRoot: true),
         // Debugfs Launched in Privileged Container: spawned_process, container,
         // container.privileged=true, proc.name=debugfs.
         Reproduction(name: "debugfs stays quiet on the host", job: .script("debugfs_version.sh"),
                      staysQuiet: ["Debugfs Launched in Privileged Container"],
                      witness: .init(name: "debugfs", condition: "spawned_process and proc.name=debugfs"), exit: 0),
         // Detect release_agent File Container Escapes: open_write, container,
-        // fd.name endswith release_agent, uid 0, CAP_SYS_ADMIN.
+        // fd.name endswith release_agent, uid 0 or CAP_DAC_OVERRIDE, and CAP_SYS_ADMIN in
+        // thread.cap_effective (the witness keeps those checks: root has them).
         Reproduction(name: "release_agent write stays quiet on the host", job: .script("write_release_agent.sh"),
                      staysQuiet: ["Detect release_agent File Container Escapes"],
-                     witness: .init(name: "release_agent", condition: "open_write and fd.name endswith release_agent"), exit: 0),
+                     witness: .init(name: "release_agent", condition: """
+                         open_write and fd.name endswith release_agent and (user.uid=0 or thread.cap_effective contains CAP_DAC_OVERRIDE) \
+                         and thread.cap_effective contains CAP_SYS_ADMIN
+                         """), exit: 0, needsRoot: true),
 
         // Incubating rules (loaded after the stable file) for the disabled-by-default actions.
         // Launch Package Management Process in Container: spawned_process, container,

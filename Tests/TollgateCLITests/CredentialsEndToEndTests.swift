@@ -1,0 +1,292 @@
+import Foundation
+import Testing
+import TollgateEvents
+
+/// `thread.cap_*`, `user.uid` and the executable's identity (`proc.exe_ino*`,
+/// `proc.is_exe_*`) on every backend, compared with what `/proc/thread-self/status` and `stat`
+/// say (docs/fields.md), through what a job would try to look less privileged than it is: a
+/// thread that drops its own credentials, a set-user-ID or file-capability program, capset then
+/// exec, a failed setuid, its own image replaced after start.
+@Suite(.serialized, .enabled(if: getuid() == 0, "needs root: set-user-ID and file-capability programs"))
+struct CredentialsEndToEndTests {
+    /// Each marker's open, with the fields compared; and Falco's "Detect release_agent File
+    /// Container Escapes" without `container` (it stays quiet outside one).
+    static let rules = """
+        - rule: Credentials marker
+          desc: shows the credentials and image of the thread that creates a marker
+          condition: evt.type in (open, openat, openat2, creat) and fd.name endswith .marker
+          output: >
+            marker %fd.name eff=%thread.cap_effective prm=%thread.cap_permitted inh=%thread.cap_inheritable
+            uid=%user.uid ino=%proc.exe_ino ctime=%proc.exe_ino.ctime mtime=%proc.exe_ino.mtime
+            since=%proc.exe_ino.ctime_duration_proc_start start=%proc.pid.ts writable=%proc.is_exe_writable
+            upper=%proc.is_exe_upper_layer memfd=%proc.is_exe_from_memfd pidns=%proc.pidns_init_start_ts
+            after_pidns=%proc.exe_ino.ctime_duration_pidns_start
+          priority: INFO
+        - rule: Privileged release_agent write
+          desc: Falco's "Detect release_agent File Container Escapes" minus its container condition
+          condition: >
+            open_write and fd.name endswith release_agent
+            and (user.uid=0 or thread.cap_effective contains CAP_DAC_OVERRIDE)
+            and thread.cap_effective contains CAP_SYS_ADMIN
+          output: release_agent %fd.name cap_effective=%thread.cap_effective
+          priority: INFO
+        - rule: Became root by setuid
+          desc: a setuid call after which the caller is root
+          condition: evt.type = setuid and user.uid = 0
+          output: setuid %evt.arg.uid
+          priority: INFO
+
+        """
+
+    static let nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+
+    /// A thread that drops to uid 65534 with a raw setresuid changes only its own credentials:
+    /// the main thread, still root, writes release_agent with CAP_SYS_ADMIN, and the rule fires.
+    @Test(arguments: GateBackend.allCases)
+    func credentialsArePerThread(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let outcome = try run.gate([run.probe.path, run.folder, "thread-drop"])
+        try run.expectMatchesStatus(["dropped", "main"], outcome)
+        #expect(try run.marker("dropped", outcome)["user.uid"] == "65534")
+        #expect(try run.marker("main", outcome)["user.uid"] == "0")
+        run.expectFired("Privileged release_agent write", outcome)
+    }
+
+    /// A set-user-ID root program run by uid 65534 runs as root with every capability.
+    @Test(arguments: GateBackend.allCases)
+    func setUserIDProgramIsRoot(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let program = try run.copyOfProbe("suid", mode: 0o4755)
+        let outcome = try run.gate(Self.nobody + [program.path, run.folder, "plain"])
+        try run.expectMatchesStatus(["plain"], outcome)
+        #expect(try run.marker("plain", outcome)["user.uid"] == "0")
+        run.expectFired("Privileged release_agent write", outcome)
+    }
+
+    /// A program with file capabilities (cap_dac_override, cap_sys_admin) run by uid 65534 has
+    /// them in its effective set.
+    @Test(arguments: GateBackend.allCases)
+    func fileCapabilitiesAreSeen(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let program = try run.copyOfProbe("fcap", mode: 0o755, capabilities: "cap_dac_override,cap_sys_admin+ep")
+        let outcome = try run.gate(Self.nobody + [program.path, run.folder, "plain"])
+        try run.expectMatchesStatus(["plain"], outcome)
+        let marker = try run.marker("plain", outcome)
+        #expect(marker["user.uid"] == "65534")
+        #expect(marker["thread.cap_effective"] == "CAP_DAC_OVERRIDE CAP_SYS_ADMIN", "\(marker)")
+        run.expectFired("Privileged release_agent write", outcome)
+    }
+
+    /// Root clears every capability set with capset, then execs: the exec gives them back, and
+    /// the gate must not keep the cleared sets past it.
+    @Test(arguments: GateBackend.allCases)
+    func capsetThenExec(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let outcome = try run.gate([run.probe.path, run.folder, "capset-exec", run.probe.path])
+        try run.expectMatchesStatus(["cleared", "plain"], outcome)
+        #expect(try run.marker("cleared", outcome)["thread.cap_effective"] == "")
+        run.expectFired("Privileged release_agent write", outcome)
+    }
+
+    /// Soundness: uid 65534's setuid(0) fails, and nothing that needs it to have worked fires;
+    /// its image (root's, mode 0755) is not writable by it (seccomp: unknown).
+    @Test(arguments: GateBackend.allCases)
+    func failedSetuidFiresNothing(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let program = try run.copyOfProbe("probe", mode: 0o755)
+        let outcome = try run.gate(Self.nobody + [program.path, run.folder, "fail-setuid"])
+        try run.expectMatchesStatus(["after"], outcome)
+        let marker = try run.marker("after", outcome)
+        #expect(marker["user.uid"] == "65534")
+        #expect(marker.says(backend == .seccomp ? "writable=<NA>" : "writable=false"), "\(marker)")
+        #expect(!outcome.stderr.contains("Privileged release_agent write"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Became root by setuid"), "\(outcome.stderr)")
+    }
+
+    /// The image's inode and times are the ones `stat` gives; the duration since them is the
+    /// process's start minus the ctime; root may write it; it is neither on overlayfs nor a memfd.
+    @Test(arguments: GateBackend.allCases)
+    func executableIdentityMatchesStat(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let before = try FileStatus(run.probe.path)
+        let outcome = try run.gate([run.probe.path, run.folder, "plain"])
+        let marker = try run.marker("plain", outcome)
+        #expect(marker["proc.exe_ino"] == "\(before.inode)", "\(marker)")
+        #expect(marker["proc.exe_ino.ctime"] == "\(before.ctime)", "\(marker)")
+        #expect(marker["proc.exe_ino.mtime"] == "\(before.mtime)", "\(marker)")
+        let start = try #require(Int64(marker["proc.pid.ts"] ?? ""), "\(marker)")
+        #expect(marker["proc.exe_ino.ctime_duration_proc_start"] == "\(max(0, start - before.ctime))", "\(marker)")
+        // seccomp does not see the credentials an exec gives (docs/fields.md).
+        #expect(marker.says(backend == .seccomp ? "writable=<NA>" : "writable=true"), "\(marker)")
+        #expect(marker.says("upper=false") && marker.says("memfd=false"), "\(marker)")
+        // The host's init started at boot, before this image was written.
+        let namespaceStart = try #require(Int64(marker["proc.pidns_init_start_ts"] ?? ""), "\(marker)")
+        #expect(abs(namespaceStart - Self.initStart()) < 2_000_000_000, "\(marker) vs \(Self.initStart())")
+        #expect(marker["proc.exe_ino.ctime_duration_pidns_start"] == "\(before.ctime - namespaceStart)", "\(marker)")
+    }
+
+    /// A job that replaces its own image at the path after it started does not change what
+    /// the gate says it runs.
+    @Test(arguments: GateBackend.allCases)
+    func replacedImageKeepsItsIdentity(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let program = try run.copyOfProbe("probe", mode: 0o755)
+        let replacement = try run.copyOfProbe("replacement", mode: 0o755)
+        let original = try FileStatus(program.path)
+        let replacing = try FileStatus(replacement.path)
+        #expect(original.inode != replacing.inode)
+        let outcome = try run.gate([program.path, run.folder, "replaced"])
+        #expect(try FileStatus(program.path).inode == replacing.inode, "the job did not replace its image")
+        let marker = try run.marker("replaced", outcome)
+        #expect(marker["proc.exe_ino"] == "\(original.inode)", "\(marker)")
+        #expect(marker["proc.exe_ino.ctime"] == "\(original.ctime)", "\(marker)")
+    }
+
+    /// The wall-clock start of pid 1 in nanoseconds, from /proc/stat's btime (to the second).
+    static func initStart() -> Int64 {
+        let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
+        let boot = stat.split(separator: "\n").first { $0.hasPrefix("btime ") }.flatMap { Int64($0.dropFirst(6)) } ?? 0
+        let initStat = (try? String(contentsOfFile: "/proc/1/stat", encoding: .utf8)) ?? ""
+        let fields = initStat.split(separator: ")").last?.split(separator: " ") ?? []
+        let ticks = fields.count > 19 ? Int64(fields[19]) ?? 0 : 0
+        return boot * 1_000_000_000 + ticks * (1_000_000_000 / Int64(sysconf(Int32(_SC_CLK_TCK))))
+    }
+}
+
+/// Gate runs of the credentials probe in a scratch folder every user may write (removed with it).
+final class ProbeRun {
+    let backend: GateBackend
+    let scratch: Scratch
+    let probe: URL
+    var folder: String { scratch.url.path }
+
+    init(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: true)
+        self.backend = backend
+        scratch = try Scratch()
+        chmod(scratch.url.path, 0o777)
+        probe = try CFixture.compile("Tests/Fixtures/jobs/credentials_probe.c",
+                                     to: scratch.url.appendingPathComponent("credentials_probe"), flags: ["-O1", "-pthread"])
+    }
+
+    deinit { scratch.remove() }
+
+    /// A copy of the probe owned by root with `mode`, and file `capabilities` (setcap's text).
+    func copyOfProbe(_ name: String, mode: mode_t, capabilities: String? = nil) throws -> URL {
+        var filesystem = statvfs()
+        if mode & 0o4000 != 0 || capabilities != nil, statvfs(scratch.url.path, &filesystem) == 0,
+           filesystem.f_flag & UInt(ST_NOSUID) != 0 {
+            print("skipped: \(scratch.url.path) is on a nosuid mount")
+            try Test.cancel("the temporary folder is on a nosuid mount")
+        }
+        let copy = scratch.url.appendingPathComponent(name)
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: probe, to: copy)
+        chmod(copy.path, mode)
+        if let capabilities {
+            let setcap = Process()
+            setcap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            setcap.arguments = ["setcap", capabilities, copy.path]
+            try setcap.run()
+            setcap.waitUntilExit()
+            guard setcap.terminationStatus == 0 else { throw FixtureError(message: "setcap failed on \(copy.path)") }
+        }
+        return copy
+    }
+
+    /// Runs the gate with Falco's stable rules and `CredentialsEndToEndTests.rules` over `command`.
+    func gate(_ command: [String]) throws -> GateRun.Outcome {
+        let rules = try scratch.write("credentials.yaml", CredentialsEndToEndTests.rules)
+        let json = scratch.url.appendingPathComponent("findings.json")
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--grace", "5",
+                                              "--rules", EndToEnd.falcoStableRules.path, "--rules", rules.path,
+                                              "--json", json.path, "--"] + command, timeout: 120).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(outcome.status == 0, "gate exit \(outcome.status): \(outcome.stderr.prefix(3000))")
+        return outcome
+    }
+
+    /// The output fields of the marker `tag`'s line (booleans: `says`).
+    func marker(_ tag: String, _ outcome: GateRun.Outcome) throws -> [String: String] {
+        let name = scratch.url.appendingPathComponent("\(tag).marker").path
+        let lines = try FalcoJSONFile(scratch.url.appendingPathComponent("findings.json")).lines(for: "Credentials marker")
+        let fields = lines.map { line in
+            line.outputFields.mapValues { FieldCheck.text($0) }.merging(["output": line.object["output"] as? String ?? ""]) { $1 }
+        }
+        return try #require(fields.first { $0["fd.name"] == name },
+                            "no marker '\(tag)' on \(backend): \(fields); stderr:\n\(outcome.stderr.prefix(3000))")
+    }
+
+    /// Each marker's capability sets are the ones its thread's /proc status showed.
+    func expectMatchesStatus(_ tags: [String], _ outcome: GateRun.Outcome) throws {
+        for tag in tags {
+            let status = try String(contentsOf: scratch.url.appendingPathComponent("\(tag).status"), encoding: .utf8)
+            let marker = try marker(tag, outcome)
+            for (line, field) in [("CapEff:", "thread.cap_effective"), ("CapPrm:", "thread.cap_permitted"), ("CapInh:", "thread.cap_inheritable")] {
+                let hex = status.split(separator: "\n").first { $0.hasPrefix(line) }?.dropFirst(line.count)
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+                let expected = Capabilities.text(UInt64(hex, radix: 16) ?? 0).description
+                #expect(marker[field] == expected, "\(tag) on \(backend): \(field) '\(marker[field] ?? "<none>")', /proc says '\(expected)'")
+            }
+        }
+    }
+
+    func expectFired(_ rule: String, _ outcome: GateRun.Outcome) {
+        #expect(outcome.stderr.contains("tollgate: INFO \(rule): "), "'\(rule)' did not fire on \(backend):\n\(outcome.stderr.prefix(3000))")
+    }
+}
+
+extension [String: String] {
+    /// Whether the marker's rendered output holds `text` as one of its `key=value` parts.
+    func says(_ text: String) -> Bool { (self["output"] ?? "").contains(" \(text) ") }
+}
+
+/// What `stat` says of a file: inode, and ctime and mtime in nanoseconds since the epoch.
+struct FileStatus {
+    let inode: UInt64
+    let ctime: Int64
+    let mtime: Int64
+
+    init(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        inode = UInt64(info.st_ino)
+        ctime = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+}
+
+/// With Falco's three rulesets loaded together, what `tollgate run -- true` reports not
+/// evaluable (JUnit `skipped` testcases): on eBPF and ptrace only the rules that need the names
+/// of network peers (`fd.*.name`, not captured yet); on seccomp also those that need a call's
+/// result, or the credentials an exec gives (`thread.cap_*` on `spawned_process`).
+struct FalcoRulesetEvaluableTests {
+    static let expectedSkipped: [GateBackend: Int] = [.ebpf: 2, .ptrace: 2, .seccomp: 10]
+
+    @Test(arguments: GateBackend.allCases)
+    func skippedTestcasesOfTrue(_ backend: GateBackend) throws {
+        try EndToEnd.skipUnlessRunnable(backend, needsRoot: backend == .ebpf)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let junit = scratch.url.appendingPathComponent("report.xml")
+        let rules = EndToEnd.falcoStableRules.deletingLastPathComponent()
+        var arguments = ["run", "--no-config", "--backend", backend.rawValue]
+        for file in ["falco_rules.yaml", "falco-incubating_rules.yaml", "falco-sandbox_rules.yaml"] {
+            arguments += ["--rules", rules.appendingPathComponent(file).path]
+        }
+        let outcome = try GateRun(arguments: arguments + ["--junit", junit.path, "--", "true"], timeout: 90).run()
+        try EndToEnd.skipIfNotImplemented(backend, outcome)
+        #expect(outcome.status == 0, "\(outcome.stderr.prefix(3000))")
+        let report = try String(contentsOf: junit, encoding: .utf8)
+        let reasons = report.components(separatedBy: "<skipped message=\"").dropFirst()
+            .map { $0.prefix { $0 != "\"" }.replacingOccurrences(of: "&apos;", with: "'") }
+        #expect(reasons.count == Self.expectedSkipped[backend], "\(backend): \(reasons.count) skipped:\n\(reasons.joined(separator: "\n"))")
+        for reason in reasons {
+            let names = reason.contains(".name'") && reason.contains("not captured by tollgate")
+            let result = backend == .seccomp && reason.contains("which the seccomp backend does not see")
+            #expect(names || result, "\(backend): unexpected reason '\(reason)'")
+            #expect(!reason.contains("cap_") || backend == .seccomp, "\(backend): '\(reason)'")
+            #expect(!reason.contains("exe_ino"), "\(backend): '\(reason)'")
+        }
+    }
+}

@@ -142,6 +142,52 @@ struct CredentialsEndToEndTests {
         #expect(marker["proc.exe_ino.ctime"] == "\(original.ctime)", "\(marker)")
     }
 
+    /// An image dropped into an overlayfs mount is in its upper layer, one that was in the lower
+    /// directory in its lower layer: eBPF tells them apart as Falco does (its "Drop and execute
+    /// new binary in container" rule, minus `container`, fires on the dropped one); ptrace and
+    /// seccomp say they cannot tell.
+    @Test(arguments: GateBackend.allCases)
+    func overlayLayers(_ backend: GateBackend) throws {
+        let run = try ProbeRun(backend)
+        let folders = ["lower", "upper", "work", "merged"].map { run.scratch.url.appendingPathComponent($0) }
+        for folder in folders { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false) }
+        try FileManager.default.copyItem(at: run.probe, to: folders[0].appendingPathComponent("base"))
+        let options = "lowerdir=\(folders[0].path),upperdir=\(folders[1].path),workdir=\(folders[2].path)"
+        guard mount("overlay", folders[3].path, "overlay", 0, options) == 0 else {
+            print("skipped: overlayfs mount failed (errno \(errno))")
+            try Test.cancel("overlayfs cannot be mounted here")
+        }
+        defer { umount2(folders[3].path, 0) }
+        let dropped = folders[3].appendingPathComponent("dropped")
+        try FileManager.default.copyItem(at: run.probe, to: dropped)
+        let witness = try run.scratch.write("witness.yaml", """
+            - rule: Witness dropped binary
+              desc: Falco's "Drop and execute new binary in container" minus its container condition
+              condition: spawned_process and proc.is_exe_upper_layer=true
+              output: dropped %proc.exepath ctime=%proc.exe_ino.ctime since=%proc.exe_ino.ctime_duration_proc_start
+              priority: INFO
+
+            """)
+        let script = try run.scratch.write("both.sh", """
+            #!/bin/sh
+            \(folders[3].path)/base "$1" report base
+            \(folders[3].path)/dropped "$1" report dropped
+            """)
+        chmod(script.path, 0o755)
+        let outcome = try run.gate([script.path, run.folder], extraRules: [witness])
+        let (base, drop) = (try run.marker("base", outcome), try run.marker("dropped", outcome))
+        if backend == .ebpf {
+            #expect(base.says("upper=false") && drop.says("upper=true"), "base \(base)\ndropped \(drop)")
+            run.expectFired("Witness dropped binary", outcome)
+            #expect(!outcome.stderr.contains("Witness dropped binary: dropped \(folders[3].path)/base"), "\(outcome.stderr)")
+        } else {
+            #expect(base.says("upper=<NA>") && drop.says("upper=<NA>"), "base \(base)\ndropped \(drop)")
+            let report = try String(contentsOf: run.junit, encoding: .utf8)
+            #expect(report.contains("unknown for an image on overlayfs"), "the coverage does not say it: \(report.suffix(3000))")
+        }
+        #expect(drop["proc.exe_ino"] == "\(try FileStatus(dropped.path).inode)", "\(drop)")
+    }
+
     /// The wall-clock start of pid 1 in nanoseconds, from /proc/stat's btime (to the second).
     static func initStart() -> Int64 {
         let stat = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8)) ?? ""
@@ -194,17 +240,22 @@ final class ProbeRun {
         return copy
     }
 
-    /// Runs the gate with Falco's stable rules and `CredentialsEndToEndTests.rules` over `command`.
-    func gate(_ command: [String]) throws -> GateRun.Outcome {
+    /// Runs the gate with Falco's stable rules, `CredentialsEndToEndTests.rules` and
+    /// `extraRules` over `command`.
+    func gate(_ command: [String], extraRules: [URL] = []) throws -> GateRun.Outcome {
         let rules = try scratch.write("credentials.yaml", CredentialsEndToEndTests.rules)
         let json = scratch.url.appendingPathComponent("findings.json")
-        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--grace", "5",
-                                              "--rules", EndToEnd.falcoStableRules.path, "--rules", rules.path,
-                                              "--json", json.path, "--"] + command, timeout: 120).run()
+        let ruleArguments = ([EndToEnd.falcoStableRules, rules] + extraRules).flatMap { ["--rules", $0.path] }
+        let outcome = try GateRun(arguments: ["run", "--no-config", "--backend", backend.rawValue, "--grace", "5"]
+                                      + ruleArguments + ["--json", json.path, "--junit", junit.path, "--"] + command,
+                                  timeout: 120).run()
         try EndToEnd.skipIfNotImplemented(backend, outcome)
         #expect(outcome.status == 0, "gate exit \(outcome.status): \(outcome.stderr.prefix(3000))")
         return outcome
     }
+
+    /// The run's JUnit report (its coverage testcase lists the blind spots).
+    var junit: URL { scratch.url.appendingPathComponent("report.xml") }
 
     /// The output fields of the marker `tag`'s line (booleans: `says`).
     func marker(_ tag: String, _ outcome: GateRun.Outcome) throws -> [String: String] {

@@ -11,6 +11,7 @@
  *   capset-exec  clear every capability set with capset, report "cleared", then exec NEXT as
  *                `NEXT DIR plain`
  *   replaced     rename DIR/replacement over this program's own path, report "replaced"
+ *   report       report NEXT (a tag)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -99,6 +100,8 @@ int main(int argc, char **argv)
         execv(argv[3], next);
         perror("credentials_probe: exec");
         return 1;
+    } else if (strcmp(mode, "report") == 0 && argc > 3) {
+        report(argv[3]);
     } else if (strcmp(mode, "replaced") == 0) {
         char replacement[4096];
         snprintf(replacement, sizeof(replacement), "%s/replacement", dir);

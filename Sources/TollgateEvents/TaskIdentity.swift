@@ -4,13 +4,9 @@ public struct Capabilities: Sendable, Equatable {
     public var inheritable: UInt64
     public var permitted: UInt64
     public var effective: UInt64
+}
 
-    public init(inheritable: UInt64, permitted: UInt64, effective: UInt64) {
-        self.inheritable = inheritable
-        self.permitted = permitted
-        self.effective = effective
-    }
-
+extension Capabilities {
     /// From a `credentials` payload (`struct tg_credentials`: three little-endian u64); nil
     /// when it is too short.
     public init?(payload: ByteString) {
@@ -51,15 +47,9 @@ public struct ExecutableFile: Sendable, Equatable {
     /// Boot-time nanoseconds at which the init of the process's PID namespace started; nil
     /// when the backend could not tell.
     public var pidNamespaceStart: UInt64?
+}
 
-    public init(inode: UInt64, device: UInt64, ctime: Int64, mtime: Int64, pidNamespaceStart: UInt64?) {
-        self.inode = inode
-        self.device = device
-        self.ctime = ctime
-        self.mtime = mtime
-        self.pidNamespaceStart = pidNamespaceStart
-    }
-
+extension ExecutableFile {
     /// From an `exeFile` payload (`struct tg_exe_file`: five little-endian 64-bit words); nil
     /// when it is too short.
     public init?(payload: ByteString) {

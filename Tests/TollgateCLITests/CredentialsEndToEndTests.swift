@@ -40,51 +40,51 @@ struct CredentialsEndToEndTests {
 
     static let nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
 
-    /// A thread that drops to uid 65534 with a raw setresuid changes only its own credentials:
-    /// the main thread, still root, writes release_agent with CAP_SYS_ADMIN, and the rule fires.
-    @Test(arguments: GateBackend.allCases)
-    func credentialsArePerThread(_ backend: GateBackend) throws {
-        let run = try ProbeRun(backend)
-        let outcome = try run.gate([run.probe.path, run.folder, "thread-drop"])
-        try run.expectMatchesStatus(["dropped", "main"], outcome)
-        #expect(try run.marker("dropped", outcome)["user.uid"] == "65534")
-        #expect(try run.marker("main", outcome)["user.uid"] == "0")
-        run.expectFired("Privileged release_agent write", outcome)
+    /// One way to hold privileges a job might hope the gate misses: the probe's markers must show
+    /// the credentials /proc showed, with these uids and effective sets, and the privileged
+    /// release_agent write must fire.
+    struct Privileged: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// A copy of the probe to run instead of it: name, mode and setcap's text.
+        var copy: (name: String, mode: mode_t, capabilities: String?)? = nil
+        /// Run by uid 65534 (setpriv), not root.
+        var asNobody = false
+        let mode: [String]
+        /// Expected `user.uid` and `thread.cap_effective` per marker; every marker's sets are
+        /// also compared with its /proc status.
+        let uids: [String: String]
+        var effective: [String: String] = [:]
+        var testDescription: String { name }
     }
 
-    /// A set-user-ID root program run by uid 65534 runs as root with every capability.
-    @Test(arguments: GateBackend.allCases)
-    func setUserIDProgramIsRoot(_ backend: GateBackend) throws {
-        let run = try ProbeRun(backend)
-        let program = try run.copyOfProbe("suid", mode: 0o4755)
-        let outcome = try run.gate(Self.nobody + [program.path, run.folder, "plain"])
-        try run.expectMatchesStatus(["plain"], outcome)
-        #expect(try run.marker("plain", outcome)["user.uid"] == "0")
-        run.expectFired("Privileged release_agent write", outcome)
-    }
+    static let privileged: [Privileged] = [
+        // A thread that drops to uid 65534 with a raw setresuid changes only its own
+        // credentials: the main thread, still root, writes release_agent with CAP_SYS_ADMIN.
+        .init(name: "a thread drops its own credentials", mode: ["thread-drop"], uids: ["dropped": "65534", "main": "0"]),
+        // A set-user-ID root program run by uid 65534 runs as root with every capability.
+        .init(name: "set-user-ID root program", copy: ("suid", 0o4755, nil), asNobody: true, mode: ["plain"], uids: ["plain": "0"]),
+        // A program with file capabilities run by uid 65534 has them in its effective set.
+        .init(name: "file capabilities", copy: ("fcap", 0o755, "cap_dac_override,cap_sys_admin+ep"), asNobody: true,
+              mode: ["plain"], uids: ["plain": "65534"], effective: ["plain": "CAP_DAC_OVERRIDE CAP_SYS_ADMIN"]),
+        // Root clears every capability set with capset, then execs: the exec gives them back,
+        // and the gate must not keep the cleared sets past it.
+        .init(name: "capset then exec", mode: ["capset-exec", "$PROBE"], uids: ["cleared": "0", "plain": "0"],
+              effective: ["cleared": ""]),
+    ]
 
-    /// A program with file capabilities (cap_dac_override, cap_sys_admin) run by uid 65534 has
-    /// them in its effective set.
-    @Test(arguments: GateBackend.allCases)
-    func fileCapabilitiesAreSeen(_ backend: GateBackend) throws {
+    @Test(arguments: privileged, GateBackend.allCases)
+    func privilegesAreSeen(_ privileged: Privileged, _ backend: GateBackend) throws {
         let run = try ProbeRun(backend)
-        let program = try run.copyOfProbe("fcap", mode: 0o755, capabilities: "cap_dac_override,cap_sys_admin+ep")
-        let outcome = try run.gate(Self.nobody + [program.path, run.folder, "plain"])
-        try run.expectMatchesStatus(["plain"], outcome)
-        let marker = try run.marker("plain", outcome)
-        #expect(marker["user.uid"] == "65534")
-        #expect(marker["thread.cap_effective"] == "CAP_DAC_OVERRIDE CAP_SYS_ADMIN", "\(marker)")
-        run.expectFired("Privileged release_agent write", outcome)
-    }
-
-    /// Root clears every capability set with capset, then execs: the exec gives them back, and
-    /// the gate must not keep the cleared sets past it.
-    @Test(arguments: GateBackend.allCases)
-    func capsetThenExec(_ backend: GateBackend) throws {
-        let run = try ProbeRun(backend)
-        let outcome = try run.gate([run.probe.path, run.folder, "capset-exec", run.probe.path])
-        try run.expectMatchesStatus(["cleared", "plain"], outcome)
-        #expect(try run.marker("cleared", outcome)["thread.cap_effective"] == "")
+        let program = try privileged.copy.map { try run.copyOfProbe($0.name, mode: $0.mode, capabilities: $0.capabilities) } ?? run.probe
+        let command = [program.path, run.folder] + privileged.mode.map { $0 == "$PROBE" ? run.probe.path : $0 }
+        let outcome = try run.gate((privileged.asNobody ? Self.nobody : []) + command)
+        try run.expectMatchesStatus(Array(privileged.uids.keys), outcome)
+        for (tag, uid) in privileged.uids {
+            #expect(try run.marker(tag, outcome)["user.uid"] == uid, "\(tag)")
+        }
+        for (tag, set) in privileged.effective {
+            #expect(try run.marker(tag, outcome)["thread.cap_effective"] == set, "\(tag)")
+        }
         run.expectFired("Privileged release_agent write", outcome)
     }
 

@@ -30,8 +30,9 @@ struct tg_monitor {
 };
 
 /* Syscalls the monitor needs whatever the rules want. */
-static const int ptrace_needs[] = {SYS_execve, SYS_execveat, SYS_setuid, SYS_setgid, SYS_setreuid, SYS_setregid,
-                                   SYS_setresuid, SYS_setresgid, SYS_setfsuid, SYS_setfsgid};
+static const int ptrace_needs[] = {SYS_execve,   SYS_execveat, SYS_setuid,   SYS_setgid,   SYS_setreuid,
+                                   SYS_setregid, SYS_setresuid, SYS_setresgid, SYS_setfsuid, SYS_setfsgid,
+                                   SYS_capset,   SYS_unshare,  SYS_setns};
 static const int seccomp_needs[] = {
     SYS_clone, SYS_clone3, SYS_exit, SYS_exit_group,
 #ifdef SYS_fork

@@ -18,9 +18,11 @@
 #define TG_PAYLOAD_MAX 4096      /* bytes copied per payload, as the eBPF program does */
 #define TG_MAX_PAYLOADS 3        /* payloads per syscall record, as the eBPF program does */
 /* Four payloads of TG_PAYLOAD_MAX, and an exec's command line of TG_ARGV_MAX. */
+/* Four payloads of TG_PAYLOAD_MAX, an exec's command line of TG_ARGV_MAX, its credentials and its
+ * executable file. */
 #define TG_RECORD_MAX                                                                                                  \
     (sizeof(struct tg_record) + 4 * (sizeof(struct tg_payload) + TG_PAYLOAD_MAX + 8) + sizeof(struct tg_payload) +      \
-     TG_ARGV_MAX + 8)
+     TG_ARGV_MAX + 8 + 2 * sizeof(struct tg_payload) + sizeof(struct tg_credentials) + sizeof(struct tg_exe_file))
 #define TG_CLONE_THREAD 0x00010000
 
 /* Messages from the monitor to the gate, framed like records (a struct tg_record header). */
@@ -47,12 +49,14 @@ struct tg_task {
     uint8_t in_syscall;      /* ptrace: between a seccomp stop and the syscall's exit */
     uint8_t held;            /* ptrace: stopped before its parent's fork event: resumed once announced */
     uint8_t monitor_child;   /* its parent is the monitor: its wait status arrives by waitpid */
-    uint8_t creds_stale;     /* seccomp: a set*id call was let through: re-read uid/gid */
+    uint8_t creds_stale;     /* seccomp: a call that changes credentials was let through: re-read them */
+    uint8_t caps_known;      /* `caps` was read from /proc */
     int held_status;
     int nr;
     int stash;               /* ptrace: index of the exec path read at entry, or -1 */
     int threads;             /* on a leader: announced threads besides itself */
     uint64_t args[6];
+    struct tg_credentials caps; /* the capability sets, as of the last refresh */
 };
 
 /* What the monitor needs, prepared by the gate before fork(). */
@@ -151,6 +155,9 @@ int tg_record_remote_string(const struct tg_task *task, uint16_t slot, uint64_t 
 void tg_record_failed_read(void);
 /* The payloads `config` asks for; `at_entry` skips memory the kernel has not written yet. */
 void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args[6], int at_entry);
+/* Every record of a task whose capability sets are known carries them (TG_SLOT_CREDENTIALS,
+ * appended by tg_record_finish); a fork record carries the new task's, set here. */
+void tg_record_set_credentials(const struct tg_credentials *credentials);
 void tg_record_finish(void);
 /* A syscall record made at entry: arguments and their input memory (for an open, the file it
  * would open now), with `flags` and `ret` (TG_FLAG_RETURN_UNKNOWN and 0 for a call let run).
@@ -235,16 +242,27 @@ ssize_t tg_read_remote_string(const struct tg_task *task, uint64_t address, char
 ssize_t tg_read_file(const char *path, char *buffer, size_t capacity);
 struct tg_proc_facts {
     pid_t tgid, ppid;
-    uint32_t uid, gid;
+    uint32_t uid, gid;     /* effective */
+    uint32_t fsuid, fsgid;
     int threads;
+    int caps_known;
+    struct tg_credentials caps;
 };
 int tg_proc_status(pid_t tid, struct tg_proc_facts *facts);
-/* Fills `task`'s uid/gid from /proc. */
+/* Fills `task`'s uid, gid and capability sets from /proc. */
 void tg_refresh_creds(struct tg_task *task);
+/* An exec record's facts about the image `path` names (ptrace: /proc/<pid>/exe after the exec;
+ * seccomp: the file resolved at the exec's entry) for task `tid`: its inode as
+ * TG_SLOT_EXE_FILE, and the TG_EXEC_* layer flags and, when `credentials_after` (the task's
+ * credentials are those the exec gave it), writability flags, which it returns
+ * (exe_identity.c). */
+uint64_t tg_record_exe_file(pid_t tid, const char *path, int credentials_after);
 /* The path an exec record reports: the filename as the kernel names it (/dev/fd/N/... for execveat). */
 size_t tg_exec_filename(int nr, const uint64_t args[6], const char *path, size_t path_length, char *out, size_t capacity);
 int tg_is_exec(int nr);
 int tg_is_setid(int nr);
+/* set*id, capset, unshare and setns: the calls after which a task's credentials may differ. */
+int tg_changes_creds(int nr);
 int tg_is_exit(int nr);
 /* "/proc/<pid><leaf>" into `buffer`, which it returns. */
 char *tg_proc_path(char *buffer, size_t capacity, pid_t pid, const char *leaf);

@@ -359,6 +359,7 @@ void tg_monitor_main(const struct tg_monitor_setup *setup)
     main_task->announced = 1;
     main_task->uid = (uint32_t)geteuid();
     main_task->gid = (uint32_t)getegid();
+    tg_refresh_creds(main_task);
     tg_reader_setup(child, setup->mode == TG_MONITOR_PTRACE);
     tg_message(TG_MSG_STARTED, child, 0, NULL, NULL);
     tg_output_flush();

@@ -19,6 +19,8 @@ static size_t output_used;
 static char *record_area; /* the record being built */
 static size_t record_used;
 static char *argv_area;   /* a command line being read */
+static struct tg_credentials record_credentials; /* appended by tg_record_finish when known */
+static int record_has_credentials;
 
 void *tg_map(size_t size, int shared)
 {
@@ -106,7 +108,7 @@ int tg_wants(int nr)
 int tg_follows_exit(int nr)
 {
     const uint64_t *exits = tg_mon.setup->exit_syscalls;
-    if (!exits || tg_is_exec(nr) || tg_is_setid(nr))
+    if (!exits || tg_is_exec(nr) || tg_changes_creds(nr))
         return 1;
     return nr >= 0 && nr < TG_MAX_SYSCALLS && (exits[nr / 64] >> (nr % 64)) & 1;
 }
@@ -130,8 +132,17 @@ struct tg_record *tg_record_begin(uint8_t kind, const struct tg_task *task)
         record->uid = task->uid;
         record->gid = task->gid;
     }
+    record_has_credentials = task && task->caps_known;
+    if (record_has_credentials)
+        record_credentials = task->caps;
     record_used = sizeof(*record);
     return record;
+}
+
+void tg_record_set_credentials(const struct tg_credentials *credentials)
+{
+    record_credentials = *credentials;
+    record_has_credentials = 1;
 }
 
 void tg_record_bytes(uint16_t slot, const void *data, size_t length, int truncated)
@@ -331,6 +342,9 @@ void tg_record_arguments(const struct tg_task *task, int nr, const uint64_t args
 void tg_record_finish(void)
 {
     struct tg_record *record = (struct tg_record *)record_area;
+    if (record_has_credentials)
+        tg_record_bytes(TG_SLOT_CREDENTIALS, &record_credentials, sizeof(record_credentials), 0);
+    record_has_credentials = 0;
     record->size = (uint32_t)record_used;
     if (output_used + record_used > OUTPUT_SIZE)
         tg_output_flush();
@@ -448,6 +462,31 @@ static long field_after(const char *text, size_t length, const char *name, int i
     return -1;
 }
 
+/* The hexadecimal number after `name` at the start of a line of `text`; -1 when absent. */
+static int hex_after(const char *text, size_t length, const char *name, uint64_t *value)
+{
+    size_t name_length = strlen(name);
+    for (size_t i = 0; i + name_length < length; i++) {
+        if ((i == 0 || text[i - 1] == '\n') && memcmp(text + i, name, name_length) == 0) {
+            const char *at = text + i + name_length, *end = text + length;
+            while (at < end && (*at == ' ' || *at == '\t'))
+                at++;
+            uint64_t result = 0;
+            int digits = 0;
+            for (; at < end && digits < 16; at++, digits++) {
+                char c = *at;
+                int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+                if (digit < 0)
+                    break;
+                result = result << 4 | (uint64_t)digit;
+            }
+            *value = result;
+            return digits ? 0 : -1;
+        }
+    }
+    return -1;
+}
+
 int tg_proc_status(pid_t tid, struct tg_proc_facts *facts)
 {
     char path[64], text[2048];
@@ -458,7 +497,12 @@ int tg_proc_status(pid_t tid, struct tg_proc_facts *facts)
     facts->ppid = (pid_t)field_after(text, (size_t)length, "PPid:", 0);
     facts->uid = (uint32_t)field_after(text, (size_t)length, "Uid:", 1);
     facts->gid = (uint32_t)field_after(text, (size_t)length, "Gid:", 1);
+    facts->fsuid = (uint32_t)field_after(text, (size_t)length, "Uid:", 3);
+    facts->fsgid = (uint32_t)field_after(text, (size_t)length, "Gid:", 3);
     facts->threads = (int)field_after(text, (size_t)length, "Threads:", 0);
+    facts->caps_known = hex_after(text, (size_t)length, "CapInh:", &facts->caps.inheritable) == 0 &&
+                        hex_after(text, (size_t)length, "CapPrm:", &facts->caps.permitted) == 0 &&
+                        hex_after(text, (size_t)length, "CapEff:", &facts->caps.effective) == 0;
     return facts->tgid > 0 ? 0 : -1;
 }
 
@@ -468,6 +512,8 @@ void tg_refresh_creds(struct tg_task *task)
     if (tg_proc_status(task->tid, &facts) == 0) {
         task->uid = facts.uid;
         task->gid = facts.gid;
+        task->caps = facts.caps;
+        task->caps_known = (uint8_t)facts.caps_known;
     }
     task->creds_stale = 0;
 }
@@ -486,6 +532,11 @@ int tg_is_setid(int nr)
 {
     return nr == SYS_setuid || nr == SYS_setgid || nr == SYS_setreuid || nr == SYS_setregid ||
            nr == SYS_setresuid || nr == SYS_setresgid || nr == SYS_setfsuid || nr == SYS_setfsgid;
+}
+
+int tg_changes_creds(int nr)
+{
+    return tg_is_setid(nr) || nr == SYS_capset || nr == SYS_unshare || nr == SYS_setns;
 }
 
 size_t tg_exec_filename(int nr, const uint64_t args[6], const char *path, size_t path_length, char *out, size_t capacity)

@@ -155,7 +155,7 @@ static void syscall_exit_stop(struct tg_task *task)
         return;
     }
     task->in_syscall = 0;
-    if (tg_is_setid(task->nr))
+    if (tg_changes_creds(task->nr))
         tg_refresh_creds(task);
     /* A successful exec is told once, by its exec record (as the eBPF backend does). */
     int exec_succeeded = tg_is_exec(task->nr) && info.exit.rval == 0;
@@ -205,7 +205,8 @@ static void fork_event(struct tg_task *parent, int event)
         return;
     pid_t child_tgid = child_tid, child_ppid = parent->tgid;
     struct tg_proc_facts facts;
-    if (event == PTRACE_EVENT_CLONE && tg_proc_status(child_tid, &facts) == 0) {
+    int facts_known = tg_proc_status(child_tid, &facts) == 0;
+    if (event == PTRACE_EVENT_CLONE && facts_known) {
         child_tgid = facts.tgid;
         child_ppid = facts.ppid;
     }
@@ -215,6 +216,9 @@ static void fork_event(struct tg_task *parent, int event)
     child->monitor_child = thread ? parent->monitor_child : child_ppid == tg_mon.self;
     child->uid = parent->uid;
     child->gid = parent->gid;
+    /* A clone into a new user namespace gives the child other capabilities than its parent's. */
+    child->caps = facts_known && facts.caps_known ? facts.caps : parent->caps;
+    child->caps_known = facts_known && facts.caps_known ? 1 : parent->caps_known;
     child->announced = 1;
     if (thread)
         parent->threads++;
@@ -222,6 +226,8 @@ static void fork_event(struct tg_task *parent, int event)
     record->ret = child_tid;
     record->args[0] = thread ? TG_CLONE_THREAD : 0;
     record->args[1] = (uint64_t)child_tgid;
+    if (child->caps_known)
+        tg_record_set_credentials(&child->caps);
     tg_record_finish();
     if (child->held) {
         child->held = 0;
@@ -256,6 +262,7 @@ static struct tg_task *exec_event(struct tg_task *task)
 
     struct tg_record *record = tg_record_begin(TG_KIND_EXEC, task);
     record->args[0] = strncmp(exe, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
+    record->args[0] |= tg_record_exe_file(leader, tg_proc_path(path, sizeof(path), leader, "/exe"), 1);
     record->args[1] = former ? former : (unsigned long)leader;
     uint16_t *length = NULL;
     char *data = task->stash >= 0 ? tg_stash_data(task->stash, &length) : NULL;

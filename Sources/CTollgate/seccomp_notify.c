@@ -49,6 +49,8 @@ static struct tg_task *discover(pid_t tid, int depth)
     task->monitor_child = thread && parent ? parent->monitor_child : facts.ppid == tg_mon.self;
     task->uid = facts.uid;
     task->gid = facts.gid;
+    task->caps = facts.caps;
+    task->caps_known = (uint8_t)facts.caps_known;
     task->announced = 1;
     struct tg_task stand_in = {.tid = facts.ppid, .tgid = facts.ppid, .ppid = 0, .uid = facts.uid, .gid = facts.gid};
     if (thread && parent)
@@ -59,6 +61,8 @@ static struct tg_task *discover(pid_t tid, int depth)
     record->ret = tid;
     record->args[0] = thread ? TG_CLONE_THREAD : 0;
     record->args[1] = (uint64_t)facts.tgid;
+    if (task->caps_known)
+        tg_record_set_credentials(&task->caps);
     tg_record_finish();
     return task;
 }
@@ -219,6 +223,9 @@ int tg_record_exec_at_entry(struct tg_task *task, int nr, const uint64_t args[6]
     struct tg_record *record = tg_record_begin(TG_KIND_EXEC, &after_exec);
     record->flags |= flags;
     record->args[0] = linked > 7 && strncmp(link, "/memfd:", 7) == 0 ? TG_EXEC_FROM_MEMFD : 0;
+    /* The file the exec will most likely run. Whether the task may write it depends on the
+     * credentials the exec gives, which the entry does not show: left unknown. */
+    record->args[0] |= tg_record_exe_file(task->tid, view, 0);
     record->args[1] = (uint64_t)task->tid;
     size_t n = tg_exec_filename(nr, args, path, length, filename, sizeof(filename));
     tg_record_bytes(TG_SLOT_EXE_PATH, filename, n, 0);
@@ -444,7 +451,7 @@ static int handle_notification(int listener)
      * and exit_group cannot fail. */
     if (valid && task && tg_is_exit(nr))
         exit_notification(task, nr, args[0]);
-    else if (valid && task && (tg_is_setid(nr) || tg_is_exec(nr)))
+    else if (valid && task && (tg_changes_creds(nr) || tg_is_exec(nr)))
         task->creds_stale = 1;
     let_continue(listener, request.id);
     return 0;

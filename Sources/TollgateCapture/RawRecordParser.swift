@@ -84,6 +84,8 @@ package enum RawRecordParser {
         case TG_SLOT_ENV.rawValue: .env
         case TG_SLOT_CWD.rawValue: .cwd
         case TG_SLOT_RESOLVED_PATH.rawValue: .resolvedPath
+        case TG_SLOT_CREDENTIALS.rawValue: .credentials
+        case TG_SLOT_EXE_FILE.rawValue: .exeFile
         default: nil
         }
     }

@@ -118,11 +118,15 @@ extension EventDecoder {
             process.exitStatus = raw.returnValue
             processes.retire(thread)
         case .setUID(let argument), .setEffectiveUID(let argument):
+            // A call that may have failed (seccomp) changes nothing: the next record's
+            // credentials, read after it, say what it did.
             let uid = UInt32(truncatingIfNeeded: raw.args[argument])
-            if uid != UInt32.max { process.uid = uid }
+            if known && uid != UInt32.max { process.uid = uid }
         case .setGID(let argument), .setEffectiveGID(let argument):
             let gid = UInt32(truncatingIfNeeded: raw.args[argument])
-            if gid != UInt32.max { process.gid = gid }
+            if known && gid != UInt32.max { process.gid = gid }
+        case .credentials:
+            return  // the record's capability sets (`applyCapabilities`)
         case .setsid:
             guard known else { return }
             process.sid = Int32(truncatingIfNeeded: ret)

@@ -7,7 +7,11 @@ extension EventDecoder {
     func applyFork(_ info: SyscallInfo, _ raw: RawEvent, _ parentThread: ThreadInfo) {
         guard !raw.flags.contains(.returnValueUnknown), raw.returnValue > 0 else { return }
         let childTid = Int32(truncatingIfNeeded: raw.returnValue)
+        // The child's own capability sets when the record has them (a clone into a new user
+        // namespace differs from its parent), else its creator's.
+        let capabilities = raw.payload(.credentials).flatMap(Capabilities.init(payload:)) ?? parentThread.capabilities
         if let existing = processes.thread(childTid), !existing.exited {
+            if existing.capabilities == nil { existing.capabilities = capabilities }
             // Already announced; or the child's own first event came before this record and made
             // it an unknown process: adopt it now so it inherits its parent's facts.
             let adopted = existing.process
@@ -24,7 +28,7 @@ extension EventDecoder {
         let flags = Event.cloneFlags(raw, syscallName: info.name) ?? 0
         let parent = parentThread.process
         if flags & Self.cloneThread != 0 {
-            processes.register(ThreadInfo(tid: childTid, process: parent))
+            processes.register(ThreadInfo(tid: childTid, process: parent, capabilities: capabilities))
             return
         }
         let childPid = raw.kind == .processFork && raw.args[1] != 0
@@ -35,7 +39,7 @@ extension EventDecoder {
             parent: realParent, isKnown: parent.isKnown,
             fds: flags & Self.cloneFiles != 0 ? parent.fds : parent.fds.copy())
         inherit(child, from: parent, at: raw.timestamp)
-        processes.register(ThreadInfo(tid: childTid, process: child))
+        processes.register(ThreadInfo(tid: childTid, process: child, capabilities: capabilities))
     }
 
     /// Copies what a child inherits at fork into `child`, keeping anything it already knows.
@@ -47,6 +51,7 @@ extension EventDecoder {
             child.args = parent.args
             child.argsTruncated = parent.argsTruncated
             child.execFlags = parent.execFlags
+            child.exeFile = parent.exeFile
         }
         child.env = child.env ?? parent.env
         child.cwd = child.cwd ?? parent.cwd
@@ -89,6 +94,7 @@ extension EventDecoder {
         if let env = raw.payload(.env) { process.env = env.split(separator: 0) }
         if let cwd = raw.payload(.cwd) { process.cwd = directoryWithSlash(cwd) }
         process.execFlags = raw.kind == .processExec ? RawEvent.ExecFlags(rawValue: raw.args[0]) : []
+        process.exeFile = raw.payload(.exeFile).flatMap(ExecutableFile.init(payload:))
         process.invalidateCaches()
         for fd in process.fds.all where fd.closeOnExec { process.fds.remove(fd.number) }
     }

@@ -78,7 +78,8 @@ public final class EventDecoder {
     /// tree (fork, exit, setpgid) are not applied. Nothing for an unknown syscall or thread.
     public func preview(_ raw: RawEvent, _ body: (Event) throws -> Void) rethrows {
         guard let type = eventType(of: raw), let live = processes.thread(raw.tid) else { return }
-        let thread = ThreadInfo(tid: live.tid, process: live.process.detachedCopy())
+        let thread = ThreadInfo(tid: live.tid, process: live.process.detachedCopy(), capabilities: live.capabilities)
+        thread.pendingCapabilities = live.pendingCapabilities
         previewCount += 1
         try body(makeEvent(raw, type, thread: thread, number: Self.previewNumbers | previewCount, committing: false))
     }
@@ -98,6 +99,7 @@ public final class EventDecoder {
     private func makeEvent(_ raw: RawEvent, _ type: EventType, thread: ThreadInfo, number: UInt64, committing: Bool) -> Event {
         let info = table[Int(type.rawValue)]
         let process = thread.process
+        applyCapabilities(raw, info, thread)
         if process.uid != raw.uid { process.uid = raw.uid }
         if process.gid != raw.gid { process.gid = raw.gid }
         if raw.ppid != 0 && process.ppid == 0 {
@@ -134,6 +136,22 @@ public final class EventDecoder {
             number: number, raw: raw, type: type, info: info, thread: change.thread ?? thread, fd: fd,
             fdNumber: fdNumber, fdNameChanged: change.nameChanged, arch: arch, bootTimeOffset: bootTimeOffset,
             facts: facts, values: valueCache)
+    }
+
+    /// The capability sets a record carries (a fork record's are the child's: `applyFork`), and
+    /// those the thread's previous call left for this event.
+    private func applyCapabilities(_ raw: RawEvent, _ info: SyscallInfo, _ thread: ThreadInfo) {
+        if let pending = thread.pendingCapabilities {
+            thread.capabilities = pending
+            thread.pendingCapabilities = nil
+        }
+        guard raw.kind != .processFork, let payload = raw.payload(.credentials),
+              let capabilities = Capabilities(payload: payload) else { return }
+        if raw.kind == .syscall, case .credentials(deferred: true) = info.effect {
+            thread.pendingCapabilities = capabilities
+        } else {
+            thread.capabilities = capabilities
+        }
     }
 
     /// The event type of a record: its syscall, or the lifecycle event it stands for.

@@ -3,7 +3,9 @@
 /// `arg(i)` is the memory syscall argument `i` points to (a path without its NUL, a sockaddr,
 /// a buffer). For `sendmsg`/`recvmsg` the capture side stores the `msg_name` sockaddr as
 /// `arg(1)`. The other slots carry process facts delivered with exec events (`exePath`, `argv`
-/// and `env` NUL-separated, `cwd`) and the kernel-resolved absolute path of a file syscall.
+/// and `env` NUL-separated, `cwd`), the kernel-resolved absolute path of a file syscall, the
+/// task's capability sets (`credentials`, `Capabilities`) and an exec's image (`exeFile`,
+/// `ExecutableFile`).
 public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
     case arg(Int)
     case exePath
@@ -11,14 +13,16 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
     case env
     case cwd
     case resolvedPath
+    case credentials
+    case exeFile
 
-    /// Number of distinct slots (arg 0...5 plus five named slots).
-    public static let count = 11
+    /// Number of distinct slots (arg 0...5 plus seven named slots).
+    public static let count = 13
 
     /// Every slot, in index order.
     public static let all: [PayloadSlot] = (0..<count).compactMap { PayloadSlot(index: $0) }
 
-    /// Dense index 0..<11 (arguments first). Out-of-range `arg` values have no index.
+    /// Dense index 0..<13 (arguments first). Out-of-range `arg` values have no index.
     public var index: Int? {
         switch self {
         case .arg(let i): return (0...5).contains(i) ? i : nil
@@ -27,6 +31,8 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .env: return 8
         case .cwd: return 9
         case .resolvedPath: return 10
+        case .credentials: return 11
+        case .exeFile: return 12
         }
     }
 
@@ -38,6 +44,8 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case 8: self = .env
         case 9: self = .cwd
         case 10: self = .resolvedPath
+        case 11: self = .credentials
+        case 12: self = .exeFile
         default: return nil
         }
     }
@@ -50,6 +58,8 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .env: return "env"
         case .cwd: return "cwd"
         case .resolvedPath: return "resolvedPath"
+        case .credentials: return "credentials"
+        case .exeFile: return "exeFile"
         }
     }
 }

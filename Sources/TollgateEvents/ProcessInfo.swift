@@ -52,6 +52,8 @@ public final class ProcessInfo {
     public internal(set) weak var groupLeader: ProcessInfo?
     /// Flags from the last exec (memfd, overlay layers, writability).
     public internal(set) var execFlags: RawEvent.ExecFlags?
+    /// The image of the last exec (`proc.exe_ino*`); nil when the backend did not describe it.
+    public internal(set) var exeFile: ExecutableFile?
     /// The fd table (shared with threads, and with processes forked with CLONE_FILES).
     public internal(set) var fds: FdTable
     /// Live threads known in this process.
@@ -93,6 +95,7 @@ public final class ProcessInfo {
         copy.sessionLeader = sessionLeader === self ? copy : sessionLeader
         copy.groupLeader = groupLeader === self ? copy : groupLeader
         copy.execFlags = execFlags
+        copy.exeFile = exeFile
         copy.threadCount = threadCount
         copy.exited = exited
         copy.exitStatus = exitStatus
@@ -133,10 +136,15 @@ public final class ProcessInfo {
 
     /// `proc.is_exe_from_memfd`.
     public var isExeFromMemfd: Bool? { execFlags.map { $0.contains(.exeFromMemfd) } }
-    /// `proc.is_exe_upper_layer` (false on a host without overlayfs).
-    public var isExeUpperLayer: Bool? { execFlags.map { $0.contains(.exeUpperLayer) } }
+    /// `proc.is_exe_upper_layer` (false outside overlayfs); nil unless the backend checked.
+    public var isExeUpperLayer: Bool? { layerFlag(.exeUpperLayer) }
     /// `proc.is_exe_lower_layer`.
-    public var isExeLowerLayer: Bool? { execFlags.map { $0.contains(.exeLowerLayer) } }
+    public var isExeLowerLayer: Bool? { layerFlag(.exeLowerLayer) }
+
+    private func layerFlag(_ flag: RawEvent.ExecFlags) -> Bool? {
+        guard let flags = execFlags, flags.contains(.exeLayerKnown) else { return nil }
+        return flags.contains(flag)
+    }
     /// `proc.is_exe_writable`: nil unless the backend checked.
     public var isExeWritable: Bool? {
         guard let flags = execFlags, flags.contains(.exeWritableKnown) else { return nil }
@@ -201,9 +209,16 @@ public final class ThreadInfo {
     public var isMainThread: Bool { tid == process.pid }
     /// Set when this thread exited.
     public internal(set) var exited = false
+    /// `thread.cap_*`: the capability sets of the thread's credentials (which are per thread
+    /// in Linux); nil when unknown.
+    public internal(set) var capabilities: Capabilities?
+    /// Sets the thread's last call gave it, from its next event on (`unshare`, `setns`: Falco's
+    /// view of such a call is the caller's before it).
+    var pendingCapabilities: Capabilities?
 
-    init(tid: Int32, process: ProcessInfo) {
+    init(tid: Int32, process: ProcessInfo, capabilities: Capabilities? = nil) {
         self.tid = tid
         self.process = process
+        self.capabilities = capabilities
     }
 }

@@ -6,12 +6,14 @@
 ///   native number for the capture's architecture; `returnValue` is the result or `-errno`.
 /// - `.processFork`: `pid`/`tid` are the parent; `returnValue` is the child tid; `args[0]` the
 ///   clone flags; `args[1]` the child tgid (equal to the child tid unless `CLONE_THREAD`).
-///   `syscall` may name clone/clone3/fork/vfork, or be -1.
+///   `syscall` may name clone/clone3/fork/vfork, or be -1. `credentials`, when present, are the
+///   child's capability sets (on other records, the calling task's after the call).
 /// - `.processExec`: a successful exec, image in place; `returnValue` 0. Payloads `exePath`
 ///   (the real executable), `argv`, and optionally `env`, `cwd` and `arg(0)` (`arg(1)` for
 ///   execveat): the filename as passed, whose basename is the kernel's comm (`proc.name`: the
 ///   script's name when a script runs); without it `proc.name` comes from `exePath`.
-///   `args[0]` holds `ExecFlags`. `syscall` may name execve or execveat, or be -1.
+///   `args[0]` holds `ExecFlags`; `exeFile` and `credentials` describe the image and the
+///   task's capability sets after the exec. `syscall` may name execve or execveat, or be -1.
 /// - `.processExit`: a thread exited; `returnValue` is the status in wait(2) form.
 ///
 /// Payloads live in one contiguous buffer (no allocation when there are none); see
@@ -75,6 +77,8 @@ public struct RawEvent: Sendable, Equatable {
         public static let exeLowerLayer = ExecFlags(rawValue: 1 << 3)
         /// The backend checked writability, so a clear `exeWritable` means "not writable".
         public static let exeWritableKnown = ExecFlags(rawValue: 1 << 8)
+        /// The backend checked overlayfs layers, so clear layer flags mean "in neither".
+        public static let exeLayerKnown = ExecFlags(rawValue: 1 << 9)
     }
 
     /// The six raw argument registers.

@@ -154,6 +154,9 @@ public enum StateEffect: Sendable, Hashable {
     /// setreuid/setresuid: effective uid in this argument (-1 keeps it).
     case setEffectiveUID(argument: Int)
     case setEffectiveGID(argument: Int)
+    /// The call may change the caller's capability sets (capset, setfsuid, unshare, setns),
+    /// which the record carries; `deferred`: they apply from the caller's next event on.
+    case credentials(deferred: Bool)
     case setsid
     case setpgid
 }

@@ -35,7 +35,8 @@ struct EmbeddedBPFTests {
 /// checking calls aimed at the gate brought the syscall-exit programs to 5,117 on 2026-12-07;
 /// deciding `--kill-on` at an open's exit in the kernel, counting 32-bit syscalls and taking
 /// openat2's flags from the opened file to 7,754 the same day; resolving pidfds, stopping opens
-/// of the gate's /proc entries and reading sendmsg/sendmmsg destinations to 8,108 on 2026-12-08.)
+/// of the gate's /proc entries, reading sendmsg/sendmmsg destinations and the capability sets
+/// after calls that change credentials (euid and egid read in one copy) to 8,135 on 2026-12-08.)
 struct CaptureVerificationCostTests {
     @Test(.enabled(if: getuid() == 0, "needs root: loads the BPF program to read the verifier's statistics"))
     func everyProgramVerifiesInFewInstructions() throws {

@@ -70,7 +70,8 @@ struct DecoderProcessTests {
     @Test func execFromMemfdSetsFlags() throws {
         let decoder = T.decoder()
         let exec = try #require(decoder.decode(T.exec(
-            pid: 1000, path: "/memfd:payload (deleted)", argv: ["x"], flags: [.exeFromMemfd, .exeWritable, .exeWritableKnown])))
+            pid: 1000, path: "/memfd:payload (deleted)", argv: ["x"],
+            flags: [.exeFromMemfd, .exeWritable, .exeWritableKnown, .exeLayerKnown])))
         #expect(exec.process.isExeFromMemfd == true)
         #expect(exec.process.isExeWritable == true)
         #expect(exec.process.isExeUpperLayer == false)

@@ -33,7 +33,12 @@ struct tg_message_name {
 
 /* Flags of a TG_KIND_EXEC record's args[0]. */
 enum tg_exec_flag {
-    TG_EXEC_FROM_MEMFD = 1 << 2, /* the image was executed from a memfd (Falco's EXE_FROM_MEMFD) */
+    TG_EXEC_WRITABLE = 1 << 0,    /* the task's new credentials may write its image (Falco's EXE_WRITABLE) */
+    TG_EXEC_UPPER_LAYER = 1 << 1, /* the image is in an overlayfs upper layer (EXE_UPPER_LAYER) */
+    TG_EXEC_FROM_MEMFD = 1 << 2,  /* the image was executed from a memfd (Falco's EXE_FROM_MEMFD) */
+    TG_EXEC_LOWER_LAYER = 1 << 3, /* the image is in an overlayfs lower layer (EXE_LOWER_LAYER) */
+    TG_EXEC_WRITABLE_KNOWN = 1 << 8, /* the backend checked writability: TG_EXEC_WRITABLE clear means not */
+    TG_EXEC_LAYER_KNOWN = 1 << 9,    /* the backend checked overlayfs layers: both clear means none */
 };
 
 /* --kill-on on eBPF: conditions the capture program decides itself at the exit of a successful

@@ -55,6 +55,25 @@ enum tg_payload_slot {
     TG_SLOT_ENV = 18,      /* NUL-separated */
     TG_SLOT_CWD = 19,
     TG_SLOT_RESOLVED_PATH = 20,
+    TG_SLOT_CREDENTIALS = 21, /* struct tg_credentials: on a fork record the new task's, on
+                               * others the calling task's after the call */
+    TG_SLOT_EXE_FILE = 22,    /* exec records: struct tg_exe_file, the image's inode */
+};
+
+/* The capability sets of a task's credentials (bit N: capability N, as in linux/capability.h). */
+struct tg_credentials {
+    __u64 inheritable;
+    __u64 permitted;
+    __u64 effective;
+};
+
+/* The executable file of an exec record. Times are wall-clock nanoseconds since the epoch. */
+struct tg_exe_file {
+    __u64 ino;
+    __u64 dev;                /* the kernel's st_dev encoding (major << 20 | minor) */
+    __s64 ctime_ns;           /* last status change */
+    __s64 mtime_ns;           /* last modification */
+    __u64 pidns_init_start_ns; /* boot-time start of the init of the task's PID namespace; 0: unknown */
 };
 
 /* The fixed part of every record (64 bytes + 48 bytes of arguments). */

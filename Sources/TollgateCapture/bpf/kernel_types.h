@@ -33,9 +33,55 @@ struct pt_regs___tg {
 typedef struct { __u32 val; } kuid_t___tg;
 typedef struct { __u32 val; } kgid_t___tg;
 
+/* A capability set: a u64 since Linux 6.3, two u32 before (the same bytes, little-endian). */
+typedef struct { __u64 val; } kernel_cap_t___tg;
+
+struct group_info___tg {
+    int ngroups;
+    kgid_t___tg gid[];
+} CORE;
+
 struct cred___tg {
     kuid_t___tg euid;
     kgid_t___tg egid;
+    kuid_t___tg fsuid;
+    kgid_t___tg fsgid;
+    kernel_cap_t___tg cap_inheritable;
+    kernel_cap_t___tg cap_permitted;
+    kernel_cap_t___tg cap_effective;
+    struct group_info___tg *group_info;
+} CORE;
+
+struct super_block___tg {
+    __u32 s_dev;
+    unsigned long s_flags;
+    unsigned long s_magic;
+} CORE;
+
+/* The inode's times: separate seconds and nanoseconds since Linux 6.11 (i_ctime_sec), a
+ * timespec64 before (inode___tg_6_6 below). */
+struct inode___tg {
+    __u16 i_mode;
+    kuid_t___tg i_uid;
+    kgid_t___tg i_gid;
+    unsigned int i_flags;
+    struct super_block___tg *i_sb;
+    unsigned long i_ino;
+    __s64 i_mtime_sec;
+    __s64 i_ctime_sec;
+    __u32 i_mtime_nsec;
+    __u32 i_ctime_nsec;
+    void *i_private; /* pidfs: the struct pid of a pidfd */
+} CORE;
+
+struct timespec64___tg {
+    __s64 tv_sec;
+    long tv_nsec;
+} CORE;
+
+struct inode___tg_6_6 {
+    struct timespec64___tg __i_ctime;
+    struct timespec64___tg i_mtime;
 } CORE;
 
 struct file___tg;
@@ -60,6 +106,8 @@ struct qstr___tg {
 struct dentry___tg {
     struct dentry___tg *d_parent;
     struct qstr___tg d_name;
+    struct inode___tg *d_inode;
+    struct super_block___tg *d_sb;
 } CORE;
 
 struct vfsmount___tg {
@@ -76,15 +124,6 @@ struct mount___tg {
 struct path___tg {
     struct vfsmount___tg *mnt;
     struct dentry___tg *dentry;
-} CORE;
-
-struct super_block___tg {
-    unsigned long s_magic;
-} CORE;
-
-struct inode___tg {
-    struct super_block___tg *i_sb;
-    void *i_private;
 } CORE;
 
 struct file___tg {
@@ -130,11 +169,19 @@ struct socket___tg {
     struct sock___tg *sk;
 } CORE;
 
+struct task_struct___tg;
+
+struct pid_namespace___tg {
+    struct task_struct___tg *child_reaper;
+} CORE;
+
 struct upid___tg {
     int nr;
+    struct pid_namespace___tg *ns;
 } CORE;
 
 struct pid___tg {
+    unsigned int level;
     struct upid___tg numbers[1];
 } CORE;
 
@@ -169,6 +216,8 @@ struct task_struct___tg {
     struct mm_struct___tg *mm;
     struct fs_struct___tg *fs;
     struct files_struct___tg *files;
+    struct pid___tg *thread_pid;
+    __u64 start_boottime;
 } CORE;
 
 struct linux_binprm___tg {

@@ -20,6 +20,7 @@
 #include "kernel_types.h"
 #include "resolved_path.h"
 #include "socket_address.h"
+#include "identity.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -109,8 +110,10 @@ static __always_inline struct scratch *begin(__u8 kind, struct task_struct___tg 
     r->pid = BPF_CORE_READ(task, tgid);
     r->tid = BPF_CORE_READ(task, pid);
     r->ppid = BPF_CORE_READ(task, real_parent, tgid);
-    r->uid = BPF_CORE_READ(task, cred, euid.val);
-    r->gid = BPF_CORE_READ(task, cred, egid.val);
+    /* euid and egid, side by side in the kernel's credentials as uid and gid are in the record:
+     * one copy. */
+    struct cred___tg *cred = BPF_CORE_READ(task, cred);
+    bpf_core_read(&r->uid, sizeof(r->uid) + sizeof(r->gid), &cred->euid);
     return s;
 }
 
@@ -163,7 +166,7 @@ static __always_inline __u32 put_payload(struct scratch *s, __u32 pos, __u32 slo
     return pos + sizeof(struct tg_payload) + (((__u32)copied + 7) & ~7U);
 }
 
-/* add_payload, add_argument, add_local_address, add_resolved_path and add_opened_path are
+/* add_payload, add_argument, add_call_facts, add_resolved_path and add_opened_path are
  * global functions: the verifier checks each once, apart from its callers, instead of once per
  * call site and per path through the calls before it (inlined, the six argument slots
  * multiplied into ~37,000 instructions processed and 70 ms of verification at every start).
@@ -293,16 +296,43 @@ __noinline int messages_go_elsewhere(__u64 vector, long sent)
     return names.differ;
 }
 
-/* Appends the local address of the socket a completed connect/accept made known, as a
- * TG_SLOT_RESOLVED_PATH payload holding a sockaddr (the record has no dedicated slot). */
-__noinline __u32 add_local_address(__u32 pos, long nr, long ret, __u64 first_argument)
+/* Appends `task`'s capability sets at `pos` of `s` as TG_SLOT_CREDENTIALS, read in one copy
+ * (the kernel keeps the three sets side by side); returns the position after them. Every
+ * caller has room below PAYLOAD_AREA at `pos` (at most three payloads before it). */
+static __always_inline __u32 put_credentials(struct scratch *s, __u32 pos, struct task_struct___tg *task)
 {
+    barrier_var(pos);
+    pos &= PAYLOAD_AREA - 1;
+    struct tg_payload *header = (struct tg_payload *)&s->payloads[pos];
+    struct cred___tg *cred = BPF_CORE_READ(task, cred);
+    if (bpf_core_read(header + 1, sizeof(struct tg_credentials), &cred->cap_inheritable) != 0) {
+        s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
+        return pos;
+    }
+    header->slot = TG_SLOT_CREDENTIALS;
+    header->reserved = 0;
+    header->length = sizeof(struct tg_credentials);
+    s->record.payload_count++;
+    return pos + sizeof(*header) + sizeof(struct tg_credentials);
+}
+
+/* Appends what a completed call made known about its caller: after a call that may change
+ * them, the caller's capability sets; or the local address of the socket a connect/accept made
+ * known, as a TG_SLOT_RESOLVED_PATH payload holding a sockaddr (the record has no dedicated
+ * slot). One function: the syscall-exit programs stay cheap to verify. */
+__noinline __u32 add_call_facts(__u32 pos, long nr, long ret, __u64 first_argument)
+{
+    struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task();
+    if (changes_credentials(nr)) {
+        struct scratch *s = this_cpu_scratch();
+        return s ? put_credentials(s, pos, task) : pos;
+    }
     long fd = local_address_fd(nr, ret, first_argument);
     if (fd < 0)
         return pos;
     struct scratch *s = this_cpu_scratch();
     struct local_address address;
-    __u32 length = read_local_address((struct task_struct___tg *)bpf_get_current_task(), fd, &address);
+    __u32 length = read_local_address(task, fd, &address);
     if (!s || length == 0)
         return pos;
     return put_payload(s, pos, TG_SLOT_RESOLVED_PATH, &address, length, COPY_KERNEL_BYTES);
@@ -386,6 +416,21 @@ __noinline int correct_open_how(__u32 at, long fd)
     if (flags)
         *flags = (*flags & ~(__u64)OPENED_BITS) | opened_flags_bits(fd);
     return 0;
+}
+
+/* An exec record's facts about the image `file` (a kernel address) of `task`: its inode as
+ * TG_SLOT_EXE_FILE, and whether the task may write it and its overlayfs layer in args[0]. */
+__noinline __u32 add_exe_file(__u32 pos, __u64 task, __u64 file)
+{
+    struct scratch *s = this_cpu_scratch();
+    if (!s)
+        return pos;
+    struct file___tg *image = (struct file___tg *)file;
+    struct tg_exe_file exe = {};
+    read_exe_file((struct task_struct___tg *)task, image, &exe);
+    s->record.args[0] |= exe_writable((struct task_struct___tg *)task, BPF_CORE_READ(image, f_inode)) |
+                         exe_layer(BPF_CORE_READ(image, f_path.dentry));
+    return put_payload(s, pos, TG_SLOT_EXE_FILE, &exe, sizeof(exe), COPY_KERNEL_BYTES);
 }
 
 #include "kernel_kill.h"
@@ -564,7 +609,7 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         correct_peer(peer, (int)args[0]);
     if (nr == NR_SENDMMSG && messages_go_elsewhere(args[1], ret))
         s->record.flags |= TG_FLAG_PAYLOAD_FAILED;
-    pos = add_local_address(pos, nr, ret, args[0]);
+    pos = add_call_facts(pos, nr, ret, args[0]);
     if (ret >= 0 && is_open(nr)) {
         pos = add_opened_path(pos, ret);
         if (opens_gate_entry(ret)) {
@@ -626,7 +671,7 @@ int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *
     s->record.ret = BPF_CORE_READ(child, pid);
     s->record.args[0] = child_tgid == parent_tgid ? CLONE_THREAD : 0;
     s->record.args[1] = child_tgid;
-    submit(s, 0);
+    submit(s, put_credentials(s, 0, child)); /* the child's own sets */
     return 0;
 }
 
@@ -656,6 +701,9 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
         struct fs_struct___tg *fs = BPF_CORE_READ(task, fs);
         pos = add_resolved_path(pos, (__u64)&file->f_path, (__u64)&fs->root, 0);
     }
+    pos = put_credentials(s, pos, task);
+    /* The current task is `task`, as a plain address (a global function takes no BTF pointer). */
+    pos = add_exe_file(pos, bpf_get_current_task(), (__u64)BPF_CORE_READ(binprm, file));
     /* The environment before the command line: only the last payload may pass PAYLOAD_AREA. */
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
     unsigned long start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);

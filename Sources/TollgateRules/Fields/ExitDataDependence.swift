@@ -13,6 +13,9 @@ package enum ExitDataDependence: Sendable {
     case parameter(fixed: String? = nil)
     /// An `fd.*` field of this aspect.
     case fd(FdAspect)
+    /// The thread's credentials (`thread.cap_*`), which exec, set*id and capset change: on their
+    /// events the value is the one after the call.
+    case credentials
 
     package enum FdAspect: Sendable {
         /// The fd's number (`fd.num`): the return value on open-like events.
@@ -32,6 +35,11 @@ package enum ExitDataDependence: Sendable {
             return nil
         case .always:
             return .ownExit
+        case .credentials:
+            switch info.effect {
+            case .execve, .setUID, .setGID, .setEffectiveUID, .setEffectiveGID, .credentials(deferred: false): return .ownExit
+            default: return nil
+            }
         case .parameter(let fixed):
             let indices: [Int]
             if let name = fixed ?? argument {

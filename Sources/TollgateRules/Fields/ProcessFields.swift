@@ -4,7 +4,7 @@ import TollgateEvents
 enum ProcessFields {
     static let shells: Set<ByteString> = ["sh", "bash", "zsh", "ksh", "csh", "tcsh", "dash", "ash", "fish", "mksh"]
 
-    static let all: [FieldDefinition] = ancestorFamily + scalars + notCaptured
+    static let all: [FieldDefinition] = ancestorFamily + scalars + identity + notCaptured
 
     /// `proc.X`, `proc.pX`, `proc.aX[n]` triples over one process property.
     static let ancestorFamily: [FieldDefinition] =
@@ -158,15 +158,6 @@ enum ProcessFields {
     ]
 
     static let notCaptured: [FieldDefinition] = [
-        .notCaptured("thread.cap_permitted", .charbuf, "The permitted capabilities set.", reason: "capability sets are not in the process state yet"),
-        .notCaptured("thread.cap_inheritable", .charbuf, "The inheritable capabilities set.", reason: "capability sets are not in the process state yet"),
-        .notCaptured("thread.cap_effective", .charbuf, "The effective capabilities set.", reason: "capability sets are not in the process state yet"),
-        .notCaptured("proc.exe_ino", .int64, "The inode number of the executable file on disk.", reason: "the executable's inode is not recorded"),
-        .notCaptured("proc.exe_ino.ctime", .abstime, "Last status change time of executable file.", reason: "the executable's inode is not recorded"),
-        .notCaptured("proc.exe_ino.mtime", .abstime, "Last modification time of executable file.", reason: "the executable's inode is not recorded"),
-        .notCaptured("proc.exe_ino.ctime_duration_proc_start", .abstime, "Nanoseconds between the executable's ctime and the process start.", reason: "the executable's inode is not recorded"),
-        .notCaptured("proc.exe_ino.ctime_duration_pidns_start", .abstime, "Nanoseconds between PID namespace start and the executable's ctime.", reason: "the executable's inode is not recorded"),
-        .notCaptured("proc.pidns_init_start_ts", .uint64, "Start of PID namespace as epoch timestamp in nanoseconds.", reason: "PID namespaces are not recorded"),
         .notCaptured("thread.cgroups", .charbuf, "All cgroups the thread belongs to, aggregated into a single string.", reason: "cgroups are not recorded"),
         .notCaptured("thread.cgroup", .charbuf, "The cgroup the thread belongs to, for a specific subsystem.", reason: "cgroups are not recorded", argument: .required),
         .unsupported("proc.fdlimit", .int64, "Maximum number of FDs the process can open.", reason: "resource limits are not recorded"),
@@ -184,6 +175,45 @@ enum ProcessFields {
         .unsupported("thread.vmsize", .uint64, "Total virtual memory for the process main thread (as kb).", reason: "memory usage is not recorded"),
         .unsupported("thread.vmrss", .uint64, "Resident memory for the process main thread (as kb).", reason: "memory usage is not recorded"),
     ]
+
+    /// The thread's capability sets and the executable's identity (docs/fields.md).
+    static let identity: [FieldDefinition] = [
+        capabilitySet("thread.cap_permitted", "The permitted capabilities set.") { $0.permitted },
+        capabilitySet("thread.cap_inheritable", "The inheritable capabilities set.") { $0.inheritable },
+        capabilitySet("thread.cap_effective", "The effective capabilities set.") { $0.effective },
+        FieldDefinition("proc.exe_ino", .int64, "The inode number of the executable file on disk.",
+                        .integer { event in event.process.exeFile.flatMap { $0.inode == 0 ? nil : Int64(bitPattern: $0.inode) } }),
+        FieldDefinition("proc.exe_ino.ctime", .abstime, "Last status change time of executable file.",
+                        .integer { event in event.process.exeFile.flatMap { $0.ctime == 0 ? nil : $0.ctime } }),
+        FieldDefinition("proc.exe_ino.mtime", .abstime, "Last modification time of executable file.",
+                        .integer { event in event.process.exeFile.flatMap { $0.mtime == 0 ? nil : $0.mtime } }),
+        FieldDefinition("proc.exe_ino.ctime_duration_proc_start", .abstime,
+                        "Number of nanoseconds between modifying status of executable image and spawning a new process using the changed executable image (0 when the image changed after the process started).",
+                        .integer { event in
+            guard let file = event.process.exeFile, file.ctime != 0, let start = event.process.startTime else { return nil }
+            return max(0, Int64(bitPattern: start &+ event.bootTimeOffset) &- file.ctime)
+        }),
+        FieldDefinition("proc.exe_ino.ctime_duration_pidns_start", .abstime,
+                        "Number of nanoseconds between PID namespace start ts and ctime exe file if PID namespace start predates ctime.",
+                        .integer { event in
+            guard let file = event.process.exeFile, let start = pidNamespaceStart(event), file.ctime > start else { return nil }
+            return file.ctime - start
+        }),
+        FieldDefinition("proc.pidns_init_start_ts", .uint64, "Start of PID namespace as epoch timestamp in nanoseconds.",
+                        .integer { event in pidNamespaceStart(event) }),
+    ]
+
+    /// `thread.cap_*`: one set as Falco writes it; its value on an exec, set*id or capset event is
+    /// the one after the call.
+    static func capabilitySet(_ name: String, _ doc: String, _ set: @escaping @Sendable (Capabilities) -> UInt64) -> FieldDefinition {
+        FieldDefinition(name, .charbuf, doc, .string { event in event.thread.capabilities.map { Capabilities.text(set($0)) } })
+            .needing(.credentials)
+    }
+
+    /// When the init of the process's PID namespace started, in epoch nanoseconds.
+    static func pidNamespaceStart(_ event: Event) -> Int64? {
+        event.process.exeFile?.pidNamespaceStart.map { Int64(bitPattern: $0 &+ event.bootTimeOffset) }
+    }
 
     /// The session or process-group leader: the process itself or the ancestor whose pid is the id.
     static func leader(_ event: Event, _ id: KeyPath<ProcessInfo, Int32?>) -> ProcessInfo? {

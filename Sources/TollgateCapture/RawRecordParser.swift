@@ -84,6 +84,7 @@ package enum RawRecordParser {
         case TG_SLOT_ENV.rawValue: .env
         case TG_SLOT_CWD.rawValue: .cwd
         case TG_SLOT_RESOLVED_PATH.rawValue: .resolvedPath
+        case TG_SLOT_CGROUP.rawValue: .cgroup
         default: nil
         }
     }

@@ -11,14 +11,17 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
     case env
     case cwd
     case resolvedPath
+    /// Exec (eBPF): the name of the process's cgroup2 folder, which engines name after the
+    /// container (`container.id`).
+    case cgroup
 
-    /// Number of distinct slots (arg 0...5 plus five named slots).
-    public static let count = 11
+    /// Number of distinct slots (arg 0...5 plus six named slots).
+    public static let count = 12
 
     /// Every slot, in index order.
     public static let all: [PayloadSlot] = (0..<count).compactMap { PayloadSlot(index: $0) }
 
-    /// Dense index 0..<11 (arguments first). Out-of-range `arg` values have no index.
+    /// Dense index 0..<12 (arguments first). Out-of-range `arg` values have no index.
     public var index: Int? {
         switch self {
         case .arg(let i): return (0...5).contains(i) ? i : nil
@@ -27,6 +30,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .env: return 8
         case .cwd: return 9
         case .resolvedPath: return 10
+        case .cgroup: return 11
         }
     }
 
@@ -38,6 +42,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case 8: self = .env
         case 9: self = .cwd
         case 10: self = .resolvedPath
+        case 11: self = .cgroup
         default: return nil
         }
     }
@@ -50,6 +55,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .env: return "env"
         case .cwd: return "cwd"
         case .resolvedPath: return "resolvedPath"
+        case .cgroup: return "cgroup"
         }
     }
 }

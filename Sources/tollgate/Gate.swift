@@ -62,6 +62,9 @@ final class Gate: CaptureSink {
         self.onFinding = onFinding
     }
 
+    /// The containers the run's engine described, for the `container.*` fields.
+    var containers: ContainerTable { decoder.facts.containers }
+
     func gateStarted(processes: [Int32]) {
         decoder.gateProcessIDs = Set(processes)
     }

@@ -17,6 +17,9 @@ struct GateVerdict {
     /// The capture is incomplete (a damaged file analysed with `--salvage`) and
     /// `--tolerate-drops` was not given.
     let partialCapture: Bool
+    /// The job had an engine run programs the capture could not follow (`CaptureCoverage.unseen`)
+    /// and `--tolerate-drops` was not given.
+    let unseenActivity: Bool
     /// The job interfered with the gate (stopped or killed its capture monitor): never passes.
     let gateAttacked: Bool
     /// The gate killed the job on a finding (`--kill-on`): never passes.
@@ -25,20 +28,26 @@ struct GateVerdict {
     let jobStatus: Int32
 
     init(findings: FindingLedger, failOn: Priority, drops: UInt64, unreadablePayloads: UInt64 = 0, incomplete: Bool = false,
-         tolerateDrops: Bool, gateAttacked: Bool = false, jobKilled: Bool = false, jobStatus: Int32) {
+         unseen: Int = 0, tolerateDrops: Bool, gateAttacked: Bool = false, jobKilled: Bool = false, jobStatus: Int32) {
         blocking = findings.groups.reduce(0) { $0 + ($1.first.priority <= failOn ? $1.count : 0) }
         lostEvents = drops > 0 && !tolerateDrops
         self.unreadablePayloads = unreadablePayloads > 0 && !tolerateDrops
         partialCapture = incomplete && !tolerateDrops
+        unseenActivity = unseen > 0 && !tolerateDrops
         self.gateAttacked = gateAttacked
         self.jobKilled = jobKilled
         self.jobStatus = jobStatus
     }
 
-    var gateFailed: Bool { blocking > 0 || lostEvents || unreadablePayloads || partialCapture || gateAttacked || jobKilled }
+    var gateFailed: Bool { blocking > 0 || lostEvents || unreadablePayloads || partialCapture || unseenActivity || gateAttacked || jobKilled }
 
-    /// Says on standard error why lost or unreadable events fail the run.
-    func explainDamage(drops: UInt64, unreadable: UInt64, console: Console) {
+    /// Says on standard error why lost or unreadable events, and what the capture could not
+    /// follow, fail the run.
+    func explainDamage(drops: UInt64, unreadable: UInt64, unseen: [String] = [], console: Console) {
+        if unseenActivity {
+            for what in unseen { console.error("not followed: \(what)") }
+            console.error("the job had \(unseen.count) thing(s) run out of the capture's sight: this run cannot pass (use --tolerate-drops to accept it)")
+        }
         if lostEvents {
             console.error("the capture lost \(drops) events: this run cannot pass (use --tolerate-drops to accept it)")
         }

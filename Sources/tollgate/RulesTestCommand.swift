@@ -72,6 +72,7 @@ struct RulesTestCommand: ParsableCommand {
             return outcome
         }
         let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil, launcher: nil) { _ in }
+        for (id, container) in testCase.containers { gate.containers.register(id: id, container) }
         if let capture = testCase.capture {
             do {
                 let replay = try CaptureReplay(path: capture)

@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("deny-errno"), help: ArgumentHelp("The error a refused call returns (default EPERM).", valueName: "errno"))
     var denyErrno: String?
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events or could not read events' payloads (they are still reported).")
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events, could not read events' payloads or could not follow containers the job had an engine run (they are still reported).")
     var tolerateDrops = false
 
     @Flag(help: "Do not stream findings or the summary to standard error.")
@@ -157,7 +157,9 @@ struct RunCommand: ParsableCommand {
                         policy: enforcementPolicy, enforcement: enforcement) { finding in
             console.finding(finding)
         }
-        let job = RawCommandLine.job(command, typed: named == nil)
+        let containers = ContainerCoverage(job: RawCommandLine.job(command, typed: named == nil), backend: started.backend.kind,
+                                           containers: gate.containers, console: console)
+        let job = containers.job
         let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
                                                     bootTimeOffset: bootTimeOffset)
         var result: CaptureResult
@@ -165,15 +167,18 @@ struct RunCommand: ParsableCommand {
             result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),
                                              sink: recorder.map { TeeSink([$0, gate]) } ?? gate)
         } catch {
+            containers.stop()
             console.error("the job could not be run: \(error)")
             try recorder?.conclude(nil)
             throw ExitStatus.internalError
         }
+        containers.finish(&result.coverage)
         try recorder?.conclude(result)
         result.coverage.blindSpots += enforcementPolicy.blindSpots(on: started.backend.kind)
 
         let verdict = GateVerdict(findings: gate.findings, failOn: threshold, drops: result.coverage.drops,
-                                  unreadablePayloads: result.coverage.unreadablePayloads, tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
+                                  unreadablePayloads: result.coverage.unreadablePayloads, unseen: result.coverage.unseen.count,
+                                  tolerateDrops: tolerateDrops, gateAttacked: !result.coverage.interference.isEmpty,
                                   jobKilled: gate.jobKill != nil, jobStatus: result.outcome.termination.shellStatus)
         // Rules none of whose event types the backend could deliver (untraced syscalls, event
         // types with no syscall number here), and on backends blind to syscall exits, rules
@@ -250,7 +255,7 @@ struct Console {
     func summary(_ result: CaptureResult, verdict: GateVerdict, findings: Int, notEvaluable: Int) {
         let coverage = result.coverage
         if let failure = result.outcome.execFailure { error(failure.description) }
-        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, console: self)
+        verdict.explainDamage(drops: coverage.drops, unreadable: coverage.unreadablePayloads, unseen: coverage.unseen, console: self)
         for interference in coverage.interference {
             error("\(interference); this run cannot pass")
         }

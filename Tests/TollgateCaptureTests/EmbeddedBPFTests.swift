@@ -34,7 +34,9 @@ struct EmbeddedBPFTests {
 /// instructions and ~70 ms here; as global functions, ~820. Resolving opened files' names and
 /// checking calls aimed at the gate brought the syscall-exit programs to 5,117 on 2026-12-07;
 /// deciding `--kill-on` at an open's exit in the kernel, counting 32-bit syscalls and taking
-/// openat2's flags from the opened file to 7,754 the same day.)
+/// openat2's flags from the opened file to 7,754 the same day; other changes to 7,991 by
+/// 2026-12-08, when following the run's cgroup (`is_followed`, a global function, on every
+/// wanted syscall of a task not tracked yet) brought on_syscall_exit to 8,061.)
 struct CaptureVerificationCostTests {
     @Test(.enabled(if: getuid() == 0, "needs root: loads the BPF program to read the verifier's statistics"))
     func everyProgramVerifiesInFewInstructions() throws {
@@ -56,7 +58,7 @@ struct CaptureVerificationCostTests {
             let name = withUnsafeBytes(of: entry.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             figures[name] = max(figures[name] ?? 0, Int(entry.verified_insns))
         }
-        let bounds = ["on_sys_exit": 8_000, "on_syscall_exit": 8_000, "on_fork": 2_000, "on_exec": 5_000, "on_exit": 2_000]
+        let bounds = ["on_sys_exit": 8_500, "on_syscall_exit": 8_500, "on_fork": 2_000, "on_exec": 5_000, "on_exit": 2_000]
         for (program, bound) in bounds {
             let processed = try #require(figures[program], "no statistics for \(program): \(figures)")
             #expect(processed > 0)

@@ -55,6 +55,7 @@ enum tg_payload_slot {
     TG_SLOT_ENV = 18,      /* NUL-separated */
     TG_SLOT_CWD = 19,
     TG_SLOT_RESOLVED_PATH = 20,
+    TG_SLOT_CGROUP = 21,   /* exec (eBPF): the name of the task's cgroup2 folder (container ids) */
 };
 
 /* The fixed part of every record (64 bytes + 48 bytes of arguments). */

@@ -72,6 +72,24 @@ struct DockerEndToEndTests {
         #expect((fields["container.image.id"] as? String)?.count == 12, "\(fields)")
     }
 
+    /// The legacy builder runs each RUN step in a container of its own, placed by `cgroupparent`.
+    @Test func aKeyReadInALegacyBuildRunStepFailsTheGate() throws {
+        let context = "mkdir -p \"$DIR/ctx\" && printf 'FROM %s\\nRUN cat /root/.ssh/id_rsa > /dev/null\\n' \"$IMAGE\" > \"$DIR/ctx/Dockerfile\""
+        let run = try gate("\(context) && DOCKER_BUILDKIT=0 \(Self.run()) docker build --network none -q \"$DIR/ctx\"")
+        #expect(run.status == 3, "\(run.output)")
+        #expect(run.rules.contains(Self.keyRule), "\(run.output)")
+        let id = run.fields(of: Self.keyRule)["container.id"] as? String ?? ""
+        #expect(id.count == 12 && id.allSatisfy(\.isHexDigit), "\(run.findings)")
+    }
+
+    /// A container that existed before the run is outside its cgroup: a program run in it is unseen.
+    @Test func aProgramRunInAContainerTheRunDidNotCreateFailsClosed() throws {
+        let setup = "docker run -d --name before --network none \"$IMAGE\" sleep 60 > /dev/null"
+        let run = try gate("\(setup) && \(Self.run()) docker exec before cat /root/.ssh/id_rsa > /dev/null")
+        #expect(run.status == 3, "\(run.output)")
+        #expect(run.output.contains("not followed: a program run in container 'before', which this run did not create"), "\(run.output)")
+    }
+
     /// The same read by the job's own process: on the host, as Falco says outside containers.
     @Test func aKeyReadOnTheHostSaysHost() throws {
         let run = try gate("mkdir -p \"$DIR/home/.ssh\" && echo k > \"$DIR/home/.ssh/id_rsa\" && \(Self.run()) cat \"$DIR/home/.ssh/id_rsa\"")

@@ -60,14 +60,19 @@ struct DockerEndToEndTests {
         "\"$TOLLGATE\" run --no-config --backend \(backend) --grace 5 --json \"$JSON\" \(options) --"
     }
 
+    /// The run failed on the planted key, read in a container (its 12-hex `container.id`).
+    static func expectKeyReadInAContainer(_ run: Run, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(run.status == 3, "\(run.output)", sourceLocation: sourceLocation)
+        #expect(run.rules.contains(keyRule), "\(run.output)", sourceLocation: sourceLocation)
+        let id = run.fields(of: keyRule)["container.id"] as? String ?? ""
+        #expect(id.count == 12 && id.allSatisfy(\.isHexDigit), "\(run.findings)", sourceLocation: sourceLocation)
+    }
+
     @Test func aKeyReadInsideDockerRunFailsTheGate() throws {
         let run = try gate("\(Self.run()) docker run --rm --network none \"$IMAGE\" cat /root/.ssh/id_rsa")
-        #expect(run.status == 3, "\(run.output)")
-        #expect(run.rules.contains(Self.keyRule), "\(run.output)")
+        Self.expectKeyReadInAContainer(run)
         let fields = run.fields(of: Self.keyRule)
         #expect(fields["fd.name"] as? String == "/root/.ssh/id_rsa", "\(fields)")
-        let id = fields["container.id"] as? String ?? ""
-        #expect(id.count == 12 && id.allSatisfy(\.isHexDigit), "\(fields)")
         #expect(fields["container.image"] as? String == "localhost/tollgate-job:1", "\(fields)")
         #expect((fields["container.image.id"] as? String)?.count == 12, "\(fields)")
     }
@@ -76,10 +81,7 @@ struct DockerEndToEndTests {
     @Test func aKeyReadInALegacyBuildRunStepFailsTheGate() throws {
         let context = "mkdir -p \"$DIR/ctx\" && printf 'FROM %s\\nRUN cat /root/.ssh/id_rsa > /dev/null\\n' \"$IMAGE\" > \"$DIR/ctx/Dockerfile\""
         let run = try gate("\(context) && DOCKER_BUILDKIT=0 \(Self.run()) docker build --network none -q \"$DIR/ctx\"")
-        #expect(run.status == 3, "\(run.output)")
-        #expect(run.rules.contains(Self.keyRule), "\(run.output)")
-        let id = run.fields(of: Self.keyRule)["container.id"] as? String ?? ""
-        #expect(id.count == 12 && id.allSatisfy(\.isHexDigit), "\(run.findings)")
+        Self.expectKeyReadInAContainer(run)
     }
 
     /// A container that existed before the run is outside its cgroup: a program run in it is unseen.
@@ -125,8 +127,7 @@ struct DockerEndToEndTests {
 
     @Test func aCgroupParentTheJobGivesIsReplaced() throws {
         let run = try gate("\(Self.run()) docker run --rm --network none --cgroup-parent /elsewhere \"$IMAGE\" cat /root/.ssh/id_rsa")
-        #expect(run.status == 3, "\(run.output)")
-        #expect(run.rules.contains(Self.keyRule), "\(run.output)")
+        Self.expectKeyReadInAContainer(run)
     }
 
     /// A create written by hand to the proxy's socket, with HostConfig spelt as only Go's
@@ -141,8 +142,7 @@ struct DockerEndToEndTests {
             curl -sf --unix-socket "$sock" -X POST "http://engine/containers/$id/wait"
             """
         let run = try gate("\(Self.run()) sh -c '\(job.replacingOccurrences(of: "'", with: "'\\''"))'")
-        #expect(run.status == 3, "\(run.output)")
-        #expect(run.rules.contains(Self.keyRule), "\(run.output)")
+        Self.expectKeyReadInAContainer(run)
     }
 
     @Test func dockerHTalkingToTheRealSocketIsAFinding() throws {

@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // The only C: libbpf and libseccomp glue, fork/exec with pre-exec hooks, ptrace.
@@ -57,11 +58,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Containers the job starts through an engine: the Docker Engine API proxy that places
+        // them in the run's cgroup and notes what it cannot place.
+        .target(
+            name: "TollgateContainers",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "tollgate",
             dependencies: [
                 "TollgateBaseline",
                 "TollgateCapture",
+                "TollgateContainers",
                 "TollgateEvents",
                 "TollgateGate",
                 "TollgateRules",
@@ -103,6 +115,7 @@ let package = Package(
         .testTarget(name: "TollgateRulesTests", dependencies: ["TollgateEvents", "TollgateRules", "TollgateBenchSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TollgateReportsTests", dependencies: ["TollgateEvents", "TollgateReports", "TollgateRules"], exclude: ["Golden"]),
         .testTarget(name: "TollgateCaptureTests", dependencies: ["CTollgate", "CTollgateBench", "TollgateCapture", "TollgateEvents", "TollgateBenchSupport"]),
+        .testTarget(name: "TollgateContainersTests", dependencies: ["TollgateContainers"]),
         .testTarget(name: "TollgateBaselineTests", dependencies: ["TollgateBaseline"], exclude: ["Golden"]),
         .testTarget(
             name: "TollgateGateTests",

@@ -149,7 +149,7 @@ static int set_config(struct bpf_object *object, const struct tg_capture_config 
 }
 
 /* Freezes, for bpf(2) from user space, the maps only the program writes once attached (all
- * but `tracked`, frozen once the job is in it, and the ring buffer): a root job cannot rewrite
+ * but `tracked` and `run_cgroup`, frozen once the job's are in them, and the ring buffer): a root job cannot rewrite
  * the configuration or the gate's thread list. Returns 0 or -errno. */
 static int freeze_maps(struct tg_capture *self)
 {
@@ -157,7 +157,8 @@ static int freeze_maps(struct tg_capture *self)
     bpf_object__for_each_map(map, self->object)
     {
         const char *name = bpf_map__name(map);
-        if (strcmp(name, "tracked") == 0 || bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF || bpf_map__fd(map) < 0)
+        if (strcmp(name, "tracked") == 0 || strcmp(name, "run_cgroup") == 0 || bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF ||
+            bpf_map__fd(map) < 0)
             continue;
         if (bpf_map_freeze(bpf_map__fd(map)) != 0)
             return -errno;
@@ -541,6 +542,17 @@ int tg_capture_track(struct tg_capture *capture, int tgid)
     /* Only the program adds (forks) and removes (exits) from here on: a root job's bpf(2)
      * cannot delete its own pid. */
     return bpf_map_freeze(capture->tracked_fd) ? -errno : 0;
+}
+
+int tg_capture_follow_cgroup(struct tg_capture *capture, int cgroup_fd)
+{
+    int map = bpf_object__find_map_fd_by_name(capture->object, "run_cgroup");
+    if (map < 0)
+        return -ENOENT;
+    __u32 key = 0, value = (__u32)cgroup_fd;
+    if (bpf_map_update_elem(map, &key, &value, BPF_ANY) != 0)
+        return -errno;
+    return bpf_map_freeze(map) ? -errno : 0;
 }
 
 int tg_capture_poll(struct tg_capture *capture, int timeout_ms, const int *wake_fds, int wake_count)

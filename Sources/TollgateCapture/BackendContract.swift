@@ -94,6 +94,10 @@ public struct CaptureCoverage: Sendable, Equatable {
     public var memoryReads: MemoryReads?
     /// Things this backend does not observe at all, in words.
     public var blindSpots: [String] = []
+    /// What the job had run out of the capture's sight (containers an engine ran where the
+    /// gate cannot follow them), in words, each also a blind spot: like lost events, they fail
+    /// the run unless the user accepts them (`--tolerate-drops`).
+    public var unseen: [String] = []
     /// Syscalls the run asked for that this backend could not hook here (named in `blindSpots`).
     public var untracedSyscalls: Set<String> = []
     /// What the job did to the capture itself (stopped or killed the monitor process), in

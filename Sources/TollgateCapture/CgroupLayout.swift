@@ -34,3 +34,23 @@ public enum CgroupLayout: String, Codable, Sendable {
         }
     }
 }
+
+/// Where the cgroup hierarchies are mounted, from the text of `/proc/self/mounts`.
+public struct CgroupMounts: Sendable, Equatable {
+    /// The cgroup2 (unified) hierarchy's mount point: `/sys/fs/cgroup` when unified,
+    /// `/sys/fs/cgroup/unified` on a hybrid host; nil when there is none.
+    public var unified: String?
+    /// The mount points of the cgroup v1 hierarchies (one per controller set).
+    public var legacy: [String]
+
+    public init(procMounts text: String) {
+        unified = nil
+        legacy = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            if fields[2] == "cgroup2", unified == nil { unified = String(fields[1]) }
+            if fields[2] == "cgroup" { legacy.append(String(fields[1])) }
+        }
+    }
+}

@@ -55,6 +55,20 @@ public final class EBPFBackend: CaptureBackend {
         tg_capture_close(capture)
     }
 
+    /// Makes the program follow the processes of the cgroup2 folder `cgroup` as the job's.
+    private func follow(_ cgroup: String?) throws(CaptureStartError) {
+        guard let cgroup else { return }
+        let fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw CaptureStartError(backend: .ebpf, message: "opening the run's cgroup '\(cgroup)': \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let followed = tg_capture_follow_cgroup(capture, fd)
+        guard followed == 0 else {
+            throw CaptureStartError(backend: .ebpf, message: "following the run's cgroup: \(String(cString: strerror(-followed)))")
+        }
+    }
+
     public func run(_ job: JobSpec, grace: GracePeriod, sink: CaptureSink) throws -> CaptureResult {
         guard capture != nil else {
             throw CaptureStartError(backend: .ebpf, message: "the capture already ran a job")
@@ -69,6 +83,7 @@ public final class EBPFBackend: CaptureBackend {
         delivery.sink = sink
         defer { delivery.sink = nil }
 
+        try follow(job.followedCgroup)
         let launch = try JobLauncher.prepare(job)
         let tracked = tg_capture_track(capture, launch.pid)
         guard tracked == 0 else {

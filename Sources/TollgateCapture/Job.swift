@@ -8,11 +8,16 @@ public struct JobSpec: Sendable, Equatable {
     /// `NAME=value` entries, in order, passed through untouched.
     public var environmentEntries: [[UInt8]]
     public var workingDirectory: String
+    /// A cgroup2 folder whose processes are the job's too, though no descendants of it: the
+    /// run's cgroup, below which engines put the job's containers (`RunCgroup`). Backends that
+    /// follow processes by descent only ignore it.
+    public var followedCgroup: String?
 
-    public init(arguments: [[UInt8]], environmentEntries: [[UInt8]], workingDirectory: String) {
+    public init(arguments: [[UInt8]], environmentEntries: [[UInt8]], workingDirectory: String, followedCgroup: String? = nil) {
         self.arguments = arguments
         self.environmentEntries = environmentEntries
         self.workingDirectory = workingDirectory
+        self.followedCgroup = followedCgroup
     }
 
     public init(command: [String], environment: [String], workingDirectory: String) {

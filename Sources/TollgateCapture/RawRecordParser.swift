@@ -86,6 +86,7 @@ package enum RawRecordParser {
         case TG_SLOT_RESOLVED_PATH.rawValue: .resolvedPath
         case TG_SLOT_CREDENTIALS.rawValue: .credentials
         case TG_SLOT_EXE_FILE.rawValue: .exeFile
+        case TG_SLOT_CGROUP.rawValue: .cgroup
         default: nil
         }
     }

@@ -64,6 +64,7 @@ extension EventDecoder {
         child.sessionLeader = child.sessionLeader ?? parent.sessionLeader
         child.groupLeader = child.groupLeader ?? parent.groupLeader
         child.startTime = child.startTime ?? time
+        if child.containerFullID == ProcessInfo.host { child.containerFullID = parent.containerFullID }
         if child.fds.count == 0 && child.fds !== parent.fds {
             for fd in parent.fds.all { child.fds.set(fd.number, fd) }
         }
@@ -95,6 +96,9 @@ extension EventDecoder {
         if let cwd = raw.payload(.cwd) { process.cwd = directoryWithSlash(cwd) }
         process.execFlags = raw.kind == .processExec ? RawEvent.ExecFlags(rawValue: raw.args[0]) : []
         process.exeFile = raw.payload(.exeFile).flatMap(ExecutableFile.init(payload:))
+        if let cgroup = raw.payload(.cgroup) {
+            process.containerFullID = ContainerIdentity.id(cgroupName: String(decoding: cgroup.bytes, as: UTF8.self)) ?? ProcessInfo.host
+        }
         process.invalidateCaches()
         for fd in process.fds.all where fd.closeOnExec { process.fds.remove(fd.number) }
     }

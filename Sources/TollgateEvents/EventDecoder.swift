@@ -28,10 +28,10 @@ public final class EventDecoder {
 
     public init(
         arch: Architecture = .native, users: UserDatabase = UserDatabase(), ci: CIContext = CIContext(),
-        bootTimeOffset: UInt64 = 0, processes: ProcessTable = ProcessTable()
+        bootTimeOffset: UInt64 = 0, processes: ProcessTable = ProcessTable(), containers: ContainerTable = ContainerTable()
     ) {
         self.arch = arch
-        self.facts = RunFacts(users: users, ci: ci)
+        self.facts = RunFacts(users: users, ci: ci, containers: containers)
         self.bootTimeOffset = bootTimeOffset
         self.processes = processes
         self.numberIndex = SyscallTable.numberIndex(arch)

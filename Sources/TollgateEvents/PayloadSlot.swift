@@ -15,14 +15,17 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
     case resolvedPath
     case credentials
     case exeFile
+    /// Exec (eBPF): the name of the process's cgroup2 folder, which engines name after the
+    /// container (`container.id`).
+    case cgroup
 
-    /// Number of distinct slots (arg 0...5 plus seven named slots).
-    public static let count = 13
+    /// Number of distinct slots (arg 0...5 plus eight named slots).
+    public static let count = 14
 
     /// Every slot, in index order.
     public static let all: [PayloadSlot] = (0..<count).compactMap { PayloadSlot(index: $0) }
 
-    /// Dense index 0..<13 (arguments first). Out-of-range `arg` values have no index.
+    /// Dense index 0..<14 (arguments first). Out-of-range `arg` values have no index.
     public var index: Int? {
         switch self {
         case .arg(let i): return (0...5).contains(i) ? i : nil
@@ -33,6 +36,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .resolvedPath: return 10
         case .credentials: return 11
         case .exeFile: return 12
+        case .cgroup: return 13
         }
     }
 
@@ -46,6 +50,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case 10: self = .resolvedPath
         case 11: self = .credentials
         case 12: self = .exeFile
+        case 13: self = .cgroup
         default: return nil
         }
     }
@@ -60,6 +65,7 @@ public enum PayloadSlot: Sendable, Hashable, CustomStringConvertible {
         case .resolvedPath: return "resolvedPath"
         case .credentials: return "credentials"
         case .exeFile: return "exeFile"
+        case .cgroup: return "cgroup"
         }
     }
 }

@@ -65,6 +65,20 @@ public final class ProcessInfo {
 
     private var cachedCmdline: ByteString?
 
+    /// `container.full_id`: the 64-hex id of the container the process runs in, from the
+    /// name of its cgroup at its last exec (inherited at fork); `host` outside containers.
+    public internal(set) var containerFullID: String = ProcessInfo.host {
+        didSet {
+            containerFullIDBytes = ByteString(containerFullID)
+            containerIDBytes = ByteString(String(containerFullID.prefix(12)))
+        }
+    }
+    /// `containerFullID` as bytes, made once (rules read it for nearly every event).
+    public private(set) var containerFullIDBytes = ByteString(ProcessInfo.host)
+    /// `container.id`: `containerFullID`'s first 12 characters, as bytes.
+    public private(set) var containerIDBytes = ByteString(ProcessInfo.host)
+    public static let host = "host"
+
     init(pid: Int32, ppid: Int32, parent: ProcessInfo?, isKnown: Bool, fds: FdTable = FdTable()) {
         self.pid = pid
         self.ppid = ppid
@@ -99,14 +113,12 @@ public final class ProcessInfo {
         copy.threadCount = threadCount
         copy.exited = exited
         copy.exitStatus = exitStatus
+        if containerFullID != Self.host { copy.containerFullID = containerFullID }
         return copy
     }
 
-    /// `container.id`: always `host` (tollgate does not run jobs in containers itself).
-    public var containerID: String { "host" }
-    /// `containerID` as bytes, made once (rules read it for nearly every event).
-    public var containerIDBytes: ByteString { Self.hostContainerID }
-    private static let hostContainerID = ByteString("host")
+    /// `container.id`: `host`, or the container's id cut to 12 characters.
+    public var containerID: String { String(containerFullID.prefix(12)) }
 
     /// `proc.cmdline`: `name` followed by the args, space-separated. Nil when the name is unknown.
     public var cmdline: ByteString? {

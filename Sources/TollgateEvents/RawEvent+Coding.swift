@@ -5,7 +5,7 @@
 /// u32 recordLength   whole record including this field (100 ... maxEncodedLength)
 /// u8  version        1
 /// u8  kind           RawEvent.Kind raw value
-/// u16 payloadMask    bit i = payload slot i present (13 slots)
+/// u16 payloadMask    bit i = payload slot i present (14 slots)
 /// u32 flags          RawEvent.Flags
 /// u64 timestamp
 /// i32 pid, i32 tid, i32 ppid

@@ -62,6 +62,9 @@ public final class Gate: CaptureSink {
         self.onFinding = onFinding
     }
 
+    /// The containers the run's engine described, for the `container.*` fields.
+    public var containers: ContainerTable { decoder.facts.containers }
+
     public func gateStarted(processes: [Int32]) {
         decoder.gateProcessIDs = Set(processes)
     }

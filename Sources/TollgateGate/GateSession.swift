@@ -47,10 +47,10 @@ public struct GateSession {
     /// Whether the run passes: its findings against `--fail-on`, the capture's damage (`coverage`
     /// and `damagedFiles`, capture files analysed only in part) unless `--tolerate-drops`, an
     /// attack on the gate, a kill; and the job's own status.
-    public func verdict(findings: FindingLedger, coverage: Coverage, damagedFiles: [String] = [], gateAttacked: Bool = false,
-                        jobKilled: Bool = false, jobStatus: Int32) -> GateVerdict {
+    public func verdict(findings: FindingLedger, coverage: Coverage, damagedFiles: [String] = [], unseen: [String] = [],
+                        gateAttacked: Bool = false, jobKilled: Bool = false, jobStatus: Int32) -> GateVerdict {
         GateVerdict(findings: findings, failOn: failOn, drops: coverage.drops, unreadablePayloads: coverage.unreadablePayloads,
-                    damagedFiles: damagedFiles, tolerateDrops: tolerateDrops, gateAttacked: gateAttacked,
+                    damagedFiles: damagedFiles, unseen: unseen, tolerateDrops: tolerateDrops, gateAttacked: gateAttacked,
                     jobKilled: jobKilled, jobStatus: jobStatus)
     }
 

@@ -16,6 +16,9 @@ public struct GateVerdict {
     /// The capture is incomplete (a damaged file analysed with `--salvage`) and
     /// `--tolerate-drops` was not given.
     public let partialCapture: Bool
+    /// The job had an engine run programs the capture could not follow (`CaptureCoverage.unseen`)
+    /// and `--tolerate-drops` was not given.
+    public let unseenActivity: Bool
     /// The job interfered with the gate (stopped or killed its capture monitor): never passes.
     public let gateAttacked: Bool
     /// The gate killed the job on a finding (`--kill-on`): never passes.
@@ -27,16 +30,21 @@ public struct GateVerdict {
     public let damage: [String]
 
     init(findings: FindingLedger, failOn: Priority, drops: UInt64, unreadablePayloads: UInt64, damagedFiles: [String],
-         tolerateDrops: Bool, gateAttacked: Bool, jobKilled: Bool, jobStatus: Int32) {
+         unseen: [String], tolerateDrops: Bool, gateAttacked: Bool, jobKilled: Bool, jobStatus: Int32) {
         blocking = findings.groups.reduce(0) { $0 + ($1.first.priority <= failOn ? $1.count : 0) }
         lostEvents = drops > 0 && !tolerateDrops
         self.unreadablePayloads = unreadablePayloads > 0 && !tolerateDrops
         partialCapture = !damagedFiles.isEmpty && !tolerateDrops
+        unseenActivity = !unseen.isEmpty && !tolerateDrops
         self.gateAttacked = gateAttacked
         self.jobKilled = jobKilled
         self.jobStatus = jobStatus
         let accept = "this run cannot pass (use --tolerate-drops to accept it)"
         var damage: [String] = []
+        if unseenActivity {
+            damage += unseen.map { "not followed: \($0)" }
+            damage.append("the job had \(unseen.count) thing(s) run out of the capture's sight: \(accept)")
+        }
         if lostEvents { damage.append("the capture lost \(drops) events: \(accept)") }
         if self.unreadablePayloads {
             damage.append("\(unreadablePayloads) events had a payload that could not be read from the job's memory (values unknown): \(accept)")
@@ -47,7 +55,9 @@ public struct GateVerdict {
         self.damage = damage
     }
 
-    public var gateFailed: Bool { blocking > 0 || lostEvents || unreadablePayloads || partialCapture || gateAttacked || jobKilled }
+    public var gateFailed: Bool {
+        blocking > 0 || lostEvents || unreadablePayloads || partialCapture || unseenActivity || gateAttacked || jobKilled
+    }
 
     /// What the run exits with once its reports are written: 3 when the gate failed, else the
     /// job's own status (nil for 0).

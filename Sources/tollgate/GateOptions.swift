@@ -11,7 +11,7 @@ struct GateOptions: ParsableArguments {
             transform: Priority.argument(for: "--fail-on"))
     var failOn: Priority?
 
-    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events, could not read events' payloads or (analyze --salvage) is damaged; all of it is still reported.")
+    @Flag(name: .customLong("tolerate-drops"), help: "Pass even when the capture lost events, could not read events' payloads, could not follow containers the job had an engine run, or (analyze --salvage) is damaged; all of it is still reported.")
     var tolerateDrops = false
 
     @Flag(help: "Do not stream findings or the summary to standard error.")

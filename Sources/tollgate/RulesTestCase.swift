@@ -35,6 +35,8 @@ struct RulesTestCase {
     var events: [RawEvent] = []
     /// A capture file to replay instead of `events`.
     var capture: String?
+    /// Containers as their engine would describe them, by full id (`containers:`).
+    var containers: [String: ContainerTable.Container] = [:]
     var expectations: [Expectation]
 }
 
@@ -47,9 +49,10 @@ struct RulesTestFileError: Error, CustomStringConvertible {
 
 /// Reads rule case files.
 enum RulesTestCaseReader {
-    static let caseKeys = ["case", "rules", "seed", "gate_env", "events", "capture", "expect"]
+    static let caseKeys = ["case", "rules", "seed", "gate_env", "events", "capture", "containers", "expect"]
     static let eventKeys = ["kind", "pid", "tid", "ppid", "uid", "gid", "syscall", "args", "ret", "exe", "argv", "env",
-                            "cwd", "child", "status", "flags", "resolved", "time", "cut", "gate"]
+                            "cwd", "child", "status", "flags", "resolved", "time", "cut", "gate", "cgroup"]
+    static let containerKeys = ["name", "image", "image_id", "privileged", "host_pid", "host_network", "mounts"]
 
     static func read(path: String) throws(RulesTestFileError) -> [RulesTestCase] {
         let start = SourceLocation(file: path, line: 1, column: 1)
@@ -83,6 +86,7 @@ enum RulesTestCaseReader {
             rules: try strings(entries["rules"]).map { resolve($0, folder) }, expectations: try expectations(expect))
         if let seed = entries["seed"] { testCase.seed = try readSeed(seed) }
         testCase.gateEnvironment = try strings(entries["gate_env"])
+        if let containers = entries["containers"] { testCase.containers = try readContainers(containers) }
         if let capture = entries["capture"] {
             guard let path = capture.scalar?.string else {
                 throw RulesTestFileError(location: capture.location, message: "'capture' takes a file path")
@@ -107,6 +111,27 @@ enum RulesTestCaseReader {
             break
         }
         return testCase
+    }
+
+    /// `containers:`, a mapping of full container ids to what their engine says of them.
+    private static func readContainers(_ value: YAMLValue) throws(RulesTestFileError) -> [String: ContainerTable.Container] {
+        guard case .mapping(let entries, _) = value else {
+            throw RulesTestFileError(location: value.location, message: "'containers' maps container ids to their descriptions")
+        }
+        var containers: [String: ContainerTable.Container] = [:]
+        for entry in entries {
+            let id = entry.key
+            guard ContainerIdentity.id(cgroupName: id) == id else {
+                throw RulesTestFileError(location: entry.keyLocation, message: "'\(id)' is not a full container id (64 hex digits)")
+            }
+            let e = try mapping(entry.value, "a container", allowed: containerKeys)
+            func text(_ key: String) throws(RulesTestFileError) -> String? { try e[key].map { v throws(RulesTestFileError) in try string(v) } }
+            func flag(_ key: String) throws(RulesTestFileError) -> Bool? { try e[key].map { v throws(RulesTestFileError) in try boolean(v, key: key) } }
+            containers[id] = ContainerTable.Container(
+                name: try text("name"), image: try text("image"), imageID: try text("image_id"), privileged: try flag("privileged"),
+                hostPID: try flag("host_pid"), hostNetwork: try flag("host_network"), mounts: try strings(e["mounts"]))
+        }
+        return containers
     }
 
     private static func readSeed(_ value: YAMLValue) throws(RulesTestFileError) -> RulesTestCase.Seed {
@@ -179,6 +204,7 @@ enum RulesTestCaseReader {
             if let v = e["cwd"] { event.setPayload(.cwd, Array(try string(v).utf8)) }
             if let v = e["flags"] { event.args[0] = UInt64(bitPattern: try integer(v)) }
             if let v = e["cut"], try boolean(v, key: "cut") { event.flags.insert([.commandLineTruncated, .payloadTruncated]) }
+            if let v = e["cgroup"] { event.setPayload(.cgroup, Array(try string(v).utf8)) }
         case "fork":
             event.kind = .processFork
             guard let childValue = e["child"] else { throw RulesTestFileError(location: value.location, message: "a fork event needs 'child: PID'") }

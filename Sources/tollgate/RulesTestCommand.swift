@@ -80,6 +80,7 @@ struct RulesTestCommand: ParsableCommand {
         let launcher = LauncherIdentity(pid: testCase.seed.ppid, name: "tollgate", executable: "/usr/local/bin/tollgate",
                                         arguments: ["tollgate", "run", "--"] + testCase.seed.args.map { ByteString($0) })
         let gate = Gate(engine: engine, bootTimeOffset: 0, hostname: "rules-test", mask: nil, launcher: launcher, ci: ci) { _ in }
+        for (id, container) in testCase.containers { gate.containers.register(id: id, container) }
         if let capture = testCase.capture {
             do {
                 let replay = try CaptureReplay(path: capture)

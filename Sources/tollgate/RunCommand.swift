@@ -143,7 +143,9 @@ struct RunCommand: ParsableCommand {
                                 enforcementPolicy: enforcementPolicy, enforcement: enforcement) { finding in
             console.finding(finding)
         }
-        let job = RawCommandLine.job(command, typed: named == nil)
+        let containers = ContainerCoverage(job: RawCommandLine.job(command, typed: named == nil), backend: started.backend.kind,
+                                           containers: gate.containers, console: console)
+        let job = containers.job
         let recorder = try CaptureRecorder.starting(capture, backend: started.backend.kind, keepEnvironmentValues: captureEnvironment,
                                                     bootTimeOffset: bootTimeOffset)
         var result: CaptureResult
@@ -151,10 +153,12 @@ struct RunCommand: ParsableCommand {
             result = try started.backend.run(job, grace: GracePeriod(seconds: settings.grace),
                                              sink: recorder.map { TeeSink([$0, gate]) } ?? gate)
         } catch {
+            containers.stop()
             console.error("the job could not be run: \(error)")
             try recorder?.conclude(nil)
             throw ExitStatus.internalError
         }
+        containers.finish(&result.coverage)
         try recorder?.conclude(result)
         result.coverage.blindSpots += enforcementPolicy.blindSpots(on: started.backend.kind)
 
@@ -168,7 +172,8 @@ struct RunCommand: ParsableCommand {
                                 degradations: captured.interference,
                                 notEvaluable: session.notEvaluable(backend: captured.backend.rawValue, deliverableSyscalls: deliverable,
                                                                    seesExitData: captured.backend.seesExitData))
-        let verdict = session.verdict(findings: gate.findings, coverage: coverage, gateAttacked: !captured.interference.isEmpty,
+        let verdict = session.verdict(findings: gate.findings, coverage: coverage, unseen: captured.unseen,
+                                      gateAttacked: !captured.interference.isEmpty,
                                       jobKilled: gate.jobKill != nil, jobStatus: result.outcome.termination.shellStatus)
         let enforcementReport = enforcementPolicy.report(killed: gate.jobKill)
         if let killed = enforcementReport?.killSentence { console.error(killed) }

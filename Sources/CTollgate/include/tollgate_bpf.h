@@ -64,7 +64,8 @@ struct tg_capture *tg_capture_load(const void *object, size_t size, const struct
  * program kills for itself at an open's exit, --kill-on; NULL: nothing) into the loaded
  * program, chooses and attaches the hooks as tg_choose_hooks and `hooks` say (falling back to
  * the raw tracepoint in AUTO when the per-syscall ones fail), and sets up the ring buffer's
- * consumer. Then freezes every map but `tracked` and the ring buffer for bpf(2) from user space.
+ * consumer. Then freezes every map but `tracked`, `run_cgroup` and the ring buffer for bpf(2)
+ * from user space.
  * Returns 0, or -errno with `error` written and nothing attached. */
 int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscalls, const uint64_t *success_only_syscalls,
                       const uint64_t *urgent_syscalls, uint32_t urgent_kinds, const struct tg_kill_table *kill,
@@ -74,6 +75,12 @@ int tg_capture_attach(struct tg_capture *capture, const uint64_t *wanted_syscall
  * they are forked. Then freezes the map for bpf(2) from user space (the program still adds
  * and removes), so a root job cannot delete itself: call once. Returns 0 or -errno. */
 int tg_capture_track(struct tg_capture *capture, int tgid);
+
+/* Follows the processes of the cgroup (v2) open at `cgroup_fd` as the job's: the program tracks
+ * every process it sees running under it. Then freezes the program's `run_cgroup` map for
+ * bpf(2) from user space, so a root job cannot point it elsewhere: call once, before the job
+ * starts. Returns 0 or -errno (-ENOENT: the program has no such map). */
+int tg_capture_follow_cgroup(struct tg_capture *capture, int cgroup_fd);
 
 /* Waits up to `timeout_ms` for a wake-up of the ring buffer or for one of the `wake_count`
  * descriptors `wake_fds` to become readable (the program does not wake the consumer per

@@ -58,6 +58,7 @@ enum tg_payload_slot {
     TG_SLOT_CREDENTIALS = 21, /* struct tg_credentials: on a fork record the new task's, on
                                * others the calling task's after the call */
     TG_SLOT_EXE_FILE = 22,    /* exec records: struct tg_exe_file, the image's inode */
+    TG_SLOT_CGROUP = 23,      /* exec (eBPF): the name of the task's cgroup2 folder (container ids) */
 };
 
 /* The capability sets of a task's credentials (bit N: capability N, as in linux/capability.h). */

@@ -205,6 +205,19 @@ struct thread_info___tg {
     __u32 status;
 } CORE;
 
+/* A task's cgroups: in the cgroup2 hierarchy, the kernfs node named after its folder. */
+struct kernfs_node___tg {
+    const char *name;
+} CORE;
+
+struct cgroup___tg {
+    struct kernfs_node___tg *kn;
+} CORE;
+
+struct css_set___tg {
+    struct cgroup___tg *dfl_cgrp;
+} CORE;
+
 struct task_struct___tg {
     struct thread_info___tg thread_info;
     int pid;
@@ -218,6 +231,7 @@ struct task_struct___tg {
     struct files_struct___tg *files;
     struct pid___tg *thread_pid;
     __u64 start_boottime;
+    struct css_set___tg *cgroups;
 } CORE;
 
 struct linux_binprm___tg {

@@ -47,6 +47,16 @@ struct {
     __type(value, __u8);
 } tracked SEC(".maps");
 
+/* The run's own cgroup (in the v2 hierarchy), put here by user space before the job starts:
+ * containers an engine starts below it (`--cgroup-parent`) are no descendants of the job, and
+ * are followed by cgroup instead. Empty: only descent counts. */
+struct {
+    __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, __u32);
+} run_cgroup SEC(".maps");
+
 /* Thread ids of the gate: the loader adds those it has, on_fork those it creates later. */
 struct {
     __uint(type, BPF_MAP_TYPE_HASH);
@@ -89,6 +99,21 @@ struct {
 static __always_inline int is_tracked(__u32 tgid)
 {
     return bpf_map_lookup_elem(&tracked, &tgid) != NULL;
+}
+
+/* Whether the current task, of process `tgid`, is the job's: a descendant of it (tracked), or
+ * running under the run's cgroup, in which case it is tracked from now on, like a job process
+ * (its forks, exec and exit too), wherever it moves later. A global function: verified once,
+ * apart from its callers, which see one scalar whichever way it was decided. */
+__noinline int is_followed(__u32 tgid)
+{
+    if (bpf_map_lookup_elem(&tracked, &tgid))
+        return 1;
+    if (bpf_current_task_under_cgroup(&run_cgroup, 0) != 1)
+        return 0;
+    __u8 yes = 1;
+    bpf_map_update_elem(&tracked, &tgid, &yes, BPF_ANY);
+    return 1;
 }
 
 static __always_inline struct scratch *this_cpu_scratch(void)
@@ -552,7 +577,7 @@ static __always_inline int in_compat_syscall(void)
  * the task is killed, since no rule can be decided on it. */
 static __noinline int lose_compat_syscall(void)
 {
-    if (!is_tracked((__u32)(bpf_get_current_pid_tgid() >> 32)))
+    if (!is_followed((__u32)(bpf_get_current_pid_tgid() >> 32)))
         return 0;
     __u32 slot = DROPS_COMPAT;
     __u64 *lost = bpf_map_lookup_elem(&drops, &slot);
@@ -578,7 +603,7 @@ static __always_inline int capture_syscall(long nr, long ret, struct pt_regs___t
         config.aimed_how[nr & (TG_MAX_SYSCALLS - 1)] == TG_AIM_NONE)
         return 0;
     __u64 pid_tgid = bpf_get_current_pid_tgid();
-    if (!is_tracked((__u32)(pid_tgid >> 32)))
+    if (!is_followed((__u32)(pid_tgid >> 32)))
         return 0;
 
     struct task_struct___tg *task = (struct task_struct___tg *)bpf_get_current_task();
@@ -660,7 +685,8 @@ int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *
         bpf_map_update_elem(&gate_threads, &tid, &yes, BPF_ANY);
         return 0;
     }
-    if (!is_tracked(parent_tgid))
+    /* The parent is the current task here. */
+    if (!is_followed(parent_tgid))
         return 0;
     __u8 yes = 1;
     bpf_map_update_elem(&tracked, &child_tgid, &yes, BPF_ANY);
@@ -678,7 +704,8 @@ int BPF_PROG(on_fork, struct task_struct___tg *parent, struct task_struct___tg *
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_binprm___tg *binprm)
 {
-    if (!is_tracked(BPF_CORE_READ(task, tgid)))
+    /* An engine's runtime joins the run's cgroup, then execs the container's program. */
+    if (!is_followed(BPF_CORE_READ(task, tgid)))
         return 0;
     struct scratch *s = begin(TG_KIND_EXEC, task);
     if (!s)
@@ -704,6 +731,8 @@ int BPF_PROG(on_exec, struct task_struct___tg *task, int old_pid, struct linux_b
     pos = put_credentials(s, pos, task);
     /* The current task is `task`, as a plain address (a global function takes no BTF pointer). */
     pos = add_exe_file(pos, bpf_get_current_task(), (__u64)BPF_CORE_READ(binprm, file));
+    /* container.id: engines name a container's cgroup after it. */
+    pos = add_payload(pos, TG_SLOT_CGROUP, (__u64)BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name), 0, COPY_KERNEL_STRING);
     /* The environment before the command line: only the last payload may pass PAYLOAD_AREA. */
     struct mm_struct___tg *mm = BPF_CORE_READ(task, mm);
     unsigned long start = BPF_CORE_READ(mm, env_start), end = BPF_CORE_READ(mm, env_end);

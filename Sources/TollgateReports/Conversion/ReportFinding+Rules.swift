@@ -24,6 +24,20 @@ extension ReportFinding {
         cmdline = process.cmdline?.description
         target = ReportFinding.target(of: event)
         containerID = process.containerID
+        addContainerFields(of: event)
+    }
+
+    /// In a container, the fields that say which (`container.id`, `.name`, `.image`,
+    /// `.image.id`), when the rule's output does not name them already, as Falco appends them.
+    mutating func addContainerFields(of event: Event) {
+        let process = event.process
+        guard process.containerFullID != ProcessInfo.host else { return }
+        let described = event.facts.containers.container(id: process.containerFullID)
+        let fields: [(String, String?)] = [("container.id", process.containerID), ("container.name", described?.name),
+                                           ("container.image", described?.image), ("container.image.id", described?.shortImageID)]
+        for (name, value) in fields where !outputFields.contains(where: { $0.name == name }) {
+            outputFields.append(ReportField(name, value.map { .string($0) } ?? .unknown))
+        }
     }
 
     /// Processes from the oldest known ancestor of the job down to `process` (at most 64 levels;

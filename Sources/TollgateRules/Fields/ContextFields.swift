@@ -2,8 +2,10 @@ import TollgateEvents
 
 /// `user.*`, `group.*`, `fs.path.*`, `container.*` and `k8s.*` fields.
 ///
-/// Jobs run on the host (`container.id` is `host`, as in Falco outside containers): container
-/// facts are those of the host container (empty image, not privileged) and k8s fields are unknown.
+/// Outside containers `container.id` is `host`, as in Falco, and container facts are those of
+/// the host container (empty image, not privileged). A process in a container has its id from
+/// its cgroup (`ProcessInfo.containerFullID`) and the rest from what its engine said of it
+/// (`RunFacts.containers`), unknown when the engine was not asked. k8s fields are unknown.
 enum ContextFields {
     static let all: [FieldDefinition] = user + paths + container + kubernetes
 
@@ -29,32 +31,54 @@ enum ContextFields {
         FieldDefinition("fs.path.targetraw", .charbuf, "The target path, as passed.", .string { $0.fsPath(.targetRaw) }),
     ]
 
-    static func onHost(_ event: Event) -> Bool { event.process.containerID == "host" }
+    static func onHost(_ event: Event) -> Bool { event.process.containerFullID == ProcessInfo.host }
+
+    /// What the engine said of the event's container; nil on the host or when it was not asked.
+    static func described(_ event: Event) -> ContainerTable.Container? {
+        onHost(event) ? nil : event.facts.containers.container(id: event.process.containerFullID)
+    }
 
     /// A container string that is empty for the host.
     static func hostEmpty(_ name: String, _ doc: String) -> FieldDefinition {
         FieldDefinition(name, .charbuf, doc, .string { event in onHost(event) ? ByteString.empty : nil })
     }
 
+    /// A container string: empty for the host, else `value` of the engine's description.
+    static func described(_ name: String, _ doc: String, _ value: @escaping @Sendable (ContainerTable.Container) -> String?) -> FieldDefinition {
+        FieldDefinition(name, .charbuf, doc, .string { event in
+            onHost(event) ? ByteString.empty : described(event).flatMap(value).map { ByteString($0) }
+        })
+    }
+
+    /// A container flag: `onHost` for the host, else `value` of the engine's description.
+    static func described(_ name: String, _ doc: String, onHost hostValue: Bool, _ value: @escaping @Sendable (ContainerTable.Container) -> Bool?) -> FieldDefinition {
+        FieldDefinition(name, .bool, doc, .bool { event in onHost(event) ? hostValue : described(event).flatMap(value) })
+    }
+
     static let container: [FieldDefinition] = [
         FieldDefinition("container.id", .charbuf, "The truncated container ID (first 12 characters); 'host' outside containers.",
                         .string { $0.process.containerIDBytes }),
-        FieldDefinition("container.full_id", .charbuf, "The full container ID; 'host' outside containers.", .string { $0.process.containerIDBytes }),
-        FieldDefinition("container.name", .charbuf, "The container name; 'host' outside containers.", .string { event in onHost(event) ? "host" : nil }),
-        FieldDefinition("container.type", .charbuf, "The container type, e.g. docker, cri-o; 'host' outside containers.", .string { event in onHost(event) ? "host" : nil }),
-        hostEmpty("container.image", "The container image name (e.g. falcosecurity/falco:latest for docker)."),
-        hostEmpty("container.image.id", "The container image id (e.g. 6f7e2741b66b)."),
-        hostEmpty("container.image.repository", "The container image repository (e.g. falcosecurity/falco)."),
-        hostEmpty("container.image.tag", "The container image tag (e.g. stable, latest)."),
+        FieldDefinition("container.full_id", .charbuf, "The full container ID; 'host' outside containers.", .string { $0.process.containerFullIDBytes }),
+        FieldDefinition("container.name", .charbuf, "The container name; 'host' outside containers.", .string { event in
+            onHost(event) ? "host" : described(event)?.name.map { ByteString($0) }
+        }),
+        FieldDefinition("container.type", .charbuf, "The container type, e.g. docker, cri-o; 'host' outside containers.", .string { event in
+            onHost(event) ? "host" : described(event).map { _ in "docker" }
+        }),
+        described("container.image", "The container image name (e.g. falcosecurity/falco:latest for docker).") { $0.image },
+        described("container.image.id", "The container image id (e.g. 6f7e2741b66b).") { $0.shortImageID },
+        described("container.image.repository", "The container image repository (e.g. falcosecurity/falco).") { $0.repositoryAndTag?.repository },
+        described("container.image.tag", "The container image tag (e.g. stable, latest).") { $0.repositoryAndTag?.tag },
         hostEmpty("container.image.digest", "The container image registry digest."),
-        hostEmpty("container.mounts", "A space-separated list of mount information."),
+        described("container.mounts", "A space-separated list of mount information (source:dest:mode:rdwr:propagation).") {
+            $0.mounts.joined(separator: " ")
+        },
         hostEmpty("container.labels", "Container comma-separated key/value labels."),
         hostEmpty("container.ip", "The container's / pod's primary ip address."),
         hostEmpty("container.cni.json", "The container's / pod's CNI result field."),
-        FieldDefinition("container.privileged", .bool, "'true' for containers running as privileged, 'false' otherwise.",
-                        .bool { event in onHost(event) ? false : nil }),
-        FieldDefinition("container.host_pid", .bool, "'true' if the container is running in the host PID namespace.", .bool { event in onHost(event) ? true : nil }),
-        FieldDefinition("container.host_network", .bool, "'true' if the container is running in the host network namespace.", .bool { event in onHost(event) ? true : nil }),
+        described("container.privileged", "'true' for containers running as privileged, 'false' otherwise.", onHost: false) { $0.privileged },
+        described("container.host_pid", "'true' if the container is running in the host PID namespace.", onHost: true) { $0.hostPID },
+        described("container.host_network", "'true' if the container is running in the host network namespace.", onHost: true) { $0.hostNetwork },
         FieldDefinition("container.host_ipc", .bool, "'true' if the container is running in the host IPC namespace.", .bool { event in onHost(event) ? true : nil }),
         FieldDefinition("container.start_ts", .abstime, "Container start as epoch timestamp in nanoseconds (unknown on the host).", .integer { _ in nil }),
         FieldDefinition("container.duration", .reltime, "Number of nanoseconds since container.start_ts (unknown on the host).", .integer { _ in nil }),

@@ -87,6 +87,7 @@ struct DefaultRulesetTests {
         AttackCase("ptrace_attach", "CI Ptrace attach or injection"),
         AttackCase("signal_the_gate", "CI Attack on the gate"),
         AttackCase("job_control_file_injected", "CI Job control file written by a program"),
+        AttackCase("engine_socket_behind_the_gate", "CI Container engine reached behind the gate"),
         AttackCase("bpf_map_lookup", "CI BPF use by the job"),
         AttackCase("kernel_module", "CI Kernel module loaded"),
         AttackCase("security_tool_disabled", "CI Security tool disabled"),
@@ -131,6 +132,7 @@ struct DefaultRulesetTests {
         "CI io_uring set up": ["event_interfaces_without_io_uring"],
         "CI Attack on the gate": ["signals_of_its_own"],
         "CI Job control file written by a program": ["job_control_files_from_the_step"],
+        "CI Container engine reached behind the gate": ["unix_sockets_of_its_own"],
         "CI BPF use by the job": ["bpf_settings_read"],
         "CI Security tool disabled": ["kernel_module_queries"],
         "CI Namespace escape": ["namespaces_without_user_ns"],
@@ -143,8 +145,12 @@ struct DefaultRulesetTests {
 
     // MARK: Coverage of the tables (no privileges needed)
 
+    /// Rules whose attacks need a container engine, which the corpus's jobs run without: their
+    /// attacks and near misses are the private-dockerd tests named here.
+    static let coveredWithAnEngine = ["CI Container with host access": "DockerEndToEndTests"]
+
     @Test func everyRuleHasAttackAndNearMissCases() throws {
-        let rules = try RulesetFixtures.defaultRuleNames()
+        let rules = try RulesetFixtures.defaultRuleNames().filter { Self.coveredWithAnEngine[$0] == nil }
         #expect(rules.count >= 20, "the default ruleset should not shrink silently: \(rules)")
         let fired = Set(Self.attacks.flatMap(\.rules))
         #expect(Set(rules).subtracting(fired).isEmpty, "rules without an attack case: \(Set(rules).subtracting(fired).sorted())")

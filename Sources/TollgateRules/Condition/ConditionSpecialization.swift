@@ -26,7 +26,10 @@ package enum ConditionSpecialization {
     /// `node` (expanded) for the calls of `typeName` that failed: the checks of the result
     /// alone are decided too (`evt.failed`, `evt.res` against `SUCCESS`, `evt.rawres` against
     /// a number, and `fd.num` of an open, which is -1 when it failed). `.constant(false)`:
-    /// no failed call of that type can match, so a capture may leave them out.
+    /// no failed call of that type can match, so a capture may leave them out. A failed call
+    /// aimed at the gate (`evt.is_gate_target`) is never one a capture leaves out (the ptrace
+    /// and seccomp monitors record their refusals themselves; eBPF ships every call that can
+    /// aim at the gate), so checking it needs no failed calls kept.
     package static func specializeFailed(_ node: ConditionNode, for typeName: String) -> Result {
         specialize(node, Facts(typeName: typeName, failed: true))
     }
@@ -100,6 +103,8 @@ package enum ConditionSpecialization {
         switch field {
         case "evt.failed":
             return Bool(value.lowercased()).flatMap { equality(op.base, holds: $0) }
+        case "evt.is_gate_target":
+            return Bool(value.lowercased()) == true ? equality(op.base, holds: false) : nil
         case "evt.res":
             // An errno name: never SUCCESS, otherwise unknown.
             return value == "SUCCESS" ? equality(op.base, holds: false) : nil

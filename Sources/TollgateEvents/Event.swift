@@ -26,7 +26,7 @@
 //   prints it, uid/gid as names), `renderedArguments` (evt.args), `result` (evt.rawres),
 //   `resultString` (evt.res), `failed`, `openFlags`, `isOpenRead/Write/Create/Exec`, `fsPath`
 //   (fs.path.*), `absolutePath(parameterAt:)` (evt.abspath), `user`, `groupName`.
-// - State: `ProcessInfo` (pid, ppid, parent, ancestor(n), ancestors, ancestorChain, exe,
+// - State: `ProcessRecord` (pid, ppid, parent, ancestor(n), ancestors, ancestorChain, exe,
 //   exePath, name, args, cmdline, exeline, env, environmentValue(_:), cwd, uid, gid, loginUID,
 //   startTime, duration(at:), tty, sid, pgid, sessionLeader, groupLeader, isExeFromMemfd,
 //   isExeUpperLayer, isExeWritable, containerID, fds), `ThreadInfo`, `FdTable` (`[fd]`, `all`),
@@ -79,7 +79,7 @@ public struct Event {
     /// Nanoseconds since the epoch (`evt.rawtime`).
     public var wallClockTime: UInt64 { raw.timestamp &+ bootTimeOffset }
     /// The process (thread group) of `thread`.
-    public var process: ProcessInfo { thread.process }
+    public var process: ProcessRecord { thread.process }
 
     /// `evt.rawres`: the return value (nil when the backend could not see it).
     public var result: Int64? {

@@ -148,7 +148,7 @@ extension EventDecoder {
 
     static func fdValue(_ register: UInt64) -> Int64 { Int64(Int32(truncatingIfNeeded: register)) }
 
-    private func duplicate(_ process: ProcessInfo, from old: Int64, to new: Int64, closeOnExec: Bool) {
+    private func duplicate(_ process: ProcessRecord, from old: Int64, to new: Int64, closeOnExec: Bool) {
         guard new >= 0 else { return }
         if let source = process.fds[old] {
             let copy = source.duplicate(as: new)
@@ -201,7 +201,7 @@ extension EventDecoder {
     }
 
     /// The socket fd `number`, created (for sockets opened before the capture) from `family`.
-    func socketFdCreatingIfNeeded(_ process: ProcessInfo, number: Int64, family: UInt16) -> FdInfo {
+    func socketFdCreatingIfNeeded(_ process: ProcessRecord, number: Int64, family: UInt16) -> FdInfo {
         if let existing = process.fds[number], existing.socket != nil { return existing }
         let created = FdInfo(number: number, type: Self.socketFdType(family: UInt64(family)), path: .empty,
                              nameRaw: .empty, socket: SocketInfo(family: family, l4proto: .unknown))

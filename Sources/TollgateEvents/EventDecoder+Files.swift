@@ -5,7 +5,7 @@
 /// normalised without following symlinks (Falco's fd.name).
 extension EventDecoder {
     func applyOpen(
-        _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, pathArgument: Int, dirfdArgument: Int?,
+        _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessRecord, pathArgument: Int, dirfdArgument: Int?,
         register: Bool, _ change: inout StateChange
     ) {
         // A path the backend could not read leaves the name unknown (`<NA>`), never empty.

@@ -34,7 +34,7 @@ extension EventDecoder {
         let childPid = raw.kind == .processFork && raw.args[1] != 0
             ? Int32(truncatingIfNeeded: raw.args[1]) : childTid
         let realParent = flags & Self.cloneParent != 0 ? parent.parent : parent
-        let child = ProcessInfo(
+        let child = ProcessRecord(
             pid: childPid, ppid: realParent?.pid ?? (flags & Self.cloneParent != 0 ? parent.ppid : parent.pid),
             parent: realParent, isKnown: parent.isKnown,
             fds: flags & Self.cloneFiles != 0 ? parent.fds : parent.fds.copy())
@@ -43,7 +43,7 @@ extension EventDecoder {
     }
 
     /// Copies what a child inherits at fork into `child`, keeping anything it already knows.
-    private func inherit(_ child: ProcessInfo, from parent: ProcessInfo, at time: UInt64) {
+    private func inherit(_ child: ProcessRecord, from parent: ProcessRecord, at time: UInt64) {
         if child.exePath == nil {
             child.exe = parent.exe
             child.exePath = parent.exePath
@@ -64,7 +64,7 @@ extension EventDecoder {
         child.sessionLeader = child.sessionLeader ?? parent.sessionLeader
         child.groupLeader = child.groupLeader ?? parent.groupLeader
         child.startTime = child.startTime ?? time
-        if child.containerFullID == ProcessInfo.host { child.containerFullID = parent.containerFullID }
+        if child.containerFullID == ProcessRecord.host { child.containerFullID = parent.containerFullID }
         if child.fds.count == 0 && child.fds !== parent.fds {
             for fd in parent.fds.all { child.fds.set(fd.number, fd) }
         }
@@ -72,7 +72,7 @@ extension EventDecoder {
         child.invalidateCaches()
     }
 
-    func applyExec(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo) {
+    func applyExec(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessRecord) {
         // A syscall-kind execve only updates state when it carries the new image's argv.
         guard raw.kind == .processExec || raw.payload(.argv) != nil else { return }
         let filenameArgument = info.name == "execveat" ? 1 : 0
@@ -97,7 +97,7 @@ extension EventDecoder {
         process.execFlags = raw.kind == .processExec ? RawEvent.ExecFlags(rawValue: raw.args[0]) : []
         process.exeFile = raw.payload(.exeFile).flatMap(ExecutableFile.init(payload:))
         if let cgroup = raw.payload(.cgroup) {
-            process.containerFullID = ContainerIdentity.id(cgroupName: String(decoding: cgroup.bytes, as: UTF8.self)) ?? ProcessInfo.host
+            process.containerFullID = ContainerIdentity.id(cgroupName: String(decoding: cgroup.bytes, as: UTF8.self)) ?? ProcessRecord.host
         }
         process.invalidateCaches()
         for fd in process.fds.all where fd.closeOnExec { process.fds.remove(fd.number) }

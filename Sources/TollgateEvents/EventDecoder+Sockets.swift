@@ -25,7 +25,7 @@ extension EventDecoder {
         fd.socket?.family = SocketAddress.AF_INET
     }
 
-    func applyConnect(_ raw: RawEvent, _ process: ProcessInfo, _ change: inout StateChange) {
+    func applyConnect(_ raw: RawEvent, _ process: ProcessRecord, _ change: inout StateChange) {
         guard let address = Self.address(raw, argument: 1) else { return }
         let socketFd = socketFdCreatingIfNeeded(process, number: Self.fdValue(raw.args[0]), family: address.family)
         Self.adoptFamily(of: address, into: socketFd)
@@ -36,7 +36,7 @@ extension EventDecoder {
         change.fd = socketFd
     }
 
-    func applyAccept(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, _ change: inout StateChange) {
+    func applyAccept(_ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessRecord, _ change: inout StateChange) {
         let known = !raw.flags.contains(.returnValueUnknown)
         let listening = process.fds[Self.fdValue(raw.args[0])]
         let peer = Self.address(raw, argument: 1)
@@ -54,7 +54,7 @@ extension EventDecoder {
     }
 
     func applyDatagram(
-        _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessInfo, addressArgument: Int,
+        _ info: SyscallInfo, _ raw: RawEvent, _ process: ProcessRecord, addressArgument: Int,
         _ change: inout StateChange
     ) {
         guard let address = Self.address(raw, argument: addressArgument) else { return }

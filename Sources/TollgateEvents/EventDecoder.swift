@@ -43,7 +43,7 @@ public final class EventDecoder {
         pid: Int32, ppid: Int32 = 0, exePath: ByteString, argv: [ByteString], env: [ByteString]?,
         cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64, loginUID: UInt32? = nil,
         tty: UInt32 = 0, sid: Int32? = nil, pgid: Int32? = nil, launcher: LauncherIdentity? = nil
-    ) -> ProcessInfo {
+    ) -> ProcessRecord {
         processes.seed(
             pid: pid, ppid: ppid, exePath: exePath, argv: argv, env: env, cwd: cwd, uid: uid, gid: gid,
             startTime: startTime, loginUID: loginUID, tty: tty, sid: sid, pgid: pgid, launcher: launcher)

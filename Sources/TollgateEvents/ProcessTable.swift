@@ -5,7 +5,7 @@
 /// bounded however many children a job forks.
 public final class ProcessTable {
     private var threads: [Int32: ThreadInfo] = [:]
-    private var processes: [Int32: ProcessInfo] = [:]
+    private var processes: [Int32: ProcessRecord] = [:]
     private var exitedRing: [ThreadInfo?]
     private var exitedNext = 0
     /// How many exited threads stay resolvable.
@@ -35,10 +35,10 @@ public final class ProcessTable {
     }
 
     /// A live process by tgid.
-    public func process(_ pid: Int32) -> ProcessInfo? { processes[pid] }
+    public func process(_ pid: Int32) -> ProcessRecord? { processes[pid] }
 
     /// Every live process, by pid.
-    public var allProcesses: [ProcessInfo] { processes.keys.sorted().compactMap { processes[$0] } }
+    public var allProcesses: [ProcessRecord] { processes.keys.sorted().compactMap { processes[$0] } }
 
     /// Registers the job's first process from what the launcher knows. A `launcher` whose pid is
     /// `ppid` becomes its parent (with the same uid and gid), without being tracked itself.
@@ -47,7 +47,7 @@ public final class ProcessTable {
         pid: Int32, ppid: Int32 = 0, exePath: ByteString, argv: [ByteString], env: [ByteString]?,
         cwd: ByteString, uid: UInt32, gid: UInt32, startTime: UInt64, loginUID: UInt32? = nil,
         tty: UInt32 = 0, sid: Int32? = nil, pgid: Int32? = nil, launcher: LauncherIdentity? = nil
-    ) -> ProcessInfo {
+    ) -> ProcessRecord {
         var parent = processes[ppid]
         if parent == nil, let launcher, launcher.pid == ppid {
             parent = Self.launched(pid: launcher.pid, ppid: 0, parent: nil, name: launcher.name,
@@ -71,10 +71,10 @@ public final class ProcessTable {
 
     /// A process known from its launcher's own argv (whole, never cut) rather than an exec record.
     private static func launched(
-        pid: Int32, ppid: Int32, parent: ProcessInfo?, name: ByteString, exePath: ByteString, argv: [ByteString],
+        pid: Int32, ppid: Int32, parent: ProcessRecord?, name: ByteString, exePath: ByteString, argv: [ByteString],
         uid: UInt32, gid: UInt32, loginUID: UInt32?
-    ) -> ProcessInfo {
-        let process = ProcessInfo(pid: pid, ppid: ppid, parent: parent, isKnown: true)
+    ) -> ProcessRecord {
+        let process = ProcessRecord(pid: pid, ppid: ppid, parent: parent, isKnown: true)
         process.exePath = exePath
         process.exe = argv.first ?? exePath
         process.args = Array(argv.dropFirst())
@@ -91,11 +91,11 @@ public final class ProcessTable {
         // A late event of a recently exited thread still resolves to it; a new thread reusing
         // the tid arrives through a fork record, which registers it afresh.
         if let t = thread(raw.tid) { return t }
-        let process: ProcessInfo
+        let process: ProcessRecord
         if let existing = processes[raw.pid] {
             process = existing
         } else {
-            process = ProcessInfo(pid: raw.pid, ppid: raw.ppid, parent: processes[raw.ppid], isKnown: false)
+            process = ProcessRecord(pid: raw.pid, ppid: raw.ppid, parent: processes[raw.ppid], isKnown: false)
             process.uid = raw.uid
             process.gid = raw.gid
         }

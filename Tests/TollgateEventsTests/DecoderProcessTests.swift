@@ -206,7 +206,7 @@ struct DecoderProcessTests {
     }
 
     @Test func exitedSessionLeadersAreFreed() {
-        weak var leader: ProcessInfo?
+        weak var leader: ProcessRecord?
         do {
             let decoder = EventDecoder(arch: .x86_64, users: T.users, processes: ProcessTable(exitedRetention: 1))
             decoder.seed(pid: 1000, exePath: "/bin/sh", argv: ["sh"], env: nil, cwd: "/", uid: 0, gid: 0, startTime: 0)

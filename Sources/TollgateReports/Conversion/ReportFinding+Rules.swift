@@ -31,7 +31,7 @@ extension ReportFinding {
     /// `.image.id`), when the rule's output does not name them already, as Falco appends them.
     mutating func addContainerFields(of event: Event) {
         let process = event.process
-        guard process.containerFullID != ProcessInfo.host else { return }
+        guard process.containerFullID != ProcessRecord.host else { return }
         let described = event.facts.containers.container(id: process.containerFullID)
         let fields: [(String, String?)] = [("container.id", process.containerID), ("container.name", described?.name),
                                            ("container.image", described?.image), ("container.image.id", described?.shortImageID)]
@@ -42,9 +42,9 @@ extension ReportFinding {
 
     /// Processes from the oldest known ancestor of the job down to `process` (at most 64 levels;
     /// the gate that started the job is not one of them).
-    static func chain(of process: ProcessInfo) -> [ProcessLink] {
+    static func chain(of process: ProcessRecord) -> [ProcessLink] {
         var links: [ProcessLink] = []
-        var current: ProcessInfo? = process
+        var current: ProcessRecord? = process
         while let link = current, !link.isLauncher, links.count < 64 {
             let name = link.name?.description ?? link.exe.map { $0.lastPathComponent.description } ?? "?"
             links.append(ProcessLink(name: name, pid: link.pid))

@@ -4,7 +4,7 @@ import TollgateEvents
 ///
 /// Outside containers `container.id` is `host`, as in Falco, and container facts are those of
 /// the host container (empty image, not privileged). A process in a container has its id from
-/// its cgroup (`ProcessInfo.containerFullID`) and the rest from what its engine said of it
+/// its cgroup (`ProcessRecord.containerFullID`) and the rest from what its engine said of it
 /// (`RunFacts.containers`), unknown when the engine was not asked. k8s fields are unknown.
 enum ContextFields {
     static let all: [FieldDefinition] = user + paths + container + kubernetes
@@ -31,7 +31,7 @@ enum ContextFields {
         FieldDefinition("fs.path.targetraw", .charbuf, "The target path, as passed.", .string { $0.fsPath(.targetRaw) }),
     ]
 
-    static func onHost(_ event: Event) -> Bool { event.process.containerFullID == ProcessInfo.host }
+    static func onHost(_ event: Event) -> Bool { event.process.containerFullID == ProcessRecord.host }
 
     /// What the engine said of the event's container; nil on the host or when it was not asked.
     static func described(_ event: Event) -> ContainerTable.Container? {

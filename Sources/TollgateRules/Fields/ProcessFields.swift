@@ -24,7 +24,7 @@ enum ProcessFields {
         ]
 
     static func family(_ own: String, _ parent: String, _ ancestor: String, _ doc: String,
-                       _ get: @escaping @Sendable (ProcessInfo) -> ByteString?) -> [FieldDefinition] {
+                       _ get: @escaping @Sendable (ProcessRecord) -> ByteString?) -> [FieldDefinition] {
         [
             FieldDefinition("proc.\(own)", .charbuf, "\(doc) of the process generating the event.", .string { get($0.process) }),
             FieldDefinition("proc.\(parent)", .charbuf, "\(doc) of the parent process.", .string { event in event.process.parent.flatMap(get) }),
@@ -38,10 +38,10 @@ enum ProcessFields {
     }
 
     /// Visits the ancestors' values (parent first) without building arrays.
-    static func anyAncestor(_ event: Event, _ get: (ProcessInfo) -> ByteString?, _ visit: (ByteString) -> Bool) -> Bool {
+    static func anyAncestor(_ event: Event, _ get: (ProcessRecord) -> ByteString?, _ visit: (ByteString) -> Bool) -> Bool {
         var current = event.process.parent
         var hops = 0
-        while let process = current, hops < ProcessInfo.maxAncestorDepth {
+        while let process = current, hops < ProcessRecord.maxAncestorDepth {
             if let value = get(process), visit(value) { return true }
             current = process.parent
             hops += 1
@@ -50,8 +50,8 @@ enum ProcessFields {
     }
 
     static func ancestorLevel(_ argument: String, field: String) throws(FieldBindError) -> Int {
-        guard let level = Int(argument), level >= 0, level <= ProcessInfo.maxAncestorDepth else {
-            throw FieldBindError(message: "field '\(field)' needs an ancestor index from 0 to \(ProcessInfo.maxAncestorDepth), not '\(argument)'")
+        guard let level = Int(argument), level >= 0, level <= ProcessRecord.maxAncestorDepth else {
+            throw FieldBindError(message: "field '\(field)' needs an ancestor index from 0 to \(ProcessRecord.maxAncestorDepth), not '\(argument)'")
         }
         return level
     }
@@ -67,7 +67,7 @@ enum ProcessFields {
         }),
         FieldDefinition("proc.aargs", .charbuf, "The arguments of a process ancestor (proc.aargs[1] is the parent's); without index, any ancestor.",
                         argument: .allowed, bind: { argument throws(FieldBindError) in
-            let join: @Sendable (ProcessInfo) -> ByteString? = { $0.args.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
+            let join: @Sendable (ProcessRecord) -> ByteString? = { $0.args.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
             guard let argument else { return .anyString { event, visit in anyAncestor(event, join, visit) } }
             let level = try ancestorLevel(argument, field: "proc.aargs")
             return .string { event in event.process.ancestor(level).flatMap(join) }
@@ -86,14 +86,14 @@ enum ProcessFields {
         }),
         FieldDefinition("proc.aenv", .charbuf, "The environment of ancestors: without argument any ancestor's environment; proc.aenv[NAME] the value in the nearest process (itself first) that has it; proc.aenv[n] the n-th ancestor's environment.",
                         argument: .allowed, flags: [.noRightHandSide, .noTransformer], bind: { argument throws(FieldBindError) in
-            let join: @Sendable (ProcessInfo) -> ByteString? = { $0.env.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
+            let join: @Sendable (ProcessRecord) -> ByteString? = { $0.env.map { ByteString.joined($0, separator: UInt8(ascii: " ")) } }
             guard let argument else { return .anyString { event, visit in anyAncestor(event, join, visit) } }
             if let level = Int(argument) { return .string { event in event.process.ancestor(level).flatMap(join) } }
             let name = ByteString(argument)
             return .string { event in
-                var current: ProcessInfo? = event.process
+                var current: ProcessRecord? = event.process
                 var hops = 0
-                while let process = current, hops <= ProcessInfo.maxAncestorDepth {
+                while let process = current, hops <= ProcessRecord.maxAncestorDepth {
                     if let value = process.environmentValue(name) { return value }
                     current = process.parent
                     hops += 1
@@ -216,7 +216,7 @@ enum ProcessFields {
     }
 
     /// The session or process-group leader: the process itself or the ancestor whose pid is the id.
-    static func leader(_ event: Event, _ id: KeyPath<ProcessInfo, Int32?>) -> ProcessInfo? {
+    static func leader(_ event: Event, _ id: KeyPath<ProcessRecord, Int32?>) -> ProcessRecord? {
         guard let wanted = event.process[keyPath: id] else { return nil }
         if event.process.pid == wanted { return event.process }
         return event.process.ancestors.first { $0.pid == wanted }

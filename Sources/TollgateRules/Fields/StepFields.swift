@@ -27,9 +27,9 @@ enum StepFields {
 
     /// Whether `process` and its ancestors below the gate are all shells; nil when the chain is
     /// not known to its root (a process first seen mid-life).
-    static func isStepShell(_ process: ProcessInfo) -> Bool? {
-        var current: ProcessInfo? = process
-        for _ in 0...ProcessInfo.maxAncestorDepth {
+    static func isStepShell(_ process: ProcessRecord) -> Bool? {
+        var current: ProcessRecord? = process
+        for _ in 0...ProcessRecord.maxAncestorDepth {
             guard let link = current else { return nil }
             if link.isLauncher { return link !== process }
             guard link.isKnown else { return nil }

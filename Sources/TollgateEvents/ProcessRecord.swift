@@ -1,14 +1,14 @@
 /// One process (thread group) as the state knows it: what `proc.*`, `user.*` and `group.*`
 /// fields read. Optional properties are nil when unknown (rendered `<NA>`), e.g. for processes
 /// that existed before the capture started.
-public final class ProcessInfo {
+public final class ProcessRecord {
     /// Thread group id (`proc.pid`).
     public let pid: Int32
     /// Parent tgid when this process appeared (`proc.ppid`); 0 when unknown.
     public internal(set) var ppid: Int32
     /// The parent process, as it was at fork time (kept even after it exits, so the ancestor
     /// chain of a daemonised child stays meaningful).
-    public internal(set) var parent: ProcessInfo?
+    public internal(set) var parent: ProcessRecord?
     /// False for processes first seen mid-life (existed before the capture, not seeded).
     public internal(set) var isKnown: Bool
     /// The gate that started the job (`LauncherIdentity`): the first process's parent, not part
@@ -46,10 +46,10 @@ public final class ProcessInfo {
     public internal(set) var pgid: Int32?
     /// The session leader (`proc.sname`, `proc.sid.exe`...), when known: set by setsid, inherited
     /// on fork. Weak: a leader points at itself, and is forgotten once it is gone.
-    public internal(set) weak var sessionLeader: ProcessInfo?
+    public internal(set) weak var sessionLeader: ProcessRecord?
     /// The process group leader (`proc.vpgid.name`...), when known: set by setsid/setpgid,
     /// inherited on fork. Weak, like `sessionLeader`.
-    public internal(set) weak var groupLeader: ProcessInfo?
+    public internal(set) weak var groupLeader: ProcessRecord?
     /// Flags from the last exec (memfd, overlay layers, writability).
     public internal(set) var execFlags: RawEvent.ExecFlags?
     /// The image of the last exec (`proc.exe_ino*`); nil when the backend did not describe it.
@@ -67,19 +67,19 @@ public final class ProcessInfo {
 
     /// `container.full_id`: the 64-hex id of the container the process runs in, from the
     /// name of its cgroup at its last exec (inherited at fork); `host` outside containers.
-    public internal(set) var containerFullID: String = ProcessInfo.host {
+    public internal(set) var containerFullID: String = ProcessRecord.host {
         didSet {
             containerFullIDBytes = ByteString(containerFullID)
             containerIDBytes = ByteString(String(containerFullID.prefix(12)))
         }
     }
     /// `containerFullID` as bytes, made once (rules read it for nearly every event).
-    public private(set) var containerFullIDBytes = ByteString(ProcessInfo.host)
+    public private(set) var containerFullIDBytes = ByteString(ProcessRecord.host)
     /// `container.id`: `containerFullID`'s first 12 characters, as bytes.
-    public private(set) var containerIDBytes = ByteString(ProcessInfo.host)
+    public private(set) var containerIDBytes = ByteString(ProcessRecord.host)
     public static let host = "host"
 
-    init(pid: Int32, ppid: Int32, parent: ProcessInfo?, isKnown: Bool, fds: FdTable = FdTable()) {
+    init(pid: Int32, ppid: Int32, parent: ProcessRecord?, isKnown: Bool, fds: FdTable = FdTable()) {
         self.pid = pid
         self.ppid = ppid
         self.parent = parent
@@ -89,8 +89,8 @@ public final class ProcessInfo {
 
     /// A copy that shares nothing this process's state may change (its fd table and fds
     /// included): for an event of a call that may never happen.
-    func detachedCopy() -> ProcessInfo {
-        let copy = ProcessInfo(pid: pid, ppid: ppid, parent: parent, isKnown: isKnown, fds: fds.detachedCopy())
+    func detachedCopy() -> ProcessRecord {
+        let copy = ProcessRecord(pid: pid, ppid: ppid, parent: parent, isKnown: isKnown, fds: fds.detachedCopy())
         copy.isLauncher = isLauncher
         copy.exe = exe
         copy.exePath = exePath
@@ -170,9 +170,9 @@ public final class ProcessInfo {
 
     /// The n-th ancestor: 0 is this process, 1 the parent (`proc.aname[n]`, `proc.apid[n]`).
     /// Bounded by `maxAncestorDepth`, so a corrupt cycle cannot loop.
-    public func ancestor(_ n: Int) -> ProcessInfo? {
+    public func ancestor(_ n: Int) -> ProcessRecord? {
         guard n >= 0, n <= Self.maxAncestorDepth else { return nil }
-        var current: ProcessInfo? = self
+        var current: ProcessRecord? = self
         for _ in 0..<n { current = current?.parent }
         return current
     }
@@ -181,8 +181,8 @@ public final class ProcessInfo {
     public var ancestorChain: AncestorSequence { AncestorSequence(start: parent) }
 
     /// All ancestors, parent first (`proc.aname` without an index matches any of them).
-    public var ancestors: [ProcessInfo] {
-        var result: [ProcessInfo] = []
+    public var ancestors: [ProcessRecord] {
+        var result: [ProcessRecord] = []
         var current = parent
         while let p = current, result.count < Self.maxAncestorDepth {
             result.append(p)
@@ -196,14 +196,14 @@ public final class ProcessInfo {
     func invalidateCaches() { cachedCmdline = nil }
 }
 
-/// Lazily walks a process's ancestors, parent first, at most `ProcessInfo.maxAncestorDepth`.
+/// Lazily walks a process's ancestors, parent first, at most `ProcessRecord.maxAncestorDepth`.
 public struct AncestorSequence: Sequence, IteratorProtocol {
-    var upcoming: ProcessInfo?
-    var remaining = ProcessInfo.maxAncestorDepth
+    var upcoming: ProcessRecord?
+    var remaining = ProcessRecord.maxAncestorDepth
 
-    init(start: ProcessInfo?) { upcoming = start }
+    init(start: ProcessRecord?) { upcoming = start }
 
-    public mutating func next() -> ProcessInfo? {
+    public mutating func next() -> ProcessRecord? {
         guard remaining > 0, let current = upcoming else { return nil }
         remaining -= 1
         upcoming = current.parent
@@ -216,7 +216,7 @@ public final class ThreadInfo {
     /// `thread.tid`.
     public let tid: Int32
     /// The thread group (`proc.*` fields).
-    public internal(set) var process: ProcessInfo
+    public internal(set) var process: ProcessRecord
     /// `thread.ismain`.
     public var isMainThread: Bool { tid == process.pid }
     /// Set when this thread exited.
@@ -228,7 +228,7 @@ public final class ThreadInfo {
     /// view of such a call is the caller's before it).
     var pendingCapabilities: Capabilities?
 
-    init(tid: Int32, process: ProcessInfo, capabilities: Capabilities? = nil) {
+    init(tid: Int32, process: ProcessRecord, capabilities: Capabilities? = nil) {
         self.tid = tid
         self.process = process
         self.capabilities = capabilities

@@ -80,6 +80,13 @@ public enum RecordVerdict: Sendable, Equatable {
 /// What a backend could and could not see during a run; reports state it, and a run that
 /// saw less than it should must not pass silently.
 public struct CaptureCoverage: Sendable, Equatable {
+    /// What no backend sees, stated in every run's coverage beside each backend's own.
+    public static let everyBackendBlindSpots = [
+        "io_uring submissions are not seen as syscalls",
+        "a signal the kernel sends for a file's owner (fcntl F_SETOWN/F_SETSIG, ioctl FIOSETOWN) is not seen: a job can so stop the gate, and the run then never ends (never a pass)",
+        "a file opened through an overlay mount is named by its overlay path, not by the layer it lies in: a credential folder a root job makes an overlay layer is not recognized there",
+    ]
+
     public var backend: BackendKind
     /// Records delivered to the sink.
     public var events: UInt64 = 0

@@ -18,10 +18,8 @@ public final class SeccompBackend: CaptureBackend {
         "proc.is_exe_upper_layer and proc.is_exe_lower_layer are unknown for an image on overlayfs (/proc does not tell the layer)",
         "exits of processes killed by a signal are seen only when the monitor is their parent",
         "syscalls outside the rules' and state tracking's set are not notified (the filter allows them)",
-        "io_uring submissions are not seen as syscalls",
-        "a file opened through an overlay mount is named by its overlay path, not by the layer it lies in: a credential folder a root job makes an overlay layer is not recognized there",
         "a notified call that a signal with a handler interrupts before the monitor has received it fails with EINTR without having run (a shell's close() of a pipe end: its pipeline can hang); the monitor receives waiting notifications early to keep this rare",
-    ]
+    ] + CaptureCoverage.everyBackendBlindSpots
 
     /// Checks for real that a child can hand this process a user-notification listener whose
     /// memory it can read, and prepares the filter for `syscallNames`. When no way of reading

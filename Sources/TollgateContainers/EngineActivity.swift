@@ -55,11 +55,17 @@ public final class EngineActivity: @unchecked Sendable {
     }
 
     /// Whether `reference` (an id, a prefix of one, or a name) names a container the job created.
-    func isOwn(_ reference: String) -> Bool {
+    func isOwn(_ reference: String) -> Bool { own(reference) != nil }
+
+    /// The container the job created that `reference` names: by name, by its full id, or by an
+    /// id prefix of at least 12 characters (the engine looks names up first, so a shorter
+    /// prefix could be another container's name). Only creates the engine answered count.
+    func own(_ reference: String) -> Container? {
         let name = reference.hasPrefix("/") ? String(reference.dropFirst()) : reference
         return lock.withLock {
-            containersCreated.contains { container in
-                (container.id.map { !name.isEmpty && $0.hasPrefix(name) } ?? false) || container.facts.name == name
+            containersCreated.first { container in
+                guard let id = container.id else { return false }
+                return container.facts.name == name || (name.count >= 12 && id.hasPrefix(name))
             }
         }
     }

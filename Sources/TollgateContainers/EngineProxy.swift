@@ -184,6 +184,13 @@ private final class ClientSide: PartnerFollowing, RemovableChannelHandler {
                 }
             case .unplaceable(let what):
                 settings.activity.noteUnseen("\(what): programs the engine runs for it are not followed")
+            case .fileTransfer(let reference):
+                if let own = settings.activity.own(reference), own.facts.hostPaths.isEmpty {
+                    break
+                }
+                settings.activity.noteUnseen("files the engine copied out of or into container '\(reference)' (docker cp, export), which this run did not create or which mounts host folders: not followed")
+            case .changeContainer(let reference, let what):
+                settings.activity.noteUnseen("container '\(reference)' changed through the engine (\(what)): not followed")
             case .other:
                 break
             }

@@ -15,8 +15,14 @@ public enum EngineRequest: Equatable, Sendable {
     /// attach): fine for the run's own containers, unseen for others.
     case enterContainer(reference: String)
     /// A call that makes the engine run programs where no cgroup parent applies (swarm
-    /// services, plugins, a BuildKit session).
+    /// services, plugins, a BuildKit session or gRPC connection).
     case unplaceable(what: String)
+    /// Files the engine itself copies out of or into a container (`docker cp`, `docker
+    /// export`): fine for the run's own containers without host folders, unseen otherwise.
+    case fileTransfer(reference: String)
+    /// A change to an existing container the capture cannot judge (`docker update`, `docker
+    /// rename`): a restart policy makes the engine run it again after the gate has ended.
+    case changeContainer(reference: String, what: String)
     /// Anything else: passed through untouched.
     case other
 
@@ -32,13 +38,22 @@ public enum EngineRequest: Equatable, Sendable {
            first.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }) {
             parts.removeFirst()
         }
-        guard method.uppercased() == "POST" else {
+        let verb = method.uppercased()
+        if parts.count == 3, parts[0] == "containers", ["archive", "export"].contains(parts[2]),
+           ["GET", "HEAD", "PUT"].contains(verb) {
+            self = .fileTransfer(reference: parts[1])
+            return
+        }
+        guard verb == "POST" else {
             self = .other
             return
         }
         switch parts.count {
         case 1 where parts[0] == "build": self = .build
         case 1 where parts[0] == "session": self = .unplaceable(what: "a BuildKit session (POST /session)")
+        case 1 where parts[0] == "grpc": self = .unplaceable(what: "BuildKit's gRPC API (POST /grpc)")
+        case 3 where parts[0] == "containers" && ["update", "rename"].contains(parts[2]):
+            self = .changeContainer(reference: parts[1], what: parts[2])
         case 2 where parts[0] == "containers" && parts[1] == "create": self = .createContainer
         case 3 where parts[0] == "containers" && ["start", "restart", "unpause", "exec", "attach"].contains(parts[2]):
             self = .enterContainer(reference: parts[1])
@@ -98,6 +113,9 @@ public enum EngineRequest: Equatable, Sendable {
             for key in host.keys where folded(key) == "cgroupparent" { host.removeValue(forKey: key) }
             host["CgroupParent"] = cgroupParent
         }
+        // A container the engine restarts on its own would run again after the gate has ended.
+        for key in host.keys where folded(key) == "restartpolicy" { host.removeValue(forKey: key) }
+        host["RestartPolicy"] = ["Name": "no"]
         object["HostConfig"] = host
         guard let rewritten = try? JSONSerialization.data(withJSONObject: object) else {
             throw Refusal(description: "the container's configuration cannot be written back")

@@ -75,6 +75,9 @@ struct ContainerCoverage {
         let unseen = unseenBefore + (proxy?.activity.unseen ?? [])
         coverage.unseen += unseen
         coverage.blindSpots += unseen
+        if proxy != nil {
+            coverage.blindSpots.append("the engine's socket reached under another name (a symlink, a bind mount, /proc/<pid>/fd/N) is not recognised as going behind the gate's proxy: containers created that way are neither placed nor followed")
+        }
         if left > 0 { console.note("killed \(left) process(es) still running in the run's cgroup (containers)") }
     }
 }

@@ -92,6 +92,28 @@ struct DockerEndToEndTests {
         #expect(run.output.contains("not followed: a program run in container 'before', which this run did not create"), "\(run.output)")
     }
 
+    /// Files the engine copies itself (docker cp) never pass through a program the capture
+    /// follows: from a container with a host folder they are unseen, and the run fails closed;
+    /// from the run's own container without one they pass.
+    @Test func engineFileCopiesFromHostFoldersFailClosed() throws {
+        let hostFolder = try gate("c=$(docker create --network none -v /etc:/h \"$IMAGE\" true) && \(Self.run()) docker cp \"$c:/h/hostname\" - > /dev/null")
+        #expect(hostFolder.status == 3, "\(hostFolder.output)")
+        #expect(hostFolder.output.contains("files the engine copied out of or into container"), "\(hostFolder.output)")
+        let own = try gate("\(Self.run()) sh -c 'c=$(docker create --network none \"$IMAGE\" true) && docker cp \"$c:/etc/passwd\" - > /dev/null && docker rm \"$c\" > /dev/null'")
+        #expect(own.status == 0, "\(own.output)")
+    }
+
+    /// A create the engine refused (the name is taken) does not make the existing container the
+    /// run's own, and the engine restarts none of the run's containers after the gate ends.
+    @Test func aRefusedCreateClaimsNothingAndNothingRestarts() throws {
+        let setup = "docker run -d --name svc --network none \"$IMAGE\" sleep 60 > /dev/null"
+        let claimed = try gate("\(setup) && \(Self.run()) sh -c 'docker create --name svc \"$IMAGE\" true; docker exec svc cat /root/.ssh/id_rsa > /dev/null'")
+        #expect(claimed.status == 3, "\(claimed.output)")
+        #expect(claimed.output.contains("not followed: a program run in container 'svc', which this run did not create"), "\(claimed.output)")
+        let restarted = try gate("\(Self.run()) docker run -d --name persist --restart=always --network none \"$IMAGE\" sleep 60 > /dev/null; docker inspect -f '{{.HostConfig.RestartPolicy.Name}}' persist")
+        #expect(restarted.output.contains("\nno\n") || restarted.output.hasPrefix("no\n"), "\(restarted.output)")
+    }
+
     /// The same read by the job's own process: on the host, as Falco says outside containers.
     @Test func aKeyReadOnTheHostSaysHost() throws {
         let run = try gate("mkdir -p \"$DIR/home/.ssh\" && echo k > \"$DIR/home/.ssh/id_rsa\" && \(Self.run()) cat \"$DIR/home/.ssh/id_rsa\"")

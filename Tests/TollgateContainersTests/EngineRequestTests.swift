@@ -21,6 +21,13 @@ struct EngineRequestTests {
         ("GET", "/containers/json", .other),
         ("GET", "/containers/create", .other),
         ("POST", "/containers/abc/wait", .other),
+        ("POST", "/grpc", .unplaceable(what: "BuildKit's gRPC API (POST /grpc)")),
+        ("GET", "/v1.41/containers/abc/archive?path=/h/etc/shadow", .fileTransfer(reference: "abc")),
+        ("PUT", "/containers/abc/archive?path=/h", .fileTransfer(reference: "abc")),
+        ("HEAD", "/containers/abc/archive?path=/", .fileTransfer(reference: "abc")),
+        ("GET", "/containers/abc/export", .fileTransfer(reference: "abc")),
+        ("POST", "/containers/abc/update", .changeContainer(reference: "abc", what: "update")),
+        ("POST", "/containers/abc/rename?name=mine", .changeContainer(reference: "abc", what: "rename")),
     ])
     func classifies(method: String, uri: String, expected: EngineRequest) {
         #expect(EngineRequest(method: method, uri: uri) == expected, "\(method) \(uri)")
@@ -65,6 +72,18 @@ struct EngineRequestTests {
         #expect(throws: EngineRequest.Refusal.self) {
             try EngineRequest.placing(createBody: Array(json.utf8), in: "/tollgate/run-1")
         }
+    }
+
+    /// A container the engine would restart on its own would run again after the gate ended.
+    @Test(arguments: [
+        #"{"Image":"x","HostConfig":{"RestartPolicy":{"Name":"always"}}}"#,
+        #"{"Image":"x","hostconfig":{"restartpolicy":{"Name":"unless-stopped"}}}"#,
+        #"{"Image":"x"}"#,
+    ])
+    func noContainerIsRestartedByTheEngine(json: String) throws {
+        let host = try placed(json).object["HostConfig"] as? [String: Any] ?? [:]
+        let policies = host.filter { $0.key.lowercased() == "restartpolicy" }
+        #expect(policies.count == 1 && (policies.first?.value as? [String: Any])?["Name"] as? String == "no", "\(host)")
     }
 
     @Test func keepsTheRestOfTheConfigurationAndReadsItsFacts() throws {

@@ -95,9 +95,10 @@ run_case() {
 }
 
 # Commands inside `sh -c` are named by path: Debian's static busybox sh runs an applet named
-# bare through /proc/self/exe, whose comm the kernel then reports as "exe".
+# bare through /proc/self/exe, whose comm the kernel then reports as "exe". proc.exepath is the
+# file the kernel runs, as in Falco: /bin/busybox for its applets' symlinks.
 run_cases() {
-    run_case key 3 default "CI Read SSH private key|fd.name=/root/.ssh/id_rsa|proc.name=cat|proc.exepath=/bin/cat|proc.pname=tollgate" \
+    run_case key 3 default "CI Read SSH private key|fd.name=/root/.ssh/id_rsa|proc.name=cat|proc.exepath=/bin/busybox|proc.pname=tollgate" \
         -- cat /root/.ssh/id_rsa
     run_case revshell 3 default "CI Reverse shell|proc.name=nc|fd.name=*127.0.0.1:4444|proc.pname=sh" \
         -- sh -c '/bin/nc -l -p 4444 -e /bin/true & for i in 1 2 3 4 5 6 7 8 9 10; do /bin/nc 127.0.0.1 4444 -e /bin/true && break; /bin/sleep 0.2; done; wait'
@@ -105,7 +106,7 @@ run_cases() {
         -- sh -c '/bin/sleep 30 & victim=$!; /bin/cat /proc/$victim/environ > /dev/null; kill $victim'
     # Falco's rule needs the open's result (fd.num >= 0); seccomp, which sees no result, takes an
     # unknown one for a success.
-    run_case falco 3 falco "Read sensitive file untrusted|fd.name=/etc/shadow|proc.name=cat|proc.exepath=/bin/cat" \
+    run_case falco 3 falco "Read sensitive file untrusted|fd.name=/etc/shadow|proc.name=cat|proc.exepath=/bin/busybox" \
         -- cat /etc/shadow
     run_case build 0 default none \
         -- sh -c 'cd /workspace && mkdir -p src out && printf "int main(void) { return 0; }\n" > src/main.c && cp src/main.c out/main.c && sha256sum src/main.c > out/SUMS && tar -cf out/src.tar src && gzip -f out/src.tar && ls out > out/list && echo build done'

@@ -177,8 +177,8 @@ static void syscall_exit_stop(struct tg_task *task)
         } else {
             tg_record_arguments(task, task->nr, task->args, 0);
             if (tg_is_open(task->nr) && info.exit.rval >= 0 && tg_record_opened_path(task->tid, (int)info.exit.rval)) {
-                /* It opened the gate's memory, environment or descriptors: it dies before it
-                 * returns to use them (a thread sharing its descriptors is a listed limit). */
+                /* It opened the gate's memory or descriptors: it dies before it returns to use
+                 * them (a process sharing its descriptors keeps them: a listed limit). */
                 record->flags |= TG_FLAG_GATE_TARGET;
                 kill(task->tgid, SIGKILL);
             }

@@ -80,6 +80,8 @@ public enum RecordVerdict: Sendable, Equatable {
 /// What a backend could and could not see during a run; reports state it, and a run that
 /// saw less than it should must not pass silently.
 public struct CaptureCoverage: Sendable, Equatable {
+    /// eBPF and ptrace: what killing the opener of the gate's /proc entries leaves open.
+    public static let gateEntryKilled = "an open of the gate's /proc/<pid> entries (mem, maps, fd, ...) kills its caller as the call returns, but a process sharing its fd table (clone CLONE_FILES) keeps the fd: a root job can so write the gate's memory and turn its exit status into 0 (every report still carries the CRITICAL finding, on which the GitHub action and GitLab component fail the run with 70); a reopen of the gate's own pipes through /proc/<pid>/fd/N is not stopped"
     /// What no backend sees, stated in every run's coverage beside each backend's own.
     public static let everyBackendBlindSpots = [
         "io_uring submissions are not seen as syscalls",

@@ -40,6 +40,9 @@ public struct CIContext: Sendable, Equatable {
         (\.workflow, "GITHUB_WORKFLOW"), (\.job, "GITHUB_JOB"), (\.step, "GITHUB_ACTION"), (\.runID, "GITHUB_RUN_ID"),
         (\.runAttempt, "GITHUB_RUN_ATTEMPT"), (\.actor, "GITHUB_ACTOR"),
     ]
+    /// Whether `path` (absolute, normalized) is one of `jobControlFiles`.
+    public func isJobControlFile(_ path: ByteString?) -> Bool { path.map(jobControlFiles.contains) ?? false }
+
     /// GitHub's environment files ("workflow commands" written to files).
     static let gitHubJobControlVariables = ["GITHUB_ENV", "GITHUB_PATH", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"]
     private static let gitLabVariables: [(WritableKeyPath<CIContext, String> & Sendable, String)] = [

@@ -473,6 +473,12 @@ static __always_inline int is_gate_thread(long id)
 #define PID_FS_MAGIC 0x50494446
 #define PROC_SUPER_MAGIC 0x9fa0
 
+/* The process (or thread) a procfs inode belongs to (its proc_inode's pid), or NULL. */
+static __always_inline struct pid___tg *proc_inode_pid(struct inode___tg *inode)
+{
+    return BPF_CORE_READ((struct proc_inode___tg *)((char *)inode - bpf_core_field_offset(struct proc_inode___tg, vfs_inode)), pid);
+}
+
 /* The process (or thread) a pidfd of the current task refers to: a pidfs file (its inode holds the
  * struct pid), or an open /proc/<pid> directory, which pidfd_send_signal accepts too;
  * 0 for any other file. */
@@ -487,9 +493,7 @@ __noinline int pidfd_target(long fd)
     if (magic == PID_FS_MAGIC) {
         pid = BPF_CORE_READ(inode, i_private);
     } else if (magic == PROC_SUPER_MAGIC) {
-        struct proc_inode___tg *proc =
-            (struct proc_inode___tg *)((char *)inode - bpf_core_field_offset(struct proc_inode___tg, vfs_inode));
-        pid = BPF_CORE_READ(proc, pid);
+        pid = proc_inode_pid(inode);
     }
     return pid ? BPF_CORE_READ(pid, numbers[0].nr) : 0;
 }
@@ -506,9 +510,7 @@ __noinline int opens_gate_entry(long fd)
     struct inode___tg *inode = BPF_CORE_READ(file, f_inode);
     if (BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
         return 0;
-    struct proc_inode___tg *proc =
-        (struct proc_inode___tg *)((char *)inode - bpf_core_field_offset(struct proc_inode___tg, vfs_inode));
-    struct pid___tg *pid = BPF_CORE_READ(proc, pid);
+    struct pid___tg *pid = proc_inode_pid(inode);
     if (!pid || !is_gate_thread(BPF_CORE_READ(pid, numbers[0].nr)))
         return 0;
     __u64 name[2] = {};

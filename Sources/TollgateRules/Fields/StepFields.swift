@@ -6,15 +6,14 @@ enum StepFields {
     static let all: [FieldDefinition] = [
         FieldDefinition("fd.is_job_control_file", .bool,
                         "'true' if the fd is one of the CI provider's job-control files, which set environment variables, PATH entries, outputs or state for the steps that follow (GitHub's GITHUB_ENV, GITHUB_PATH, GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY); 'false' outside such a CI (tollgate's field).",
-                        .bool { event in event.fd.map { fd in !fd.type.isSocket && fd.path.map(event.facts.ci.jobControlFiles.contains) == true } }),
+                        .bool { event in event.fd.map { fd in !fd.type.isSocket && event.facts.ci.isJobControlFile(fd.path) } }),
         FieldDefinition("proc.is_step_shell", .bool,
                         "'true' if the process is a shell (sh, bash, dash, zsh, ksh, pwsh) that ran only shells, and so is every ancestor up to the job's first process: the step's own script and the shell scripts it runs, not a shell a program started or exec'd into (tollgate's field).",
                         .bool { event in isStepShell(event.process) }),
         FieldDefinition("fs.path.is_job_control_file", .bool,
                         "'true' if the path a file syscall operates on, or its source or target (rename, link, symlink), is one of the CI provider's job-control files, as fd.is_job_control_file (tollgate's field).",
                         .bool { event in
-                            let files = event.facts.ci.jobControlFiles
-                            return [event.fsPath(.name), event.fsPath(.source), event.fsPath(.target)].contains { $0.map(files.contains) == true }
+                            [event.fsPath(.name), event.fsPath(.source), event.fsPath(.target)].contains(where: event.facts.ci.isJobControlFile)
                         }),
     ]
 

@@ -71,8 +71,8 @@ struct CIContextEndToEndTests {
                                   environment: environment, timeout: 60).run()
         let findings = outcome.stderr.split(separator: "\n").filter { $0.contains("CI Job control file written by a program") }
         #expect(findings.count == 2, "\(outcome.stderr)")
-        #expect(findings.contains { $0.contains("written by python3 (syscall=openat file=\(env.path) ") }, "\(findings)")
-        #expect(findings.contains { $0.contains("written by sh (syscall=openat file=\(path.path) ") && $0.contains("parent=python3") }, "\(findings)")
+        #expect(findings.contains { $0.contains("written by python3 (syscall=openat file=\(env.path) path=\(env.path) ") }, "\(findings)")
+        #expect(findings.contains { $0.contains("written by sh (syscall=openat file=\(path.path) path=\(path.path) ") && $0.contains("parent=python3") }, "\(findings)")
         #expect(outcome.status == 3, "\(outcome.stderr)")
         let written = try String(contentsOf: path, encoding: .utf8)
         #expect(written == "/opt/tool/bin\n/tmp/evil\n", "the step's helper and the injected line: \(written)")

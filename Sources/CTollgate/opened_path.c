@@ -7,11 +7,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -195,8 +193,7 @@ int tg_record_opened_path(pid_t tid, int fd)
     if (!length)
         return 0;
     tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
-    struct statfs filesystem;
-    return tg_names_gate_entry(name, statfs(link, &filesystem) == 0 && filesystem.f_type == PROC_SUPER_MAGIC);
+    return tg_names_gate_entry(name, link, -1);
 }
 
 void tg_record_open_how_flags(pid_t tid, int fd)
@@ -368,8 +365,7 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
     char *at = tg_append(link, link + sizeof(link), "/proc/self/fd/");
     tg_append_number(at, link + sizeof(link), fd);
     size_t length = file_name(task->tid, link, name, sizeof(name));
-    struct statfs filesystem;
-    int on_procfs = fstatfs(fd, &filesystem) == 0 && filesystem.f_type == PROC_SUPER_MAGIC;
+    int names_gate = length && !last && tg_names_gate_entry(name, NULL, fd);
     close(fd);
     if (!length)
         return 0;
@@ -381,5 +377,5 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
         length = (size_t)(end - name);
     }
     tg_record_bytes(TG_SLOT_RESOLVED_PATH, name, length, 0);
-    return tg_names_gate_entry(name, on_procfs && !last);
+    return names_gate;
 }

@@ -187,12 +187,13 @@ int tg_record_entry_path(const struct tg_task *task, int nr, const uint64_t args
 /* Whether a call the filter routed here aims at the gate or the monitor (their pids, threads,
  * process groups, or a pidfd of theirs): the monitor refuses it with EPERM. */
 int tg_gate_target(const struct tg_task *task, int nr, const uint64_t args[6]);
-/* Whether `path` (the resolved name of a file `on_procfs`, wherever that procfs is mounted) is
- * an entry of <pid>/ or <pid>/task/<tid>/ of the gate or the monitor that reads or writes its
- * memory or descriptors (mem, maps, fd, ...): the
- * way to take it over. GateTarget.swift's list, which makes findings, also has `environ`, which
- * `ps` opens for every process and which holds nothing the job's own environment does not. */
-int tg_names_gate_entry(const char *path, int on_procfs);
+/* Whether `path`, the resolved name of an opened file, is an entry of <pid>/ or
+ * <pid>/task/<tid>/ of the gate or the monitor that reads or writes its memory or descriptors
+ * (mem, maps, fd, ...: the way to take it over) on a procfs, wherever it is mounted (the file
+ * system is asked of `file`, a path to it, or of `fd` when `file` is NULL, only for a name that
+ * could be such an entry). GateTarget.swift's list, which makes findings, also has `environ`,
+ * which `ps` opens for every process and which holds nothing the job's own environment does not. */
+int tg_names_gate_entry(const char *path, const char *file, int fd);
 /* Whether `nr` is one of the calls the filter may route here for that check (a cheap test). */
 int tg_is_gate_routed(int nr);
 /* Records a refused call aimed at the gate: ret -EPERM, TG_FLAG_GATE_TARGET. */

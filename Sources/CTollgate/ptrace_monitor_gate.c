@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -53,14 +55,13 @@ static pid_t pidfd_target(pid_t tid, int fd)
     return *end == 0 || *end == '/' ? (pid_t)pid : 0;
 }
 
-int tg_names_gate_entry(const char *path, int on_procfs)
+/* The process or thread whose <pid>/ or <pid>/task/<tid>/ entry (mem, maps, fd, ...) `path`
+ * names, wherever a procfs is mounted: the deepest number followed by one of the entries;
+ * 0 when there is none. */
+static pid_t gate_entry_owner(const char *path)
 {
     static const char *const entries[] = {"mem",   "maps", "smaps",  "smaps_rollup", "pagemap", "auxv",
                                           "syscall", "stack", "fd", "fdinfo",     "map_files"};
-    if (!on_procfs)
-        return 0;
-    /* Wherever this procfs is mounted (a job can mount another one): a number followed by one
-     * of the entries names that process's or thread's entry; the deepest such pair counts. */
     const char *components[64];
     size_t lengths[64], count = 0;
     for (const char *at = path; *at && count < 64;) {
@@ -79,9 +80,20 @@ int tg_names_gate_entry(const char *path, int on_procfs)
             continue;
         for (size_t k = 0; k < sizeof(entries) / sizeof(entries[0]); k++)
             if (strlen(entries[k]) == lengths[i + 1] && strncmp(components[i + 1], entries[k], lengths[i + 1]) == 0)
-                return is_protected((pid_t)strtol(number, NULL, 10));
+                return (pid_t)strtol(number, NULL, 10);
     }
     return 0;
+}
+
+int tg_names_gate_entry(const char *path, const char *file, int fd)
+{
+    pid_t owner = gate_entry_owner(path);
+    if (!owner)
+        return 0; /* most opens: no statfs */
+    struct statfs filesystem;
+    int on_procfs = (file ? statfs(file, &filesystem) : fstatfs(fd, &filesystem)) == 0 &&
+                    filesystem.f_type == PROC_SUPER_MAGIC;
+    return on_procfs && is_protected(owner);
 }
 
 int tg_is_gate_routed(int nr)
